@@ -1,0 +1,183 @@
+/**
+ * Typed, validated configuration from ECT_* environment variables. This is the only module that reads
+ * process.env (besides the OpenTelemetry preload, which reads the standard OTEL_* variables).
+ * A bad value stops start-up with a message naming the key.
+ */
+
+export type AuthMode = "development" | "oidc";
+export type Profile = "development" | "production";
+
+/** Everything the server can be configured with; frozen once built. */
+export interface Config {
+  profile: Profile;
+  host: string;
+  port: number;
+  /** PostgreSQL connection string; undefined selects the embedded database. */
+  databaseUrl: string | undefined;
+  /** Directory of the embedded database, or "memory" for an in-memory one. */
+  dataDir: string;
+  /** Seed demo data into an empty database on start. */
+  seedDemo: boolean;
+  auth: {
+    mode: AuthMode;
+    /** HMAC secret for development tokens; undefined means generate one (kept in dataDir). */
+    jwtSecret: string | undefined;
+    tokenTtlSeconds: number;
+    oidcIssuer: string | undefined;
+    oidcAudience: string | undefined;
+    oidcJwksUrl: string | undefined;
+  };
+  corsOrigins: readonly string[];
+  logLevel: string;
+  slowQueryMs: number;
+  maxMessageBytes: number;
+  shutdownGraceMs: number;
+  db: { poolMin: number; poolMax: number; statementTimeoutMs: number };
+  streaming: {
+    firstPageSize: number;
+    pageSize: number;
+    maxPerCaller: number;
+    maxTotal: number;
+    itemsPerSecond: number;
+    itemsBurst: number;
+    acquireTimeoutMs: number;
+    idleTimeoutMs: number;
+    heartbeatMs: number;
+  };
+  resilience: {
+    breakerFailureRatio: number;
+    breakerWindowMs: number;
+    breakerMinThroughput: number;
+    breakerOpenMs: number;
+    retryMax: number;
+    retryBaseMs: number;
+    retryCapMs: number;
+    unaryTimeoutMs: number;
+    bulkheadLimit: number;
+    bulkheadQueue: number;
+    anonymousPerSecond: number;
+    anonymousBurst: number;
+  };
+}
+
+type Env = Record<string, string | undefined>;
+
+/** A configuration value that failed validation; the message names the key. */
+export class ConfigError extends Error {}
+
+function intKey(env: Env, key: string, fallback: number, min: number, max: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${key} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function numberKey(env: Env, key: string, fallback: number, min: number, max: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new ConfigError(`${key} must be a number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function boolKey(env: Env, key: string, fallback: boolean): boolean {
+  const raw = env[key];
+  if (raw === undefined || raw === "") return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`${key} must be true or false, got "${raw}"`);
+}
+
+function oneOf<T extends string>(env: Env, key: string, fallback: T, allowed: readonly T[]): T {
+  const raw = env[key];
+  if (raw === undefined || raw === "") return fallback;
+  if (!allowed.includes(raw as T)) {
+    throw new ConfigError(`${key} must be one of ${allowed.join(", ")}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function optional(env: Env, key: string): string | undefined {
+  const raw = env[key]?.trim();
+  return raw ? raw : undefined;
+}
+
+/** Builds and validates the configuration from an environment (process.env by default). */
+export function loadConfig(env: Env = process.env): Readonly<Config> {
+  const profile = oneOf<Profile>(env, "ECT_PROFILE", "development", ["development", "production"]);
+  const poolMin = intKey(env, "ECT_DB_POOL_MIN", 5, 0, 1000);
+  const poolMax = intKey(env, "ECT_DB_POOL_MAX", 100, 1, 1000);
+  if (poolMin > poolMax) throw new ConfigError(`ECT_DB_POOL_MIN (${poolMin}) exceeds ECT_DB_POOL_MAX (${poolMax})`);
+  const bulkheadLimit = intKey(env, "ECT_BULKHEAD_LIMIT", Math.max(1, poolMax - 10), 1, 10_000);
+  const mode = oneOf<AuthMode>(env, "ECT_AUTH_MODE", "development", ["development", "oidc"]);
+  const config: Config = {
+    profile,
+    host: env.ECT_HOST?.trim() || "0.0.0.0",
+    port: intKey(env, "ECT_PORT", 8080, 0, 65_535),
+    databaseUrl: optional(env, "ECT_DATABASE_URL"),
+    dataDir: env.ECT_DATA_DIR?.trim() || "./data",
+    seedDemo: boolKey(env, "ECT_SEED_DEMO", true),
+    auth: {
+      mode,
+      jwtSecret: optional(env, "ECT_JWT_SECRET"),
+      tokenTtlSeconds: intKey(env, "ECT_TOKEN_TTL_SECONDS", 8 * 3600, 60, 7 * 24 * 3600),
+      oidcIssuer: optional(env, "ECT_OIDC_ISSUER"),
+      oidcAudience: optional(env, "ECT_OIDC_AUDIENCE"),
+      oidcJwksUrl: optional(env, "ECT_OIDC_JWKS_URL"),
+    },
+    corsOrigins: (env.ECT_CORS_ORIGINS ?? "")
+      .split(",")
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+    logLevel: oneOf(env, "ECT_LOG_LEVEL", "info", ["trace", "debug", "info", "warn", "error", "fatal", "silent"]),
+    slowQueryMs: intKey(env, "ECT_SLOW_QUERY_MS", 1000, 1, 600_000),
+    maxMessageBytes: intKey(env, "ECT_MAX_MESSAGE_BYTES", 4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
+    shutdownGraceMs: intKey(env, "ECT_SHUTDOWN_GRACE_MS", 10_000, 0, 600_000),
+    db: {
+      poolMin,
+      poolMax,
+      statementTimeoutMs: intKey(env, "ECT_DB_STATEMENT_TIMEOUT_MS", 30_000, 100, 3_600_000),
+    },
+    streaming: {
+      firstPageSize: intKey(env, "ECT_STREAM_FIRST_PAGE_SIZE", 50, 1, 10_000),
+      pageSize: intKey(env, "ECT_STREAM_PAGE_SIZE", 1000, 1, 50_000),
+      maxPerCaller: intKey(env, "ECT_STREAM_MAX_PER_CALLER", 100, 1, 100_000),
+      maxTotal: intKey(env, "ECT_STREAM_MAX_TOTAL", 1000, 1, 1_000_000),
+      itemsPerSecond: intKey(env, "ECT_STREAM_ITEMS_PER_SECOND", 10_000, 0, 100_000_000),
+      itemsBurst: intKey(env, "ECT_STREAM_ITEMS_BURST", 10_000, 0, 100_000_000),
+      acquireTimeoutMs: intKey(env, "ECT_STREAM_ACQUIRE_TIMEOUT_MS", 5000, 0, 600_000),
+      idleTimeoutMs: intKey(env, "ECT_STREAM_IDLE_TIMEOUT_MS", 120_000, 1000, 3_600_000),
+      heartbeatMs: intKey(env, "ECT_SSE_HEARTBEAT_MS", 15_000, 100, 600_000),
+    },
+    resilience: {
+      breakerFailureRatio: numberKey(env, "ECT_BREAKER_FAILURE_RATIO", 0.5, 0.01, 1),
+      breakerWindowMs: intKey(env, "ECT_BREAKER_WINDOW_MS", 10_000, 100, 600_000),
+      breakerMinThroughput: intKey(env, "ECT_BREAKER_MIN_THROUGHPUT", 10, 1, 100_000),
+      breakerOpenMs: intKey(env, "ECT_BREAKER_OPEN_MS", 30_000, 100, 3_600_000),
+      retryMax: intKey(env, "ECT_RETRY_MAX", 3, 0, 10),
+      retryBaseMs: intKey(env, "ECT_RETRY_BASE_MS", 100, 1, 60_000),
+      retryCapMs: intKey(env, "ECT_RETRY_CAP_MS", 1000, 1, 600_000),
+      unaryTimeoutMs: intKey(env, "ECT_UNARY_TIMEOUT_MS", 30_000, 100, 3_600_000),
+      bulkheadLimit,
+      bulkheadQueue: intKey(env, "ECT_BULKHEAD_QUEUE", bulkheadLimit * 2, 0, 100_000),
+      anonymousPerSecond: intKey(env, "ECT_ANONYMOUS_RATE_PER_SECOND", 10, 1, 1_000_000),
+      anonymousBurst: intKey(env, "ECT_ANONYMOUS_BURST", 20, 1, 1_000_000),
+    },
+  };
+  if (mode === "oidc" && (!config.auth.oidcIssuer || !config.auth.oidcJwksUrl)) {
+    throw new ConfigError("ECT_AUTH_MODE=oidc needs ECT_OIDC_ISSUER and ECT_OIDC_JWKS_URL");
+  }
+  return deepFreeze(config);
+}
+
+function deepFreeze<T extends object>(value: T): Readonly<T> {
+  for (const child of Object.values(value)) {
+    if (child && typeof child === "object") deepFreeze(child);
+  }
+  return Object.freeze(value);
+}

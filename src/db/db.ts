@@ -1,0 +1,42 @@
+/** A database row as the drivers return it. */
+export type Row = Record<string, unknown>;
+
+/** Rows of one statement and how many it touched. */
+export interface QueryResult<R = Row> {
+  rows: R[];
+  rowCount: number;
+}
+
+/** Options every statement takes. */
+export interface QueryOptions {
+  /** Aborting cancels the statement in the database (PostgreSQL) or before it starts (embedded). */
+  signal?: AbortSignal;
+}
+
+/** Something that runs parameterised SQL: the database or an open transaction. */
+export interface Queryable {
+  query<R = Row>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>>;
+  /** Runs a script of several statements without parameters (migrations, seed). */
+  exec(script: string): Promise<void>;
+}
+
+/** Connection pool usage, for metrics and health. */
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+/** Options of a transaction. */
+export interface TransactionOptions extends QueryOptions {
+  /** Safe to run again after a transient failure (an idempotency key, or a repeatable statement). */
+  idempotent?: boolean;
+}
+
+/** The Db port: the only way services reach the database; both adapters run the same SQL. */
+export interface Db extends Queryable {
+  readonly kind: "postgres" | "pglite";
+  transaction<T>(work: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  poolStats(): PoolStats;
+  close(): Promise<void>;
+}

@@ -1,0 +1,118 @@
+import pg from "pg";
+import type { Db, PoolStats, QueryOptions, QueryResult, Queryable, Row, TransactionOptions } from "./db.js";
+
+// int8 (counts, bigserial ids) as numbers and dates as ISO strings, the same as the embedded adapter.
+pg.types.setTypeParser(20, (value) => Number(value));
+pg.types.setTypeParser(1082, (value) => value);
+
+/** Settings of the PostgreSQL adapter. */
+export interface PgDbOptions {
+  connectionString: string;
+  poolMin: number;
+  poolMax: number;
+  statementTimeoutMs: number;
+  applicationName?: string;
+}
+
+/** PostgreSQL through a `pg` pool; an aborted signal cancels the running statement in the server. */
+export class PgDb implements Db {
+  readonly kind = "postgres" as const;
+  readonly pool: pg.Pool;
+
+  constructor(options: PgDbOptions) {
+    this.pool = new pg.Pool({
+      connectionString: options.connectionString,
+      min: options.poolMin,
+      max: options.poolMax,
+      statement_timeout: options.statementTimeoutMs,
+      application_name: options.applicationName ?? "ect",
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 30_000,
+    });
+    // An idle client losing its connection (PostgreSQL restarted) must not crash the process.
+    this.pool.on("error", () => {});
+  }
+
+  async query<R = Row>(sql: string, params: readonly unknown[] = [], options: QueryOptions = {}) {
+    options.signal?.throwIfAborted();
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      return await runCancellable<R>(this.pool, client, sql, params, options.signal);
+    } catch (error) {
+      if (isConnectionError(error)) broken = error as Error;
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async transaction<T>(work: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    options.signal?.throwIfAborted();
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    const tx: Queryable = {
+      query: <R = Row>(sql: string, params: readonly unknown[] = [], queryOptions: QueryOptions = {}) =>
+        runCancellable<R>(this.pool, client, sql, params, queryOptions.signal ?? options.signal),
+      exec: async (script: string) => {
+        await client.query(script);
+      },
+    };
+    try {
+      await client.query("BEGIN");
+      const result = await work(tx);
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      if (isConnectionError(error)) broken = error as Error;
+      else await client.query("ROLLBACK").catch((rollbackError: Error) => (broken = rollbackError));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async exec(script: string): Promise<void> {
+    // No parameters: pg sends the simple query protocol, which allows several statements.
+    await this.pool.query(script);
+  }
+
+  poolStats(): PoolStats {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+async function runCancellable<R>(
+  pool: pg.Pool,
+  client: pg.PoolClient,
+  sql: string,
+  params: readonly unknown[],
+  signal: AbortSignal | undefined,
+): Promise<QueryResult<R>> {
+  signal?.throwIfAborted();
+  // pg has no AbortSignal support: cancel the backend's statement from another connection.
+  const pid = (client as unknown as { processID?: number }).processID;
+  const onAbort = () => {
+    if (pid) pool.query("SELECT pg_cancel_backend($1)", [pid]).catch(() => {});
+  };
+  signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    const result = await client.query(sql, params as unknown[]);
+    return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length };
+  } catch (error) {
+    if (signal?.aborted && (error as { code?: string }).code === "57014") throw signal.reason ?? error;
+    throw error;
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: string }).code ?? "";
+  const message = (error as Error).message ?? "";
+  return code.startsWith("08") || code.startsWith("57P") || /terminat|ECONN|EPIPE|not queryable/i.test(message);
+}

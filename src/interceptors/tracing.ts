@@ -1,0 +1,92 @@
+import type { Interceptor } from "@connectrpc/connect";
+import {
+  type Attributes,
+  context,
+  propagation,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type TextMapGetter,
+  type Tracer,
+  trace,
+} from "@opentelemetry/api";
+import { getCallContext } from "../telemetry/correlation.js";
+import { observeStream } from "../telemetry/observe-stream.js";
+import { abandonedOutcome, type RpcOutcome, rpcOutcome } from "../telemetry/rpc-outcome.js";
+import { rpcProtocol, rpcSystem } from "../telemetry/rpc-protocol.js";
+import { TRACER_NAME } from "../telemetry/tracing.js";
+import { callerKey } from "./caller-context.js";
+
+/** Services that get no spans: probes and tooling would drown the real traffic. */
+export const UNTRACED_SERVICES: ReadonlySet<string> = new Set([
+  "grpc.health.v1.Health",
+  "grpc.reflection.v1.ServerReflection",
+  "grpc.reflection.v1alpha.ServerReflection",
+]);
+
+/** Options of createTracingInterceptor. */
+export interface TracingInterceptorOptions {
+  /** Default: the global tracer named "ect" (whatever provider initTracing registered). */
+  tracer?: Tracer;
+  /** Default UNTRACED_SERVICES. */
+  untracedServices?: ReadonlySet<string>;
+}
+
+const headerGetter: TextMapGetter<Headers> = {
+  get: (carrier, key) => carrier.get(key) ?? undefined,
+  keys: (carrier) => [...carrier.keys()],
+};
+
+/**
+ * Creates the SERVER span of every RPC, child of the caller's W3C traceparent (or of the active span),
+ * active in the handler and in every pull of its response stream; ends it when the call or stream ends.
+ */
+export function createTracingInterceptor(options: TracingInterceptorOptions = {}): Interceptor {
+  const tracer = options.tracer ?? trace.getTracer(TRACER_NAME);
+  const untraced = options.untracedServices ?? UNTRACED_SERVICES;
+  return (next) => async (req) => {
+    if (untraced.has(req.service.typeName)) return next(req);
+    const parent = propagation.extract(context.active(), req.header, headerGetter);
+    const attributes: Attributes = {
+      "rpc.system": rpcSystem(rpcProtocol(req.header)),
+      "rpc.service": req.service.typeName,
+      "rpc.method": req.method.name,
+    };
+    const correlationId = getCallContext()?.correlationId;
+    if (correlationId) attributes["correlation.id"] = correlationId;
+    const name = `${req.service.typeName}/${req.method.name}`;
+    const span = tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
+    const active = trace.setSpan(parent, span);
+    const finish = (outcome: RpcOutcome): void => {
+      const caller = req.contextValues.get(callerKey);
+      if (caller) span.setAttribute("enduser.id", caller.username);
+      endSpan(span, outcome);
+    };
+    let res: Awaited<ReturnType<typeof next>>;
+    try {
+      res = await context.with(active, next, undefined, req);
+    } catch (error) {
+      finish(rpcOutcome(error));
+      throw error;
+    }
+    if (!res.stream) {
+      finish(rpcOutcome(undefined));
+      return res;
+    }
+    const message = observeStream(res.message, {
+      enter: (pull) => context.with(active, pull),
+      end: (outcome, error) => finish(outcome === "return" ? abandonedOutcome(req.signal) : rpcOutcome(error)),
+    });
+    return { ...res, message };
+  };
+}
+
+function endSpan(span: Span, outcome: RpcOutcome): void {
+  span.setAttribute("rpc.grpc.status_code", outcome.code);
+  if (outcome.error) {
+    span.recordException(outcome.error);
+    // Semantic conventions: a server span is an error only when the server is at fault.
+    if (outcome.serverFault) span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error.rawMessage });
+  }
+  span.end();
+}

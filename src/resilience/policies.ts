@@ -1,0 +1,359 @@
+import {
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  bulkhead,
+  CircuitState,
+  circuitBreaker,
+  handleWhen,
+  type IBackoff,
+  type IPolicy,
+  type IRetryBackoffContext,
+  retry,
+  SamplingBreaker,
+  TaskCancelledError,
+  TimeoutStrategy,
+  timeout,
+  wrap,
+} from "cockatiel";
+import { retryDelayMs } from "./backoff.js";
+import { abortReason, type Clock, systemClock } from "./clock.js";
+import { cancelled, deadlineExceeded, resourceExhausted, unavailable } from "./errors.js";
+import { Emitter, type Subscribe } from "./events.js";
+import type { ResilienceSettings } from "./settings.js";
+import { isTransientError } from "./transient-errors.js";
+
+/** Circuit state as health reports it: closed = Healthy, half-open = Degraded, open = Unhealthy. */
+export type BreakerState = "closed" | "half-open" | "open";
+
+/** Which guard turned a call away before it reached the database. */
+export type RejectionKind = "circuit-open" | "bulkhead";
+
+/** A transient failure is about to be retried after `delayMs`. */
+export interface RetryEvent {
+  readonly attempt: number;
+  readonly delayMs: number;
+  readonly method: string;
+  readonly error: unknown;
+}
+
+/** How one unary call may be treated. */
+export interface UnaryOptions {
+  /** Retry only work that is safe to repeat (a read, or a write with an idempotency key). */
+  readonly idempotent: boolean;
+  /** Name for events and logs, e.g. the RPC or query name. */
+  readonly method?: string;
+  /** The caller's signal (client cancel or RPC deadline); aborting it cancels the query. */
+  readonly signal?: AbortSignal;
+}
+
+/** How one stream may be treated; streams default to idempotent because they read. */
+export interface StreamOptions {
+  readonly idempotent?: boolean;
+  readonly method?: string;
+  readonly signal?: AbortSignal;
+}
+
+/** Optional listeners wired at creation, and injectable randomness and time for tests. */
+export interface PolicyHooks {
+  onRetry?(event: RetryEvent): void;
+  onBreak?(error: unknown): void;
+  onHalfOpen?(): void;
+  onReset?(): void;
+  onTimeout?(method: string): void;
+  onRejected?(kind: RejectionKind, method: string): void;
+  /** Jitter source; defaults to Math.random. */
+  random?: () => number;
+  /** Clock for the stream idle timer; cockatiel's own timers stay on the real clock. */
+  clock?: Clock;
+}
+
+/** The database policies: timeout → retry → circuit breaker → bulkhead, with their events. */
+export interface DatabasePolicies {
+  /** Runs unary database work under every policy; failures come out as ConnectErrors (bad input unchanged). */
+  unary<T>(fn: (signal: AbortSignal) => Promise<T>, options: UnaryOptions): Promise<T>;
+  /** Wraps a database stream: idle timeout, breaker and bulkhead until the first item, retry only before it. */
+  stream<T>(open: (signal: AbortSignal) => AsyncIterable<T>, options?: StreamOptions): AsyncIterable<T>;
+  /** Current circuit state; an open circuit whose break has elapsed reports half-open (the next call is a trial). */
+  breakerState(): BreakerState;
+  /** Free execution and queue slots of the bulkhead. */
+  bulkheadSlots(): { readonly execution: number; readonly queue: number };
+  readonly onRetry: Subscribe<RetryEvent>;
+  readonly onBreak: Subscribe<unknown>;
+  readonly onHalfOpen: Subscribe<void>;
+  readonly onReset: Subscribe<void>;
+  readonly onStateChange: Subscribe<BreakerState>;
+  readonly onTimeout: Subscribe<string>;
+  readonly onRejected: Subscribe<{ readonly kind: RejectionKind; readonly method: string }>;
+}
+
+interface Outcome {
+  readonly method: string;
+  readonly timedOut: boolean;
+  readonly timeoutMs: number;
+  readonly callerSignal?: AbortSignal;
+}
+
+/** Builds the shared breaker and bulkhead once; every call composes them with a timeout and, if idempotent, a retry. */
+export function createDatabasePolicies(settings: ResilienceSettings, hooks: PolicyHooks = {}): DatabasePolicies {
+  const random = hooks.random ?? Math.random;
+  const clock = hooks.clock ?? systemClock;
+  const events = {
+    retry: new Emitter<RetryEvent>(),
+    brk: new Emitter<unknown>(),
+    halfOpen: new Emitter<void>(),
+    reset: new Emitter<void>(),
+    state: new Emitter<BreakerState>(),
+    timeout: new Emitter<string>(),
+    rejected: new Emitter<{ kind: RejectionKind; method: string }>(),
+  };
+  if (hooks.onRetry) events.retry.subscribe(hooks.onRetry);
+  if (hooks.onBreak) events.brk.subscribe(hooks.onBreak);
+  if (hooks.onHalfOpen) events.halfOpen.subscribe(hooks.onHalfOpen);
+  if (hooks.onReset) events.reset.subscribe(hooks.onReset);
+  if (hooks.onTimeout) events.timeout.subscribe(hooks.onTimeout);
+  if (hooks.onRejected) events.rejected.subscribe(({ kind, method }) => hooks.onRejected?.(kind, method));
+
+  const { breaker: b } = settings;
+  const transient = handleWhen(isTransientError);
+  const breaker = circuitBreaker(transient, {
+    halfOpenAfter: b.breakDurationMs,
+    breaker: new SamplingBreaker({
+      // cockatiel opens on failures > threshold·total; shaving a hair off gives Polly's "≥ ratio".
+      threshold: b.failureRatio - 1e-9,
+      duration: b.samplingWindowMs,
+      // cockatiel ignores the window while total < duration·rps; half a call of slack keeps
+      // "at least minimumThroughput calls" exact despite floating point.
+      minimumRps: (b.minimumThroughput - 0.5) / (b.samplingWindowMs / 1000),
+    }),
+  });
+  let openedAt = 0;
+  breaker.onBreak((reason) => {
+    openedAt = Date.now();
+    events.brk.emit("error" in reason ? reason.error : reason);
+  });
+  breaker.onHalfOpen(() => events.halfOpen.emit());
+  breaker.onReset(() => events.reset.emit());
+  breaker.onStateChange((state) => events.state.emit(toBreakerState(state)));
+  const bulk = bulkhead(settings.bulkhead.maxConcurrent, settings.bulkhead.maxQueue);
+  const unaryTimeout = timeout(settings.timeout.unaryMs, TimeoutStrategy.Cooperative);
+  const guarded = wrap(breaker, bulk);
+
+  const backoffAt = (attempt: number): IBackoff<IRetryBackoffContext<unknown>> => ({
+    duration: retryDelayMs(attempt, settings.retry, random),
+    next: () => backoffAt(attempt + 1),
+  });
+  /** A retry policy per call, so its events can name the method. */
+  const chainFor = (idempotent: boolean, method: string): IPolicy => {
+    if (!idempotent || settings.retry.maxRetries <= 0) return guarded;
+    const policy = retry(transient, { maxAttempts: settings.retry.maxRetries, backoff: { next: () => backoffAt(1) } });
+    policy.onRetry((event) => {
+      const error = "error" in event ? event.error : undefined;
+      events.retry.emit({ attempt: event.attempt, delayMs: event.delay, method, error });
+    });
+    return wrap(policy, breaker, bulk);
+  };
+
+  const breakerState = (): BreakerState => {
+    const state = toBreakerState(breaker.state);
+    if (state === "open" && breaker.state === CircuitState.Open && Date.now() - openedAt >= b.breakDurationMs) {
+      return "half-open";
+    }
+    return state;
+  };
+
+  /** Turns a policy outcome into the ConnectError the client sees; bad input passes through untouched. */
+  const classify = (error: unknown, outcome: Outcome): unknown => {
+    if (outcome.callerSignal?.aborted) return cancelled(abortReason(outcome.callerSignal));
+    if (outcome.timedOut) {
+      events.timeout.emit(outcome.method);
+      return deadlineExceeded(`database work exceeded ${outcome.timeoutMs} ms`, error);
+    }
+    if (error instanceof BrokenCircuitError) {
+      events.rejected.emit({ kind: "circuit-open", method: outcome.method });
+      const remaining = Math.max(0, openedAt + b.breakDurationMs - Date.now());
+      return unavailable("database unavailable: circuit open", error, remaining);
+    }
+    if (error instanceof BulkheadRejectedError) {
+      events.rejected.emit({ kind: "bulkhead", method: outcome.method });
+      return resourceExhausted("database busy: too many concurrent queries", 1_000);
+    }
+    if (error instanceof TaskCancelledError) return cancelled(error);
+    if (isTransientError(error)) return unavailable("database unavailable", error);
+    return error;
+  };
+
+  async function unary<T>(fn: (signal: AbortSignal) => Promise<T>, options: UnaryOptions): Promise<T> {
+    const method = options.method ?? "db";
+    const chain = chainFor(options.idempotent, method);
+    let timedOut = false;
+    try {
+      return await unaryTimeout.execute(({ signal }) => {
+        const started = { running: 0 };
+        const work = chain.execute(async ({ signal: inner }) => {
+          started.running++;
+          try {
+            return await fn(inner);
+          } finally {
+            started.running--;
+          }
+        }, signal);
+        return untilStarted(work, signal, started).catch((error) => {
+          timedOut = signal.aborted && !options.signal?.aborted;
+          throw error;
+        });
+      }, options.signal);
+    } catch (error) {
+      throw classify(error, { method, timedOut, timeoutMs: settings.timeout.unaryMs, callerSignal: options.signal });
+    }
+  }
+
+  async function* stream<T>(open: (signal: AbortSignal) => AsyncIterable<T>, options: StreamOptions = {}) {
+    const method = options.method ?? "db";
+    const chain = chainFor(options.idempotent ?? true, method);
+    const controller = new AbortController();
+    const callerSignal = options.signal;
+    const onCallerAbort = () => controller.abort(abortReason(callerSignal!));
+    callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
+    const idle = new IdleWatch(clock, settings.timeout.streamIdleMs, () => controller.abort(new TaskCancelledError()));
+    const outcome = (): Outcome => ({
+      method,
+      timedOut: idle.fired,
+      timeoutMs: settings.timeout.streamIdleMs,
+      callerSignal,
+    });
+    let iterator: AsyncIterator<T> | undefined;
+    try {
+      let step: IteratorResult<T>;
+      idle.pulling(true);
+      try {
+        const started = { running: 0 };
+        const work = chain.execute(async () => {
+          started.running++;
+          try {
+            // A retry reopens the stream; the failed attempt is closed first so it frees its connection.
+            await iterator?.return?.();
+            iterator = open(controller.signal)[Symbol.asyncIterator]();
+            return await iterator.next();
+          } finally {
+            started.running--;
+          }
+        }, controller.signal);
+        step = await untilStarted(work, controller.signal, started);
+      } catch (error) {
+        throw classify(error, outcome());
+      } finally {
+        idle.pulling(false);
+      }
+      while (!step.done) {
+        yield step.value;
+        idle.pulling(true);
+        try {
+          step = await iterator!.next();
+        } catch (error) {
+          throw classify(error, outcome());
+        } finally {
+          idle.pulling(false);
+        }
+      }
+    } finally {
+      idle.stop();
+      callerSignal?.removeEventListener("abort", onCallerAbort);
+      // Whatever ended the stream (done, error, consumer break), stop the database read.
+      controller.abort();
+      await iterator?.return?.()?.catch(() => undefined);
+    }
+  }
+
+  return {
+    unary,
+    stream: (open, options) => stream(open, options),
+    breakerState,
+    bulkheadSlots: () => ({ execution: bulk.executionSlots, queue: bulk.queueSlots }),
+    onRetry: events.retry.subscribe,
+    onBreak: events.brk.subscribe,
+    onHalfOpen: events.halfOpen.subscribe,
+    onReset: events.reset.subscribe,
+    onStateChange: events.state.subscribe,
+    onTimeout: events.timeout.subscribe,
+    onRejected: events.rejected.subscribe,
+  };
+}
+
+function toBreakerState(state: CircuitState): BreakerState {
+  if (state === CircuitState.Closed) return "closed";
+  if (state === CircuitState.HalfOpen) return "half-open";
+  return "open";
+}
+
+/**
+ * Settles with `work`, except that an abort while nothing is running (queued in the bulkhead or
+ * sleeping between retries) rejects at once: cockatiel's queue and retry delay do not watch the
+ * signal, and a cooperative timeout would otherwise wait for them.
+ */
+function untilStarted<T>(work: Promise<T>, signal: AbortSignal, started: { running: number }): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      if (started.running === 0) reject(new TaskCancelledError());
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * The stream idle timeout: only time spent waiting on the database counts, not time the consumer
+ * holds an item (backpressure is the transport's business). One timer re-arms itself instead of
+ * one timer per item, which keeps the hot path to two clock reads.
+ */
+class IdleWatch {
+  fired = false;
+  private since = 0;
+  private active = false;
+  private readonly stopper = new AbortController();
+  private armed = false;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly idleMs: number,
+    private readonly onIdle: () => void,
+  ) {}
+
+  pulling(active: boolean): void {
+    this.active = active;
+    if (active) {
+      this.since = this.clock.now();
+      if (!this.armed) this.arm(this.idleMs);
+    }
+  }
+
+  stop(): void {
+    this.stopper.abort();
+  }
+
+  private arm(ms: number): void {
+    this.armed = true;
+    this.clock.sleep(ms, this.stopper.signal).then(
+      () => {
+        this.armed = false;
+        if (!this.active) return;
+        const waited = this.clock.now() - this.since;
+        if (waited >= this.idleMs) {
+          this.fired = true;
+          this.onIdle();
+        } else {
+          this.arm(this.idleMs - waited);
+        }
+      },
+      () => undefined,
+    );
+  }
+}

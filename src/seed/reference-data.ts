@@ -1,0 +1,294 @@
+/**
+ * The AFRC reference data: roles, permissions, units, the LOD and reinvestigation workflows with their
+ * statuses, options (steps), rules, actions, page access and reason lists. Ids are stable so tests,
+ * docs and the WorkflowService contract can name them.
+ */
+
+export const COMPO_AFRC = "6";
+
+/** Role (user group) ids. */
+export const Role = {
+  SystemAdmin: 1,
+  MedicalTechnician: 2,
+  MedicalOfficer: 3,
+  UnitCommander: 4,
+  WingJA: 5,
+  WingCommander: 6,
+  BoardTechnician: 7,
+  BoardLegal: 8,
+  BoardMedical: 9,
+  ProgramManager: 10,
+  ApprovingAuthority: 11,
+  MilitaryPersonnelFlight: 12,
+  HqTechnician: 88,
+} as const;
+
+export const roles: [number, string, string, number, string][] = [
+  [Role.SystemAdmin, "System Administrator", "SA", 3, "System Administrator"],
+  [Role.MedicalTechnician, "Medical Technician", "MT", 1, "Medical Technician"],
+  [Role.MedicalOfficer, "Medical Officer", "MO", 1, "Medical Officer"],
+  [Role.UnitCommander, "Unit Commander", "UC", 1, "Commander"],
+  [Role.WingJA, "Wing JA", "WJA", 1, "Staff Judge Advocate"],
+  [Role.WingCommander, "Wing Commander", "WCC", 1, "Appointing Authority"],
+  [Role.BoardTechnician, "LOD Board Technician", "BT", 3, "LOD Board Technician"],
+  [Role.BoardLegal, "LOD Board Legal", "BL", 3, "LOD Board Legal Advisor"],
+  [Role.BoardMedical, "LOD Board Medical", "BM", 3, "LOD Board Medical Officer"],
+  [Role.ProgramManager, "LOD Program Manager", "PM", 2, "LOD Program Manager"],
+  [Role.ApprovingAuthority, "Approving Authority", "AA", 3, "Approving Authority"],
+  [Role.MilitaryPersonnelFlight, "Military Personnel Flight", "MPF", 1, "MPF Chief"],
+  [Role.HqTechnician, "HQ AFRC Technician", "HQT", 3, "HQ AFRC Technician"],
+];
+
+/** Permission names the protos declare; ids are stable. */
+export const permissions: [number, string, string][] = [
+  [1, "lodView", "View Line of Duty cases in one's units"],
+  [2, "lodCreate", "Start a new Line of Duty case"],
+  [3, "lodEdit", "Edit the fields of a case"],
+  [4, "lodAct", "Take workflow actions, sign and lock cases"],
+  [5, "rrCreate", "Open a reinvestigation request"],
+  [6, "memberSearch", "Search member data"],
+  [7, "userAdmin", "Manage users, roles and account status"],
+  [8, "workflowAdmin", "Manage workflow configuration"],
+  [9, "logView", "Read process logs"],
+  [10, "logAdmin", "Write and delete process logs"],
+  [11, "auditView", "Read the audit trail"],
+  [12, "traceView", "Search traces"],
+];
+
+const casework = ["lodView", "lodEdit", "lodAct"];
+
+/** Which permissions each role holds. The system administrator holds every permission. */
+export const rolePermissions: Record<number, string[]> = {
+  [Role.SystemAdmin]: permissions.map(([, name]) => name),
+  [Role.MedicalTechnician]: [...casework, "lodCreate", "memberSearch"],
+  [Role.MedicalOfficer]: casework,
+  [Role.UnitCommander]: casework,
+  [Role.WingJA]: casework,
+  [Role.WingCommander]: casework,
+  [Role.BoardTechnician]: [...casework, "memberSearch"],
+  [Role.BoardLegal]: casework,
+  [Role.BoardMedical]: casework,
+  [Role.ApprovingAuthority]: casework,
+  [Role.MilitaryPersonnelFlight]: [...casework, "rrCreate", "memberSearch"],
+  [Role.ProgramManager]: ["lodView", "lodAct", "rrCreate", "memberSearch", "userAdmin", "logView", "auditView", "traceView"],
+  [Role.HqTechnician]: ["lodView", "logView", "memberSearch"],
+};
+
+/** Units: [id, parentId, name, pasCode]. 1 is the root; wings sit under numbered air forces. */
+export const units: [number, number | null, string, string][] = [
+  [1, null, "HQ Air Force Reserve Command", "AFRC0000"],
+  [2, 1, "4th Air Force", "AF040000"],
+  [3, 1, "10th Air Force", "AF100000"],
+  [4, 1, "22nd Air Force", "AF220000"],
+  [10, 2, "452nd Air Mobility Wing", "WG452000"],
+  [11, 2, "445th Airlift Wing", "WG445000"],
+  [12, 2, "459th Air Refueling Wing", "WG459000"],
+  [13, 3, "419th Fighter Wing", "WG419000"],
+  [14, 3, "920th Rescue Wing", "WG920000"],
+  [15, 3, "301st Fighter Wing", "WG301000"],
+  [16, 4, "94th Airlift Wing", "WG094000"],
+  [17, 4, "403rd Wing", "WG403000"],
+  [100, 10, "452nd Medical Group", "GP452MDG"],
+  [101, 10, "452nd Maintenance Group", "GP452MXG"],
+  [102, 10, "729th Airlift Squadron", "SQ729AS0"],
+  [103, 11, "445th Aeromedical Staging Squadron", "SQ445ASS"],
+  [104, 11, "89th Airlift Squadron", "SQ089AS0"],
+  [105, 12, "756th Air Refueling Squadron", "SQ756ARS"],
+  [106, 13, "466th Fighter Squadron", "SQ466FS0"],
+  [107, 14, "305th Rescue Squadron", "SQ305RQS"],
+  [108, 15, "457th Fighter Squadron", "SQ457FS0"],
+  [109, 16, "700th Airlift Squadron", "SQ700AS0"],
+  [110, 17, "815th Airlift Squadron", "SQ815AS0"],
+];
+
+export const Workflow = { Lod: 1, Reinvestigation: 2 } as const;
+export const Module = { Lod: 2, Reinvestigation: 5 } as const;
+
+/** Status codes: [id, description, moduleId, holderRoleId, isFinal, isApproved, isCancel]. */
+export const statusCodes: [number, string, number, number | null, boolean, boolean, boolean][] = [
+  [10, "Medical Technician Review", Module.Lod, Role.MedicalTechnician, false, false, false],
+  [11, "Medical Officer Review", Module.Lod, Role.MedicalOfficer, false, false, false],
+  [12, "Unit Commander Review", Module.Lod, Role.UnitCommander, false, false, false],
+  [13, "Wing JA Review", Module.Lod, Role.WingJA, false, false, false],
+  [14, "Wing Commander Review", Module.Lod, Role.WingCommander, false, false, false],
+  [15, "LOD Board Technician Review", Module.Lod, Role.BoardTechnician, false, false, false],
+  [16, "LOD Board Medical Review", Module.Lod, Role.BoardMedical, false, false, false],
+  [17, "LOD Board Legal Review", Module.Lod, Role.BoardLegal, false, false, false],
+  [18, "Approving Authority Review", Module.Lod, Role.ApprovingAuthority, false, false, false],
+  [19, "Complete", Module.Lod, null, true, true, false],
+  [20, "Cancelled", Module.Lod, null, true, false, true],
+  [30, "RR MPF Review", Module.Reinvestigation, Role.MilitaryPersonnelFlight, false, false, false],
+  [31, "RR Wing JA Review", Module.Reinvestigation, Role.WingJA, false, false, false],
+  [32, "RR Wing Commander Review", Module.Reinvestigation, Role.WingCommander, false, false, false],
+  [33, "RR LOD Board Review", Module.Reinvestigation, Role.BoardTechnician, false, false, false],
+  [34, "RR Approving Authority Review", Module.Reinvestigation, Role.ApprovingAuthority, false, false, false],
+  [35, "RR Approved", Module.Reinvestigation, null, true, true, false],
+  [36, "RR Denied", Module.Reinvestigation, null, true, false, false],
+  [37, "RR Cancelled", Module.Reinvestigation, null, true, false, true],
+];
+
+/** Work status id of a status code in its workflow: 100 + status code id. */
+export const ws = (statusCodeId: number) => 100 + statusCodeId;
+
+/** The forward route of each workflow, in order (status code ids). */
+export const lodRoute = [10, 11, 12, 13, 14, 15, 16, 17, 18, 19];
+export const rrRoute = [30, 31, 32, 33, 34, 35];
+
+export const RuleType = { SignatureRequired: 1, PreviouslyInStatus: 2, FormalInvestigation: 3 } as const;
+export const ActionType = { AddSignature: 1, RemoveSignatures: 2, NotifyHolder: 3, RecordFinding: 4, ReleaseLock: 5 } as const;
+
+export const ruleTypes: [number, string, string][] = [
+  [RuleType.SignatureRequired, "signatureRequired", "The acting role must have signed at the current status"],
+  [RuleType.PreviouslyInStatus, "previouslyInStatus", "The case was at the status in rule data before"],
+  [RuleType.FormalInvestigation, "formalInvestigation", "The case's formal investigation flag equals rule data"],
+];
+
+export const actionTypes: [number, string, string][] = [
+  [ActionType.AddSignature, "addSignature", "Record the actor's signature at the current status if missing"],
+  [ActionType.RemoveSignatures, "removeSignatures", "Remove signatures recorded at the target status"],
+  [ActionType.NotifyHolder, "notifyHolder", "Notify the role that holds the target status"],
+  [ActionType.RecordFinding, "recordFinding", "Record the finding chosen with the option"],
+  [ActionType.ReleaseLock, "releaseLock", "Release the case's edit lock"],
+];
+
+/** An option: [id, fromStatusCode, toStatusCode, label, kind, sortOrder]. */
+export type OptionRow = [number, number, number, string, "advance" | "return" | "cancel", number];
+
+function routeOptions(route: number[], firstId: number, labels: string[], cancelTo: number, cancelFrom: number[]) {
+  const rows: OptionRow[] = [];
+  let id = firstId;
+  for (let i = 0; i < route.length - 1; i++) rows.push([id++, route[i], route[i + 1], labels[i], "advance", 1]);
+  for (let i = 1; i < route.length - 1; i++) {
+    rows.push([id++, route[i], route[i - 1], `Return without action to ${statusName(route[i - 1])}`, "return", 2]);
+  }
+  for (const from of cancelFrom) rows.push([id++, from, cancelTo, "Cancel case", "cancel", 3]);
+  return rows;
+}
+
+function statusName(id: number): string {
+  return statusCodes.find(([statusId]) => statusId === id)?.[1] ?? String(id);
+}
+
+export const lodOptions: OptionRow[] = [
+  ...routeOptions(
+    lodRoute,
+    1,
+    [
+      "Forward to Medical Officer",
+      "Forward to Unit Commander",
+      "Forward to Wing JA",
+      "Forward to Wing Commander",
+      "Forward to LOD Board",
+      "Forward to Board Medical",
+      "Forward to Board Legal",
+      "Forward to Approving Authority",
+      "Approve finding and complete",
+    ],
+    20,
+    [10, 11, 12, 14],
+  ),
+  // Formal investigations skip the board's medical review and go straight to legal.
+  [40, 15, 17, "Forward to Board Legal (formal investigation)", "advance", 1],
+];
+
+export const rrOptions: OptionRow[] = [
+  ...routeOptions(
+    rrRoute,
+    50,
+    [
+      "Forward to Wing JA",
+      "Forward to Wing Commander",
+      "Forward to LOD Board",
+      "Forward to Approving Authority",
+      "Approve reinvestigation",
+    ],
+    37,
+    [30, 31],
+  ),
+  [80, 34, 36, "Deny reinvestigation", "advance", 1],
+];
+
+export const findings: [number, string, string][] = [
+  [1, "ILOD", "In Line of Duty"],
+  [2, "NILOD-MISCONDUCT", "Not in Line of Duty, due to own misconduct"],
+  [3, "NILOD-NOT-MISCONDUCT", "Not in Line of Duty, not due to own misconduct"],
+  [4, "EPTS-LOD-NA", "Existed prior to service, LOD not applicable"],
+  [5, "EPTS-SA", "Existed prior to service, service aggravated"],
+  [6, "FORMAL", "Recommend formal investigation"],
+];
+
+export const findingReasons: [number, string, string][] = [
+  [1, "Injury", "Injury sustained while in a duty status"],
+  [2, "Illness", "Illness or disease contracted while in a duty status"],
+  [3, "Travel", "Injury while travelling to or from duty"],
+  [4, "Misconduct", "Result of the member's own misconduct"],
+  [5, "Pre-existing", "Condition existed prior to service"],
+];
+
+/** Reasons: [id, kind, description, isFormal]. */
+export const reasons: [number, "cancel" | "rwoa" | "return", string, boolean][] = [
+  [1, "cancel", "Case opened in error", false],
+  [2, "cancel", "Duplicate case", false],
+  [3, "cancel", "Member declined LOD determination", false],
+  [4, "cancel", "Investigation terminated by the appointing authority", true],
+  [10, "rwoa", "Missing or incomplete documentation", false],
+  [11, "rwoa", "Medical information insufficient", false],
+  [12, "rwoa", "Signature missing or invalid", false],
+  [13, "rwoa", "Wrong member or unit", false],
+  [20, "return", "Returned for correction", false],
+  [21, "return", "Returned for additional review", false],
+];
+
+export const pages: [number, string, string][] = [
+  [1, "Initiate", "/line-of-duty/init"],
+  [2, "Member", "/line-of-duty/member"],
+  [3, "Medical", "/line-of-duty/medical"],
+  [4, "Unit Commander", "/line-of-duty/unit-cc"],
+  [5, "Wing JA", "/line-of-duty/wing-ja"],
+  [6, "Wing Commander", "/line-of-duty/wing-cc"],
+  [7, "LOD Board", "/line-of-duty/lod-board"],
+  [8, "Next Action", "/line-of-duty/next-action"],
+  [9, "Tracking", "/line-of-duty/tracking"],
+  [10, "Audit", "/line-of-duty/audit"],
+];
+
+/** The page a role writes while it holds a case. */
+export const pageOfRole: Record<number, number> = {
+  [Role.MedicalTechnician]: 3,
+  [Role.MedicalOfficer]: 3,
+  [Role.UnitCommander]: 4,
+  [Role.WingJA]: 5,
+  [Role.WingCommander]: 6,
+  [Role.BoardTechnician]: 7,
+  [Role.BoardMedical]: 7,
+  [Role.BoardLegal]: 7,
+  [Role.ApprovingAuthority]: 7,
+  [Role.MilitaryPersonnelFlight]: 2,
+};
+
+/** Demo users: [username, first, last, rank, roleId, unitId]. */
+export const demoUsers: [string, string, string, string, number, number][] = [
+  ["admin", "Alex", "Admin", "Mr.", Role.SystemAdmin, 1],
+  ["medtech", "Maria", "Santos", "TSgt", Role.MedicalTechnician, 10],
+  ["medofficer", "David", "Chen", "Maj", Role.MedicalOfficer, 10],
+  ["unitcc", "Rachel", "Owens", "Lt Col", Role.UnitCommander, 10],
+  ["wingja", "Thomas", "Brandt", "Maj", Role.WingJA, 10],
+  ["wingcc", "Linda", "Marsh", "Col", Role.WingCommander, 10],
+  ["boardtech", "Kevin", "Doyle", "MSgt", Role.BoardTechnician, 1],
+  ["boardmed", "Priya", "Raman", "Col", Role.BoardMedical, 1],
+  ["boardlegal", "Samuel", "Okafor", "Lt Col", Role.BoardLegal, 1],
+  ["approver", "Helen", "Ward", "Brig Gen", Role.ApprovingAuthority, 1],
+  ["mpf", "Jorge", "Alvarez", "SMSgt", Role.MilitaryPersonnelFlight, 10],
+  ["lodpm", "Nina", "Kowalski", "Ms.", Role.ProgramManager, 1],
+  ["hqtech", "Owen", "Price", "TSgt", Role.HqTechnician, 1],
+  ["medtech445", "Grace", "Lee", "SSgt", Role.MedicalTechnician, 11],
+  ["unitcc445", "Brian", "Foster", "Lt Col", Role.UnitCommander, 11],
+];
+
+export const processes: [string, boolean][] = [
+  ["NightlyMemberSync", true],
+  ["LodReminderEmails", true],
+  ["SessionCleanup", true],
+  ["ReportWarmup", true],
+  ["AuditArchive", false],
+];

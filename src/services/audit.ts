@@ -1,0 +1,29 @@
+import type { Queryable } from "../db/db.js";
+import { currentCorrelationId } from "../telemetry/correlation.js";
+
+/** One audited change: who did what to which entity, with the state before and after. */
+export interface AuditEntry {
+  entityType: "case" | "user" | "role" | "workflow" | "log" | "status_code" | "session";
+  entityId: string | number;
+  action: string;
+  actor: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** Appends an audit row in the caller's transaction, tagged with the current correlation id. */
+export async function recordAudit(tx: Queryable, entry: AuditEntry): Promise<void> {
+  await tx.query(
+    `INSERT INTO audit_events (entity_type, entity_id, action, actor, before, after, correlation_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [
+      entry.entityType,
+      String(entry.entityId),
+      entry.action,
+      entry.actor,
+      entry.before === undefined ? null : JSON.stringify(entry.before),
+      entry.after === undefined ? null : JSON.stringify(entry.after),
+      currentCorrelationId() ?? "",
+    ],
+  );
+}

@@ -1,0 +1,65 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { randomBytes } from "node:crypto";
+
+/** Header and gRPC metadata key carrying the correlation id. */
+export const CORRELATION_HEADER = "x-correlation-id";
+
+/** What every log line and span of one call can know about it; lives for the whole call, streams included. */
+export interface CallContext {
+  readonly correlationId: string;
+  /** "<package.Service>/<Method>" for RPCs, "<VERB> <route>" for plain HTTP routes. */
+  method?: string;
+  /** The signed-in username, once the auth interceptor knows it. */
+  user?: string;
+  /** Items the service reported through countItems(); undefined means "count streamed messages". */
+  items?: number;
+}
+
+const storage = new AsyncLocalStorage<CallContext>();
+const VALID_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** True for an id we keep as sent: 1–128 characters of [A-Za-z0-9._:-]. */
+export function isValidCorrelationId(id: string): boolean {
+  return VALID_ID.test(id);
+}
+
+/** A fresh id: `corr-<UTC yyyyMMddHHmmss>-<32 hex>`. */
+export function generateCorrelationId(now: Date = new Date()): string {
+  const stamp = now.toISOString().slice(0, 19).replace(/[-T:]/g, "");
+  return `corr-${stamp}-${randomBytes(16).toString("hex")}`;
+}
+
+/** Keeps a valid incoming id, otherwise generates one. */
+export function resolveCorrelationId(incoming?: string | null): string {
+  return incoming && VALID_ID.test(incoming) ? incoming : generateCorrelationId();
+}
+
+/** Runs fn (and everything it starts asynchronously) inside the given call context. */
+export function runWithCallContext<T>(call: CallContext, fn: () => T): T {
+  return storage.run(call, fn);
+}
+
+/** The context of the call being served, if any. */
+export function getCallContext(): CallContext | undefined {
+  return storage.getStore();
+}
+
+/** The correlation id of the call being served, if any. */
+export function currentCorrelationId(): string | undefined {
+  return storage.getStore()?.correlationId;
+}
+
+/** Records the caller's username on the current call, so later log lines carry it. */
+export function setCallUser(user: string): void {
+  const call = storage.getStore();
+  if (call) call.user = user;
+}
+
+/**
+ * Adds n items to the current call's item count. A stream that sends batches calls this once per
+ * batch with the batch size; a stream that never calls it is counted one item per message.
+ */
+export function countItems(n: number): void {
+  const call = storage.getStore();
+  if (call) call.items = (call.items ?? 0) + n;
+}

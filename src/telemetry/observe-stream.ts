@@ -1,0 +1,62 @@
+/** How an observed stream finished: ran to the end, failed, or was abandoned by its consumer. */
+export type StreamOutcome = "done" | "error" | "return";
+
+/** Hooks around an AsyncIterable, all synchronous so the hot path stays one promise per item. */
+export interface StreamObserver {
+  /** Runs each pull of the source (next/return/throw) inside a context, e.g. an AsyncLocalStorage run. */
+  enter?: <R>(pull: () => R) => R;
+  /** Called once per item the source yields. */
+  item?: () => void;
+  /** Called exactly once, when the stream ends, fails or is abandoned. */
+  end?: (outcome: StreamOutcome, error: unknown) => void;
+}
+
+const direct = <R>(pull: () => R): R => pull();
+
+/**
+ * Wraps an AsyncIterable without buffering: every pull runs through `enter`, every item through
+ * `item`, and `end` fires once however the stream stops.
+ */
+export function observeStream<T>(source: AsyncIterable<T>, observer: StreamObserver): AsyncIterable<T> {
+  const enter = observer.enter ?? direct;
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<T> {
+      const it = enter(() => source[Symbol.asyncIterator]());
+      let ended = false;
+      const finish = (outcome: StreamOutcome, error: unknown): void => {
+        if (ended) return;
+        ended = true;
+        observer.end?.(outcome, error);
+      };
+      const failed = (error: unknown): never => {
+        finish("error", error);
+        throw error;
+      };
+      return {
+        next(value?: unknown): Promise<IteratorResult<T>> {
+          return enter(() => it.next(value)).then((result) => {
+            if (result.done) finish("done", undefined);
+            else observer.item?.();
+            return result;
+          }, failed);
+        },
+        return(value?: unknown): Promise<IteratorResult<T>> {
+          const pulled = it.return
+            ? enter(() => it.return!(value))
+            : Promise.resolve({ done: true, value } as IteratorResult<T>);
+          return pulled.then((result) => {
+            finish("return", undefined);
+            return result;
+          }, failed);
+        },
+        throw(error?: unknown): Promise<IteratorResult<T>> {
+          if (!it.throw) return Promise.reject(error).catch(failed);
+          return enter(() => it.throw!(error)).then((result) => {
+            if (result.done) finish("error", error);
+            return result;
+          }, failed);
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import type { IncomingHttpHeaders } from "node:http";
+import type { Registry } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { errorHeaders, httpStatusForCode, statusJson } from "./status-mapping.js";
+import type { WritableResponse } from "./stream-writers.js";
+
+/** The part of an HTTP/1.1 or HTTP/2 compat request the REST layer reads. */
+export interface RestRequest extends AsyncIterable<Buffer | string> {
+  readonly method?: string;
+  readonly url?: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly socket?: { readonly remoteAddress?: string } | null;
+}
+
+/** The part of an HTTP/1.1 or HTTP/2 compat response the REST layer writes. */
+export interface RestResponse extends WritableResponse {
+  statusCode: number;
+  readonly headersSent: boolean;
+  readonly writableEnded: boolean;
+  setHeader(name: string, value: string | readonly string[]): unknown;
+  end(chunk?: string): unknown;
+  flushHeaders?(): void;
+  once(event: "drain" | "close" | "finish", listener: () => void): unknown;
+}
+
+/** Reads the request body as UTF-8, rejecting bodies over the limit before buffering them. */
+export async function readBody(req: RestRequest, maxBytes: number): Promise<string> {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    size += buf.length;
+    if (size > maxBytes) throw tooLarge(maxBytes);
+    parts.push(buf);
+  }
+  return Buffer.concat(parts).toString("utf8");
+}
+
+function tooLarge(maxBytes: number): ConnectError {
+  return new ConnectError(`request body exceeds ${maxBytes} bytes`, Code.ResourceExhausted, { "x-http-status": "413" });
+}
+
+/** Request headers a call carries into the interceptor chain; everything else is HTTP plumbing. */
+const forwardedHeaders = new Set([
+  "authorization",
+  "traceparent",
+  "tracestate",
+  "baggage",
+  "user-agent",
+  "accept-language",
+  "idempotency-key",
+]);
+
+/** Builds the call headers from an HTTP request: the named headers plus every `x-` header. */
+export function callHeaders(req: RestRequest): Headers {
+  const out = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || name.startsWith(":")) continue;
+    if (!forwardedHeaders.has(name) && !name.startsWith("x-")) continue;
+    for (const v of Array.isArray(value) ? value : [value]) out.append(name, v);
+  }
+  // Per-caller limits and audit need the peer; the in-memory transport has no socket of its own.
+  const peer = req.socket?.remoteAddress;
+  if (peer && !out.has("x-forwarded-for")) out.set("x-forwarded-for", peer);
+  return out;
+}
+
+/** Headers that describe the RPC transport, not the call; never copied onto the REST response. */
+function isTransportHeader(name: string): boolean {
+  return (
+    name.startsWith("grpc-") ||
+    name.startsWith("connect-") ||
+    name.startsWith(":") ||
+    [
+      "content-type",
+      "content-length",
+      "content-encoding",
+      "accept-encoding",
+      "transfer-encoding",
+      "connection",
+      "keep-alive",
+      "te",
+      "trailer",
+      "date",
+      "x-http-status",
+    ].includes(name)
+  );
+}
+
+/** Copies call response headers and trailers (e.g. x-correlation-id) onto the HTTP response. */
+export function copyCallHeaders(res: RestResponse, ...sources: (Headers | undefined)[]): void {
+  for (const source of sources) {
+    source?.forEach((value, name) => {
+      if (!isTransportHeader(name)) res.setHeader(name, value);
+    });
+  }
+}
+
+/** Writes a JSON body with a status; HEAD requests get the headers only. */
+export function writeJson(res: RestResponse, status: number, body: unknown, head = false): void {
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader("content-type", "application/json; charset=utf-8");
+  res.setHeader("content-length", String(Buffer.byteLength(text)));
+  res.end(head ? undefined : text);
+}
+
+/** Writes an error as a google.rpc.Status JSON body with its HTTP status and Retry-After. */
+export function writeError(res: RestResponse, error: unknown, registry?: Registry, head = false): void {
+  const err = ConnectError.from(error);
+  copyCallHeaders(res, err.metadata);
+  for (const [name, value] of Object.entries(errorHeaders(err))) res.setHeader(name, value);
+  const explicit = Number(err.metadata.get("x-http-status"));
+  writeJson(res, explicit || httpStatusForCode(err.code), statusJson(err, registry), head);
+}

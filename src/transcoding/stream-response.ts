@@ -1,0 +1,97 @@
+import type { JsonValue, Message, Registry } from "@bufbuild/protobuf";
+import type { StreamResponse } from "@connectrpc/connect";
+import { copyCallHeaders, type RestResponse, writeError } from "./http-io.js";
+import { statusJson } from "./status-mapping.js";
+import { CoalescingWriter, type StreamFormat } from "./stream-writers.js";
+
+/** What serving one server stream over HTTP needs. */
+export interface StreamServeOptions {
+  readonly format: StreamFormat;
+  /** Messages already delivered (Last-Event-ID); they are read and skipped, ids keep counting. */
+  readonly skip: number;
+  readonly heartbeatMs: number;
+  /** How long to hold the headers back waiting for the first message (see serveStream). */
+  readonly firstMessageWaitMs: number;
+  readonly signal: AbortSignal;
+  readonly registry: Registry;
+  readonly toJson: (message: Message) => JsonValue;
+}
+
+/**
+ * Writes a server stream as NDJSON or SSE. Headers go out once the call has answered (so an auth or
+ * validation failure still gets its real HTTP status); after that a failure is reported in-band.
+ */
+export async function serveStream(
+  res: RestResponse,
+  call: Promise<StreamResponse>,
+  opts: StreamServeOptions,
+): Promise<void> {
+  let response: StreamResponse;
+  try {
+    response = await call;
+  } catch (e) {
+    if (!opts.signal.aborted) writeError(res, e, opts.registry);
+    return;
+  }
+  const iterator = response.message[Symbol.asyncIterator]();
+  // Wait briefly for the first message before committing to 200: an error raised before the first
+  // item (the usual place for NOT_FOUND or PERMISSION_DENIED) then still maps to its HTTP status. A
+  // watch that may stay silent for minutes still gets its headers (and heartbeats) promptly.
+  const firstPending = iterator.next();
+  let first: IteratorResult<Message> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    first = await Promise.race([
+      firstPending,
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), opts.firstMessageWaitMs);
+      }),
+    ]);
+  } catch (e) {
+    if (!opts.signal.aborted) writeError(res, e, opts.registry);
+    return;
+  } finally {
+    clearTimeout(timer);
+  }
+  copyCallHeaders(res, response.header);
+  res.statusCode = 200;
+  res.setHeader("content-type", opts.format.contentType);
+  res.setHeader("cache-control", "no-cache");
+  // Reverse proxies (nginx) otherwise hold events back until their buffer fills.
+  res.setHeader("x-accel-buffering", "no");
+  res.flushHeaders?.();
+
+  const writer = new CoalescingWriter(res);
+  const heartbeat = opts.format.heartbeat;
+  const heartbeatTimer =
+    heartbeat && opts.heartbeatMs > 0
+      ? setInterval(() => {
+          writer.push(heartbeat);
+          writer.flush();
+        }, opts.heartbeatMs)
+      : undefined;
+  heartbeatTimer?.unref();
+  let n = 0;
+  try {
+    for (let item = first ?? (await firstPending); !item.done; item = await iterator.next()) {
+      n++;
+      if (n <= opts.skip) continue;
+      const pending = writer.push(opts.format.message(opts.toJson(item.value), n));
+      if (pending) await pending;
+      if (opts.signal.aborted) break;
+    }
+  } catch (e) {
+    if (!opts.signal.aborted) writer.push(opts.format.error(statusJson(e, opts.registry)));
+  } finally {
+    clearInterval(heartbeatTimer);
+    if (opts.signal.aborted) {
+      writer.discard();
+      // Ends the call's iterator so the handler's finally blocks run even when we broke out early.
+      void iterator.return?.().catch(() => {});
+    } else {
+      writer.flush();
+      res.end();
+    }
+  }
+}
+
