@@ -82,7 +82,7 @@ describe("gRPC server reflection", () => {
         messageRequest: { case: "fileContainingSymbol", value: "ect.v1.IdentityService.SignInDemoUser" },
       }),
     );
-    const { value: reply } = await replies.next();
+    const reply: v1.ServerReflectionResponse = (await replies.next()).value;
     requests.end();
     assert.equal(reply.messageResponse.case, "fileDescriptorResponse");
     const protos = reply.messageResponse.value.fileDescriptorProto;
@@ -112,7 +112,7 @@ describe("gRPC server reflection", () => {
     const replies = client.serverReflectionInfo(requests)[Symbol.asyncIterator]();
     const ask = async (messageRequest: v1.ServerReflectionRequest["messageRequest"]) => {
       requests.push(create(v1.ServerReflectionRequestSchema, { host: "h", messageRequest }));
-      const { value } = await replies.next();
+      const value: v1.ServerReflectionResponse = (await replies.next()).value;
       assert.deepEqual(value.originalRequest?.messageRequest, messageRequest);
       assert.equal(value.validHost, "h");
       return value.messageResponse;

@@ -1,7 +1,7 @@
 import { ConnectError, type Interceptor } from "@connectrpc/connect";
 import {
-  CORRELATION_HEADER,
   type CallContext,
+  CORRELATION_HEADER,
   resolveCorrelationId,
   runWithCallContext,
 } from "../telemetry/correlation.js";

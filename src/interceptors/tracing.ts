@@ -74,8 +74,10 @@ export function createTracingInterceptor(options: TracingInterceptorOptions = {}
       return res;
     }
     const message = observeStream(res.message, {
+      signal: req.signal,
       enter: (pull) => context.with(active, pull),
-      end: (outcome, error) => finish(outcome === "return" ? abandonedOutcome(req.signal) : rpcOutcome(error)),
+      end: (outcome, error) =>
+        finish(outcome === "done" || outcome === "error" ? rpcOutcome(error) : abandonedOutcome(req.signal)),
     });
     return { ...res, message };
   };
@@ -86,7 +88,8 @@ function endSpan(span: Span, outcome: RpcOutcome): void {
   if (outcome.error) {
     span.recordException(outcome.error);
     // Semantic conventions: a server span is an error only when the server is at fault.
-    if (outcome.serverFault) span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error.rawMessage });
+    if (outcome.serverFault)
+      span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error.rawMessage });
   }
   span.end();
 }

@@ -5,7 +5,9 @@ export const retryAfterKey = "retry-after";
 
 /** A limit was hit; `retry-after` (whole seconds, at least 1) says when trying again makes sense. */
 export function resourceExhausted(message: string, retryAfterMs: number): ConnectError {
-  return new ConnectError(message, Code.ResourceExhausted, { [retryAfterKey]: String(retryAfterSeconds(retryAfterMs)) });
+  return new ConnectError(message, Code.ResourceExhausted, {
+    [retryAfterKey]: String(retryAfterSeconds(retryAfterMs)),
+  });
 }
 
 /** A dependency cannot serve now; the original failure is kept as the cause for logs, not leaked. */

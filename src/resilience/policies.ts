@@ -94,7 +94,10 @@ interface Outcome {
 }
 
 /** Builds the shared breaker and bulkhead once; every call composes them with a timeout and, if idempotent, a retry. */
-export function createDatabasePolicies(settings: ResilienceSettings, hooks: PolicyHooks = {}): DatabasePolicies {
+export function createDatabasePolicies(
+  settings: ResilienceSettings,
+  hooks: PolicyHooks = {},
+): DatabasePolicies {
   const random = hooks.random ?? Math.random;
   const clock = hooks.clock ?? systemClock;
   const events = {
@@ -145,7 +148,10 @@ export function createDatabasePolicies(settings: ResilienceSettings, hooks: Poli
   /** A retry policy per call, so its events can name the method. */
   const chainFor = (idempotent: boolean, method: string): IPolicy => {
     if (!idempotent || settings.retry.maxRetries <= 0) return guarded;
-    const policy = retry(transient, { maxAttempts: settings.retry.maxRetries, backoff: { next: () => backoffAt(1) } });
+    const policy = retry(transient, {
+      maxAttempts: settings.retry.maxRetries,
+      backoff: { next: () => backoffAt(1) },
+    });
     policy.onRetry((event) => {
       const error = "error" in event ? event.error : undefined;
       events.retry.emit({ attempt: event.attempt, delayMs: event.delay, method, error });
@@ -155,7 +161,11 @@ export function createDatabasePolicies(settings: ResilienceSettings, hooks: Poli
 
   const breakerState = (): BreakerState => {
     const state = toBreakerState(breaker.state);
-    if (state === "open" && breaker.state === CircuitState.Open && Date.now() - openedAt >= b.breakDurationMs) {
+    if (
+      state === "open" &&
+      breaker.state === CircuitState.Open &&
+      Date.now() - openedAt >= b.breakDurationMs
+    ) {
       return "half-open";
     }
     return state;
@@ -203,7 +213,12 @@ export function createDatabasePolicies(settings: ResilienceSettings, hooks: Poli
         });
       }, options.signal);
     } catch (error) {
-      throw classify(error, { method, timedOut, timeoutMs: settings.timeout.unaryMs, callerSignal: options.signal });
+      throw classify(error, {
+        method,
+        timedOut,
+        timeoutMs: settings.timeout.unaryMs,
+        callerSignal: options.signal,
+      });
     }
   }
 
@@ -214,7 +229,9 @@ export function createDatabasePolicies(settings: ResilienceSettings, hooks: Poli
     const callerSignal = options.signal;
     const onCallerAbort = () => controller.abort(abortReason(callerSignal!));
     callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
-    const idle = new IdleWatch(clock, settings.timeout.streamIdleMs, () => controller.abort(new TaskCancelledError()));
+    const idle = new IdleWatch(clock, settings.timeout.streamIdleMs, () =>
+      controller.abort(new TaskCancelledError()),
+    );
     const outcome = (): Outcome => ({
       method,
       timedOut: idle.fired,

@@ -15,7 +15,8 @@ export interface StreamLease {
 
 /** Counters for health checks and metrics. */
 export interface StreamLimiterStats {
-  readonly active: number;
+  /** Streams holding a slot, all callers together. */
+  readonly total: number;
   readonly activeByCaller: ReadonlyMap<string, number>;
   readonly waitingForSlot: number;
   readonly callers: number;
@@ -130,9 +131,10 @@ export class StreamLimiter {
   /** Current counters; cheap enough for every health probe. */
   stats(): StreamLimiterStats {
     const activeByCaller = new Map<string, number>();
-    for (const [caller, state] of this.callers) if (state.active > 0) activeByCaller.set(caller, state.active);
+    for (const [caller, state] of this.callers)
+      if (state.active > 0) activeByCaller.set(caller, state.active);
     return {
-      active: this.active,
+      total: this.active,
       activeByCaller,
       waitingForSlot: this.waiters.length,
       callers: this.callers.size,
@@ -195,7 +197,10 @@ export class StreamLimiter {
   private reject(kind: "slots", caller: string) {
     this.counts.slotRejections++;
     this.rejected.emit({ kind, caller });
-    return resourceExhausted(`too many concurrent streams (caller limit ${this.settings.perCallerConcurrent}, process limit ${this.settings.processConcurrent})`, slotRetryAfterMs);
+    return resourceExhausted(
+      `too many concurrent streams (caller limit ${this.settings.perCallerConcurrent}, process limit ${this.settings.processConcurrent})`,
+      slotRetryAfterMs,
+    );
   }
 
   private stateOf(caller: string): CallerState {

@@ -12,14 +12,12 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
-const NOTHING = Object.freeze({});
-
 /** Adds the current call's correlation id, method, user and trace/span ids to every line. */
 function callFields(): object {
   const call = getCallContext();
   const spanContext = trace.getSpan(context.active())?.spanContext();
   const traced = spanContext !== undefined && isSpanContextValid(spanContext);
-  if (!call && !traced) return NOTHING;
+  // pino merges the line into this object, so it must be a fresh one each time.
   const fields: Record<string, string> = {};
   if (call) {
     fields.correlationId = call.correlationId;

@@ -1,5 +1,8 @@
-/** How an observed stream finished: ran to the end, failed, or was abandoned by its consumer. */
-export type StreamOutcome = "done" | "error" | "return";
+/**
+ * How an observed stream finished: ran to the end, failed, was stopped by its consumer (return), or
+ * its call was aborted while the stream was idle (abort).
+ */
+export type StreamOutcome = "done" | "error" | "return" | "abort";
 
 /** Hooks around an AsyncIterable, all synchronous so the hot path stays one promise per item. */
 export interface StreamObserver {
@@ -9,6 +12,11 @@ export interface StreamObserver {
   item?: () => void;
   /** Called exactly once, when the stream ends, fails or is abandoned. */
   end?: (outcome: StreamOutcome, error: unknown) => void;
+  /**
+   * The call's signal: aborting it ends the observation even if nobody pulls or returns the stream
+   * again (a cancelled client does not always make the transport call return()).
+   */
+  signal?: AbortSignal;
 }
 
 const direct = <R>(pull: () => R): R => pull();
@@ -22,12 +30,17 @@ export function observeStream<T>(source: AsyncIterable<T>, observer: StreamObser
   return {
     [Symbol.asyncIterator](): AsyncIterator<T> {
       const it = enter(() => source[Symbol.asyncIterator]());
+      const { signal } = observer;
       let ended = false;
       const finish = (outcome: StreamOutcome, error: unknown): void => {
         if (ended) return;
         ended = true;
+        signal?.removeEventListener("abort", aborted);
         observer.end?.(outcome, error);
       };
+      const aborted = (): void => finish("abort", signal?.reason);
+      if (signal?.aborted) aborted();
+      else signal?.addEventListener("abort", aborted, { once: true });
       const failed = (error: unknown): never => {
         finish("error", error);
         throw error;

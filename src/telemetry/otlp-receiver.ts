@@ -30,7 +30,11 @@ const STATUS_NAMES = ["unset", "ok", "error"] as const;
  * Validates an OTLP/HTTP JSON ExportTraceServiceRequest (object or JSON text) and adds its spans to
  * the store. Nothing is stored unless the whole body is valid; throws OtlpFormatError otherwise.
  */
-export function ingestOtlpJson(body: unknown, store: TraceStore, limits: OtlpLimits = {}): { accepted: number } {
+export function ingestOtlpJson(
+  body: unknown,
+  store: TraceStore,
+  limits: OtlpLimits = {},
+): { accepted: number } {
   const spans = decodeOtlpJson(body, limits);
   for (const span of spans) store.add(span);
   return { accepted: spans.length };
@@ -44,7 +48,8 @@ export function decodeOtlpJson(body: unknown, limits: OtlpLimits = {}): StoredSp
   array(request.resourceSpans ?? [], "resourceSpans").forEach((rawResource, r) => {
     const resourcePath = `resourceSpans[${r}]`;
     const resourceSpans = object(rawResource, resourcePath);
-    const resource = resourceSpans.resource === undefined ? {} : object(resourceSpans.resource, `${resourcePath}.resource`);
+    const resource =
+      resourceSpans.resource === undefined ? {} : object(resourceSpans.resource, `${resourcePath}.resource`);
     const resourceAttributes = attributes(resource.attributes, `${resourcePath}.resource.attributes`);
     const serviceName = resourceAttributes["service.name"] ?? "unknown_service";
     array(resourceSpans.scopeSpans ?? [], `${resourcePath}.scopeSpans`).forEach((rawScope, s) => {
@@ -139,7 +144,8 @@ function unixNanosToMs(value: unknown, path: string): number {
 /** An enum given as its number or its name (e.g. 2 or "SPAN_KIND_SERVER"); absent means 0. */
 function enumIndex(value: unknown, prefix: string, names: readonly string[], path: string): number {
   if (value === undefined || value === null) return 0;
-  if (typeof value === "number" && Number.isInteger(value) && value >= 0 && value < names.length) return value;
+  if (typeof value === "number" && Number.isInteger(value) && value >= 0 && value < names.length)
+    return value;
   if (typeof value === "string" && value.startsWith(prefix)) {
     const index = names.indexOf(value.slice(prefix.length).toLowerCase());
     if (index >= 0) return index;
@@ -168,7 +174,8 @@ function anyValue(raw: unknown, path: string): unknown {
     const int = value.intValue;
     if (typeof int === "number" && Number.isInteger(int)) return int;
     // int64 arrives as a decimal string; keep it as text where a number would lose digits.
-    if (typeof int === "string" && /^-?\d+$/.test(int)) return Number.isSafeInteger(Number(int)) ? Number(int) : int;
+    if (typeof int === "string" && /^-?\d+$/.test(int))
+      return Number.isSafeInteger(Number(int)) ? Number(int) : int;
     throw new OtlpFormatError(`${path}.intValue`, "must be an integer");
   }
   if ("doubleValue" in value) {

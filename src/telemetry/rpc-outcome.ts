@@ -36,5 +36,7 @@ export function rpcOutcome(error: unknown): RpcOutcome {
 
 /** The outcome of a stream its consumer abandoned: cancelled if the call was aborted, otherwise ok. */
 export function abandonedOutcome(signal: AbortSignal): RpcOutcome {
-  return signal.aborted ? rpcOutcome(signal.reason ?? new ConnectError("stream abandoned", Code.Canceled)) : OK;
+  return signal.aborted
+    ? rpcOutcome(signal.reason ?? new ConnectError("stream abandoned", Code.Canceled))
+    : OK;
 }

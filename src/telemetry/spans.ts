@@ -7,7 +7,11 @@ import { TRACER_NAME } from "./tracing.js";
 const tracer = trace.getTracer(TRACER_NAME);
 
 /** Runs fn inside a new INTERNAL span (child of the active one) that records its error and ends with it. */
-export async function withSpan<T>(name: string, attributes: Attributes, fn: (span: Span) => Promise<T> | T): Promise<T> {
+export async function withSpan<T>(
+  name: string,
+  attributes: Attributes,
+  fn: (span: Span) => Promise<T> | T,
+): Promise<T> {
   const correlationId = currentCorrelationId();
   const all = correlationId ? { ...attributes, "correlation.id": correlationId } : attributes;
   return tracer.startActiveSpan(name, { attributes: all }, async (span) => {
@@ -52,26 +56,30 @@ export function createQueryTracer(options: QueryTracerOptions = {}): QueryTracer
     const attributes: Attributes = { "db.system": dbSystem, "db.statement": text, "db.operation": operation };
     const correlationId = currentCorrelationId();
     if (correlationId) attributes["correlation.id"] = correlationId;
-    return tracer.startActiveSpan(`${operation} ${dbSystem}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
-      const started = performance.now();
-      let rowCount: number | undefined;
-      try {
-        const result = await fn();
-        rowCount = rowCountOf(result);
-        if (rowCount !== undefined) span.setAttribute("db.response.returned_rows", rowCount);
-        return result;
-      } catch (error) {
-        failSpan(span, error);
-        throw error;
-      } finally {
-        const ms = performance.now() - started;
-        span.end();
-        metrics?.dbQueryDuration.observe({ operation }, ms / 1000);
-        if (ms > slowQueryMs) {
-          logger?.warn({ durationMs: Math.round(ms), operation, statement: text, rowCount }, "slow query");
+    return tracer.startActiveSpan(
+      `${operation} ${dbSystem}`,
+      { kind: SpanKind.CLIENT, attributes },
+      async (span) => {
+        const started = performance.now();
+        let rowCount: number | undefined;
+        try {
+          const result = await fn();
+          rowCount = rowCountOf(result);
+          if (rowCount !== undefined) span.setAttribute("db.response.returned_rows", rowCount);
+          return result;
+        } catch (error) {
+          failSpan(span, error);
+          throw error;
+        } finally {
+          const ms = performance.now() - started;
+          span.end();
+          metrics?.dbQueryDuration.observe({ operation }, ms / 1000);
+          if (ms > slowQueryMs) {
+            logger?.warn({ durationMs: Math.round(ms), operation, statement: text, rowCount }, "slow query");
+          }
         }
-      }
-    });
+      },
+    );
   };
 }
 
@@ -87,5 +95,8 @@ function rowCountOf(result: unknown): number | undefined {
 
 function failSpan(span: Span, error: unknown): void {
   span.recordException(error instanceof Error ? error : String(error));
-  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+  span.setStatus({
+    code: SpanStatusCode.ERROR,
+    message: error instanceof Error ? error.message : String(error),
+  });
 }

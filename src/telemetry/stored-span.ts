@@ -33,7 +33,7 @@ export interface StoredSpan {
 
 /** Renders an attribute value as text. */
 export function attributeText(value: unknown): string {
-  return typeof value === "string" ? value : JSON.stringify(value, bigintAsString) ?? "";
+  return typeof value === "string" ? value : (JSON.stringify(value, bigintAsString) ?? "");
 }
 
 function bigintAsString(_key: string, value: unknown): unknown {

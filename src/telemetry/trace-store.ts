@@ -181,7 +181,7 @@ function hasCorrelationId(entry: TraceEntry, correlationId: string): boolean {
 function matchesMethod(span: StoredSpan, method: string): boolean {
   if (span.name.toLowerCase().includes(method)) return true;
   const rpcMethod = span.attributes["rpc.method"];
-  return rpcMethod !== undefined && rpcMethod.toLowerCase().includes(method);
+  return rpcMethod?.toLowerCase().includes(method) === true;
 }
 
 /** The root is the earliest parentless span, else the earliest span whose parent is not held. */
@@ -240,7 +240,11 @@ export function fromReadableSpan(span: ReadableSpan): StoredSpan {
     startMs: hrTimeToMilliseconds(span.startTime),
     durationMs: hrTimeToMilliseconds(span.duration),
     status:
-      span.status.code === SpanStatusCode.ERROR ? "error" : span.status.code === SpanStatusCode.OK ? "ok" : "unset",
+      span.status.code === SpanStatusCode.ERROR
+        ? "error"
+        : span.status.code === SpanStatusCode.OK
+          ? "ok"
+          : "unset",
     statusMessage: span.status.message ?? "",
     attributes: textAttributes(span.attributes),
     events,

@@ -42,7 +42,9 @@ export interface Tracing {
 export const TRACER_NAME = "ect";
 
 const DEFAULT_SERVICE_NAME = "ect";
-let current: Tracing | undefined;
+// Kept on globalThis so a second copy of this module (another loader) still finds the one set-up.
+const KEY = Symbol.for("ect.tracing");
+const holder = globalThis as { [KEY]?: Tracing };
 
 /**
  * Registers the tracer provider, W3C trace-context propagator and AsyncLocalStorage context manager.
@@ -50,7 +52,8 @@ let current: Tracing | undefined;
  * server can both call it.
  */
 export function initTracing(options: TracingOptions = {}): Tracing {
-  if (current) return current;
+  const existing = holder[KEY];
+  if (existing) return existing;
   const env = options.env ?? process.env;
   const store = new TraceStore(options.traceStore);
   const otlpUrl = otlpTracesUrl(env);
@@ -65,7 +68,7 @@ export function initTracing(options: TracingOptions = {}): Tracing {
     spanProcessors,
   });
   provider.register({ propagator: new W3CTraceContextPropagator() });
-  current = {
+  const tracing: Tracing = {
     provider,
     store,
     tracer: trace.getTracer(TRACER_NAME),
@@ -74,12 +77,13 @@ export function initTracing(options: TracingOptions = {}): Tracing {
       await provider.shutdown();
     },
   };
-  return current;
+  holder[KEY] = tracing;
+  return tracing;
 }
 
 /** The tracing set-up, if initTracing has run. */
 export function getTracing(): Tracing | undefined {
-  return current;
+  return holder[KEY];
 }
 
 /**
@@ -88,7 +92,8 @@ export function getTracing(): Tracing | undefined {
  */
 export function samplerFromEnv(env: TracingEnv): Sampler {
   const production = env.ECT_PROFILE === "production";
-  const name = env.OTEL_TRACES_SAMPLER?.trim() || (production ? "parentbased_traceidratio" : "parentbased_always_on");
+  const name =
+    env.OTEL_TRACES_SAMPLER?.trim() || (production ? "parentbased_traceidratio" : "parentbased_always_on");
   const ratio = samplerRatio(env.OTEL_TRACES_SAMPLER_ARG, production ? 0.1 : 1.0);
   switch (name) {
     case "always_on":

@@ -39,7 +39,9 @@ export async function readBody(req: RestRequest, maxBytes: number): Promise<stri
 }
 
 function tooLarge(maxBytes: number): ConnectError {
-  return new ConnectError(`request body exceeds ${maxBytes} bytes`, Code.ResourceExhausted, { "x-http-status": "413" });
+  return new ConnectError(`request body exceeds ${maxBytes} bytes`, Code.ResourceExhausted, {
+    "x-http-status": "413",
+  });
 }
 
 /** Request headers a call carries into the interceptor chain; everything else is HTTP plumbing. */

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { compareSpecificity, matchPathTemplate, parsePathTemplate, templateSpecificity } from "./path-template.js";
+import {
+  compareSpecificity,
+  matchPathTemplate,
+  parsePathTemplate,
+  templateSpecificity,
+} from "./path-template.js";
 
 const match = (template: string, path: string) => {
   const b = matchPathTemplate(parsePathTemplate(template), path);
@@ -15,7 +20,9 @@ describe("path templates", () => {
   });
 
   test("a variable with a sub-template binds several segments including literals", () => {
-    assert.deepEqual(match("/v1/{name=shelves/*/books/*}", "/v1/shelves/1/books/2"), { name: "shelves/1/books/2" });
+    assert.deepEqual(match("/v1/{name=shelves/*/books/*}", "/v1/shelves/1/books/2"), {
+      name: "shelves/1/books/2",
+    });
     assert.equal(match("/v1/{name=shelves/*/books/*}", "/v1/shelves/1/cds/2"), undefined);
   });
 
@@ -61,6 +68,11 @@ describe("path templates", () => {
       .map((t) => [t, key(t)] as const)
       .sort((a, b) => compareSpecificity(a[1], b[1]))
       .map(([t]) => t);
-    assert.deepEqual(sorted, ["/v1/shelves/featured", "/v1/shelves/{id}", "/v1/books/{n=**}", "/v1/{x=*}/featured"]);
+    assert.deepEqual(sorted, [
+      "/v1/shelves/featured",
+      "/v1/shelves/{id}",
+      "/v1/books/{n=**}",
+      "/v1/{x=*}/featured",
+    ]);
   });
 });

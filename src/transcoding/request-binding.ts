@@ -129,7 +129,8 @@ function wktValue(message: DescMessage, raw: string, name: string): JsonValue {
         return raw;
       }
   }
-  const wrapped = message.fields.length === 1 && message.typeName.startsWith("google.protobuf.") && message.fields[0];
+  const wrapped =
+    message.fields.length === 1 && message.typeName.startsWith("google.protobuf.") && message.fields[0];
   if (wrapped && wrapped.name === "value" && wrapped.fieldKind === "scalar") {
     return scalarValue(wrapped.scalar, raw, name);
   }
@@ -137,7 +138,13 @@ function wktValue(message: DescMessage, raw: string, name: string): JsonValue {
 }
 
 /** Sets a value at a field chain inside the JSON object, creating intermediate objects. */
-function setLeaf(root: JsonObject, chain: readonly DescField[], value: JsonValue, name: string, append: boolean) {
+function setLeaf(
+  root: JsonObject,
+  chain: readonly DescField[],
+  value: JsonValue,
+  name: string,
+  append: boolean,
+) {
   let obj = root;
   for (let k = 0; k < chain.length - 1; k++) {
     const f = chain[k];
@@ -148,7 +155,12 @@ function setLeaf(root: JsonObject, chain: readonly DescField[], value: JsonValue
     } else if (isObject(next)) {
       obj = obj[f.jsonName] = canonicalKeys(f.message!, next);
     } else {
-      throw badRequest(`"${chain.slice(0, k + 1).map((c) => c.name).join(".")}" must be an object to set "${name}"`);
+      throw badRequest(
+        `"${chain
+          .slice(0, k + 1)
+          .map((c) => c.name)
+          .join(".")}" must be an object to set "${name}"`,
+      );
     }
   }
   const leaf = chain[chain.length - 1];

@@ -1,4 +1,13 @@
-import type { DescFile, DescMethodStreaming, DescMethodUnary, DescService, JsonValue, Message, Registry } from "@bufbuild/protobuf";
+import type {
+  DescFile,
+  DescMethodStreaming,
+  DescMethodUnary,
+  DescService,
+  JsonObject,
+  JsonValue,
+  Message,
+  Registry,
+} from "@bufbuild/protobuf";
 import { createRegistry, toJson } from "@bufbuild/protobuf";
 import type { Transport } from "@connectrpc/connect";
 import { Code, ConnectError } from "@connectrpc/connect";
@@ -37,6 +46,8 @@ export interface RestHandlerOptions {
 /** A REST front for gRPC services: the derived routes and the request handler. */
 export interface RestHandler {
   readonly routes: readonly RestRoute[];
+  /** True when some route's path matches (any method), i.e. `handle` would answer; for hijacking first. */
+  matches(method: string, url: string): boolean;
   /** Serves the request; resolves false (having written nothing) when no route's path matches. */
   handle(req: RestRequest, res: RestResponse): Promise<boolean>;
 }
@@ -53,10 +64,19 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
     const url = new URL(req.url ?? "/", "http://x");
     const httpMethod = (req.method ?? "GET").toUpperCase();
     const head = httpMethod === "HEAD";
-    const match = matchRoute(routes, httpMethod, url.pathname);
+    let match = matchRoute(routes, httpMethod, url.pathname);
+    // OpenAPI tools send a multi-segment variable (`shelves/1/books/2`) as one %2F-encoded segment.
+    if (match.kind === "not-found" && /%2F/i.test(url.pathname)) {
+      match = matchRoute(routes, httpMethod, url.pathname.replace(/%2F/gi, "/"));
+    }
     if (match.kind === "not-found") {
       if (!options.answerUnknownPaths) return false;
-      writeJson(res, 404, { code: Code.NotFound, message: `no route for ${url.pathname}`, details: [] }, head);
+      writeJson(
+        res,
+        404,
+        { code: Code.NotFound, message: `no route for ${url.pathname}`, details: [] },
+        head,
+      );
       return true;
     }
     if (match.kind === "method-not-allowed") {
@@ -115,15 +135,29 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
     return true;
   }
 
-  return { routes, handle };
+  function matches(method: string, rawUrl: string): boolean {
+    if (options.answerUnknownPaths) return true;
+    const pathname = new URL(rawUrl, "http://x").pathname;
+    const m = matchRoute(routes, method.toUpperCase(), pathname);
+    return (
+      m.kind !== "not-found" ||
+      (/%2F/i.test(pathname) &&
+        matchRoute(routes, method.toUpperCase(), pathname.replace(/%2F/gi, "/")).kind !== "not-found")
+    );
+  }
+
+  return { routes, matches, handle };
 }
 
 /** The JSON a client receives: the whole message, or the field `response_body` names. */
 function responseJson(route: RestRoute, message: Message, registry: Registry): JsonValue {
   const field = route.responseBodyField;
   if (!field) return toJson(route.method.output, message, { registry });
-  const json = toJson(route.method.output, message, { registry, alwaysEmitImplicit: true });
-  return (json as Record<string, JsonValue>)[field.jsonName] ?? null;
+  const json = toJson(route.method.output, message, { registry }) as JsonObject;
+  if (json[field.jsonName] !== undefined) return json[field.jsonName];
+  // An unset field still has a JSON value ([] / {} / 0 / ""), except a message, which is null.
+  const full = toJson(route.method.output, message, { registry, alwaysEmitImplicit: true }) as JsonObject;
+  return full[field.jsonName] ?? null;
 }
 
 /** The number of stream messages the client already has: Last-Event-ID header or lastEventId param. */

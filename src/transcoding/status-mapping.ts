@@ -60,7 +60,10 @@ export function errorHeaders(error: unknown): Record<string, string> {
 function detailJson(detail: ConnectError["details"][number], registry?: Registry): JsonValue {
   if ("desc" in detail) {
     const json = toJson(detail.desc, create(detail.desc, detail.value), { registry });
-    return { "@type": `type.googleapis.com/${detail.desc.typeName}`, ...(isObject(json) ? json : { value: json }) };
+    return {
+      "@type": `type.googleapis.com/${detail.desc.typeName}`,
+      ...(isObject(json) ? json : { value: json }),
+    };
   }
   const desc = registry?.getMessage(detail.type);
   if (desc) {

@@ -17,32 +17,35 @@ export interface StreamServeOptions {
   readonly toJson: (message: Message) => JsonValue;
 }
 
+/** The call once it has produced its first message (or ended, or failed). */
+interface StartedStream {
+  readonly response: StreamResponse;
+  readonly iterator: AsyncIterator<Message>;
+  readonly first: IteratorResult<Message>;
+}
+
+async function startStream(call: Promise<StreamResponse>): Promise<StartedStream> {
+  const response = await call;
+  const iterator = response.message[Symbol.asyncIterator]();
+  return { response, iterator, first: await iterator.next() };
+}
+
 /**
- * Writes a server stream as NDJSON or SSE. Headers go out once the call has answered (so an auth or
- * validation failure still gets its real HTTP status); after that a failure is reported in-band.
+ * Writes a server stream as NDJSON or SSE. The headers wait (briefly) for the call's first message,
+ * so a failure raised before it (auth, validation, NOT_FOUND) still gets its real HTTP status; a
+ * watch that stays silent still gets its headers and heartbeats promptly. Later failures are in-band.
  */
 export async function serveStream(
   res: RestResponse,
   call: Promise<StreamResponse>,
   opts: StreamServeOptions,
 ): Promise<void> {
-  let response: StreamResponse;
-  try {
-    response = await call;
-  } catch (e) {
-    if (!opts.signal.aborted) writeError(res, e, opts.registry);
-    return;
-  }
-  const iterator = response.message[Symbol.asyncIterator]();
-  // Wait briefly for the first message before committing to 200: an error raised before the first
-  // item (the usual place for NOT_FOUND or PERMISSION_DENIED) then still maps to its HTTP status. A
-  // watch that may stay silent for minutes still gets its headers (and heartbeats) promptly.
-  const firstPending = iterator.next();
-  let first: IteratorResult<Message> | undefined;
+  const starting = startStream(call);
+  let started: StartedStream | undefined;
   let timer: NodeJS.Timeout | undefined;
   try {
-    first = await Promise.race([
-      firstPending,
+    started = await Promise.race([
+      starting,
       new Promise<undefined>((resolve) => {
         timer = setTimeout(() => resolve(undefined), opts.firstMessageWaitMs);
       }),
@@ -53,7 +56,7 @@ export async function serveStream(
   } finally {
     clearTimeout(timer);
   }
-  copyCallHeaders(res, response.header);
+  if (started) copyCallHeaders(res, started.response.header);
   res.statusCode = 200;
   res.setHeader("content-type", opts.format.contentType);
   res.setHeader("cache-control", "no-cache");
@@ -72,8 +75,11 @@ export async function serveStream(
       : undefined;
   heartbeatTimer?.unref();
   let n = 0;
+  let iterator: AsyncIterator<Message> | undefined;
   try {
-    for (let item = first ?? (await firstPending); !item.done; item = await iterator.next()) {
+    started ??= await starting;
+    iterator = started.iterator;
+    for (let item = started.first; !item.done; item = await iterator.next()) {
       n++;
       if (n <= opts.skip) continue;
       const pending = writer.push(opts.format.message(opts.toJson(item.value), n));
@@ -87,11 +93,10 @@ export async function serveStream(
     if (opts.signal.aborted) {
       writer.discard();
       // Ends the call's iterator so the handler's finally blocks run even when we broke out early.
-      void iterator.return?.().catch(() => {});
+      void iterator?.return?.().catch(() => {});
     } else {
       writer.flush();
       res.end();
     }
   }
 }
-

@@ -41,9 +41,20 @@ export function libraryTransport(probe: LibraryProbe) {
   return createRouterTransport(
     ({ service }) => {
       service(LibraryService, {
-        getBook: (req) => (failIfAsked(), create(BookSchema, { name: req.name, title: "T", pageCount: 12n })),
-        createBook: (req) => create(BookSchema, { ...req.book, name: `${req.parent}/books/${req.bookId}` }),
-        updateBook: (req) => create(BookSchema, { ...req.book, title: `${req.book?.title}|${req.updateMask?.paths}` }),
+        getBook: (req) => {
+          failIfAsked();
+          return create(BookSchema, { name: req.name, title: "T", pageCount: 12n });
+        },
+        createBook: (req) => {
+          const book = req.book ?? create(BookSchema);
+          book.name = `${req.parent}/books/${req.bookId}`;
+          return book;
+        },
+        updateBook: (req) => {
+          const book = req.book ?? create(BookSchema);
+          book.title = `${book.title}|${req.updateMask?.paths}`;
+          return book;
+        },
         deleteBook: () => ({}),
         archiveBook: (req) => create(BookSchema, { name: req.name, title: `archived:${req.reason}` }),
         getShelf: (req) => create(ShelfSchema, { shelfId: req.shelfId, theme: "variable" }),
@@ -83,7 +94,11 @@ export async function startLibraryServer(
   probe: LibraryProbe,
   options: Partial<RestHandlerOptions> = {},
 ): Promise<{ url: string; server: http.Server }> {
-  const rest = createRestHandler({ services: [LibraryService], transport: libraryTransport(probe), ...options });
+  const rest = createRestHandler({
+    services: [LibraryService],
+    transport: libraryTransport(probe),
+    ...options,
+  });
   const server = http.createServer((req, res) => {
     rest.handle(req, res).then((handled) => {
       if (!handled) {

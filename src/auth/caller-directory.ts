@@ -1,0 +1,64 @@
+import type { Db } from "../db/db.js";
+import type { Caller } from "../interceptors/caller-context.js";
+
+/** How long a resolved caller is reused before the database is asked again. */
+const TTL_MS = 15_000;
+const MAX_ENTRIES = 10_000;
+
+/**
+ * Resolves a username to the caller (current role, unit, permissions), caching briefly so a busy client
+ * does not cost a database round trip per call. Inactive accounts resolve to undefined.
+ */
+export class CallerDirectory {
+  private readonly cache = new Map<string, { caller: Caller | undefined; expires: number }>();
+
+  constructor(private readonly db: Db) {}
+
+  /** The caller for a username, or undefined if no active account has it. */
+  async resolve(username: string): Promise<Caller | undefined> {
+    const now = Date.now();
+    const hit = this.cache.get(username);
+    if (hit && hit.expires > now) return hit.caller;
+    const caller = await this.load(username);
+    if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(username, { caller, expires: now + TTL_MS });
+    return caller;
+  }
+
+  /** Forgets cached callers, e.g. after a role or account change. */
+  invalidate(username?: string): void {
+    if (username) this.cache.delete(username);
+    else this.cache.clear();
+  }
+
+  private async load(username: string): Promise<Caller | undefined> {
+    const { rows } = await this.db.query<{
+      id: number;
+      username: string;
+      role_id: number;
+      role_name: string;
+      unit_id: number;
+      permissions: string[] | null;
+    }>(
+      `SELECT u.id, u.username, u.current_role_id AS role_id, r.name AS role_name, u.unit_id,
+              array(SELECT p.name FROM role_permissions rp JOIN permissions p ON p.id = rp.permission_id
+                    WHERE rp.role_id = u.current_role_id ORDER BY p.name) AS permissions
+       FROM users u
+       JOIN roles r ON r.id = u.current_role_id
+       JOIN user_roles ur ON ur.user_id = u.id AND ur.role_id = u.current_role_id AND ur.active AND ur.status = 'approved'
+       WHERE u.username = $1 AND u.account_status = 'active'
+         AND (u.expiration_date IS NULL OR u.expiration_date >= current_date)`,
+      [username],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      userId: row.id,
+      username: row.username,
+      roleId: row.role_id,
+      roleName: row.role_name,
+      unitId: row.unit_id,
+      permissions: new Set(row.permissions ?? []),
+    };
+  }
+}

@@ -1,0 +1,91 @@
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfig } from "./config.js";
+import { migrate } from "./db/migrate.js";
+import { openDb } from "./db/open-db.js";
+import { startServer } from "./server/start.js";
+import { createTokenAuthority } from "./auth/token-issuer.js";
+import { seedBenchmarkData } from "./seed/seed-bench.js";
+import { seedIfEmpty } from "./seed/seed.js";
+import { createLogger } from "./telemetry/logger.js";
+
+const usage = `ect <command>
+
+  serve                       start the server (default)
+  migrate                     apply database migrations
+  seed [--cases N] [--users N] [--online N]
+                              seed demo data; with --cases, add N benchmark cases set-based
+  token --user NAME           print a development bearer token for a seeded user
+`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command = "serve", ...rest] = argv;
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel });
+  switch (command) {
+    case "serve": {
+      const server = await startServer(config, logger);
+      const demo = config.auth.mode === "development" ? (await server.app.tokens.issue("admin")).token : undefined;
+      logger.info(
+        {
+          url: server.url,
+          web: `${server.url}/`,
+          docs: `${server.url}/docs`,
+          health: `${server.url}/health`,
+          database: config.databaseUrl ? "postgresql" : `embedded (${config.dataDir})`,
+        },
+        "ECT is serving gRPC, gRPC-Web, Connect and REST on one port",
+      );
+      if (demo) process.stdout.write(`\nDemo token for "admin" (Authorization: Bearer …):\n${demo}\n\n`);
+      let signals = 0;
+      const stop = (signal: string) => {
+        if (++signals > 1) process.exit(1);
+        logger.info({ signal }, "shutting down");
+        server.stop().then(() => process.exit(0), () => process.exit(1));
+      };
+      process.on("SIGINT", () => stop("SIGINT"));
+      process.on("SIGTERM", () => stop("SIGTERM"));
+      return;
+    }
+    case "migrate": {
+      const db = await openDb(config);
+      logger.info({ applied: await migrate(db) }, "migrations applied");
+      await db.close();
+      return;
+    }
+    case "seed": {
+      const { values } = parseArgs({
+        args: rest,
+        options: { cases: { type: "string" }, users: { type: "string" }, online: { type: "string" } },
+      });
+      const db = await openDb(config);
+      await migrate(db);
+      await seedIfEmpty(db);
+      if (values.cases || values.users) {
+        const started = Date.now();
+        await seedBenchmarkData(db, {
+          cases: Number(values.cases ?? 0),
+          users: Number(values.users ?? 0),
+          online: Number(values.online ?? 0),
+        });
+        logger.info({ ms: Date.now() - started, ...values }, "benchmark data seeded");
+      }
+      await db.close();
+      return;
+    }
+    case "token": {
+      const { values } = parseArgs({ args: rest, options: { user: { type: "string" } } });
+      if (!values.user) throw new ConfigError("ect token needs --user NAME");
+      const tokens = await createTokenAuthority(config);
+      process.stdout.write(`${(await tokens.issue(values.user)).token}\n`);
+      return;
+    }
+    default:
+      process.stderr.write(usage);
+      process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`ect: ${error instanceof ConfigError ? error.message : String((error as Error)?.stack ?? error)}\n`);
+  process.exit(1);
+});

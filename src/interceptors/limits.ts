@@ -1,0 +1,67 @@
+import type { DescMethod } from "@bufbuild/protobuf";
+import type { Interceptor } from "@connectrpc/connect";
+import type { StreamLimiter } from "../resilience/stream-limiter.js";
+import { callerKey, remoteAddressKey } from "./caller-context.js";
+
+const weightField = new WeakMap<DescMethod, string | null>();
+
+/** A batch response (one repeated field) weighs its batch size; any other message weighs 1. */
+function batchField(method: DescMethod): string | null {
+  let field = weightField.get(method);
+  if (field === undefined) {
+    const fields = method.output.fields;
+    field = fields.length === 1 && fields[0].fieldKind === "list" ? fields[0].localName : null;
+    weightField.set(method, field);
+  }
+  return field;
+}
+
+/**
+ * Stream limits per caller: a concurrent-stream slot (waiting up to the acquire timeout, then
+ * RESOURCE_EXHAUSTED with retry-after) and the item token bucket, which paces a stream instead of
+ * dropping anything. The slot is released when the stream ends however it ends.
+ */
+export function limitsInterceptor(limiter: StreamLimiter, onFirstItem?: (ms: number) => void): Interceptor {
+  return (next) => async (req) => {
+    if (req.method.methodKind !== "server_streaming") return next(req);
+    const caller = req.contextValues.get(callerKey);
+    const key = caller ? `user:${caller.username}` : `ip:${req.contextValues.get(remoteAddressKey) || "unknown"}`;
+    const started = performance.now();
+    const lease = await limiter.acquire(key, req.signal);
+    try {
+      const res = await next(req);
+      if (!res.stream) {
+        lease.release();
+        return res;
+      }
+      const field = batchField(req.method);
+      return { ...res, message: paced(res.message, lease, field, req.signal, () => onFirstItem?.(performance.now() - started)) };
+    } catch (error) {
+      lease.release();
+      throw error;
+    }
+  };
+}
+
+async function* paced<T>(
+  source: AsyncIterable<T>,
+  lease: Awaited<ReturnType<StreamLimiter["acquire"]>>,
+  field: string | null,
+  signal: AbortSignal,
+  firstItem: () => void,
+): AsyncGenerator<T> {
+  let first = true;
+  try {
+    for await (const message of source) {
+      if (first) {
+        first = false;
+        firstItem();
+      }
+      const weight = field ? ((message as Record<string, unknown[]>)[field]?.length ?? 1) : 1;
+      if (weight > 0) await lease.takeItems(weight, signal);
+      yield message;
+    }
+  } finally {
+    lease.release();
+  }
+}

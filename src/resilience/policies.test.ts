@@ -1,0 +1,324 @@
+import assert from "node:assert/strict";
+import { afterEach, beforeEach, mock, test } from "node:test";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { FakeClock } from "./fake-clock.js";
+import { createDatabasePolicies, type PolicyHooks, type RetryEvent } from "./policies.js";
+import { defaultResilienceSettings, type ResilienceSettings } from "./settings.js";
+
+// Real delays are kept to a millisecond or two; the breaker's clock (Date) is mocked.
+const fast: ResilienceSettings = {
+  ...defaultResilienceSettings,
+  retry: { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 2, jitter: true },
+};
+
+const transient = () =>
+  Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" });
+
+function policies(settings: ResilienceSettings = fast, hooks: PolicyHooks = {}) {
+  return createDatabasePolicies(settings, { random: () => 0.5, ...hooks });
+}
+
+async function failure(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => assert.fail("expected a rejection"),
+    (e: unknown) => e,
+  );
+}
+
+function code(error: unknown): Code | undefined {
+  return error instanceof ConnectError ? error.code : undefined;
+}
+
+beforeEach(() => mock.timers.enable({ apis: ["Date"], now: 1_000_000 }));
+afterEach(() => mock.timers.reset());
+
+test("idempotent work is retried on transient failures, with the method named in each retry event", async () => {
+  const retries: RetryEvent[] = [];
+  const p = policies(fast, { onRetry: (e) => retries.push(e) });
+  let calls = 0;
+  const result = await p.unary(
+    async () => {
+      if (++calls < 3) throw transient();
+      return "ok";
+    },
+    { idempotent: true, method: "GetCase" },
+  );
+  assert.equal(result, "ok");
+  assert.equal(calls, 3);
+  assert.deepEqual(
+    retries.map((r) => [r.attempt, r.method]),
+    [
+      [1, "GetCase"],
+      [2, "GetCase"],
+    ],
+  );
+  assert.ok(retries.every((r) => r.delayMs >= 0 && r.delayMs <= 2));
+});
+
+test("after three retries a transient failure becomes UNAVAILABLE with the original as cause", async () => {
+  const p = policies();
+  let calls = 0;
+  const original = transient();
+  const error = await failure(
+    p.unary(
+      async () => {
+        calls++;
+        throw original;
+      },
+      { idempotent: true },
+    ),
+  );
+  assert.equal(calls, 4);
+  assert.equal(code(error), Code.Unavailable);
+  assert.equal((error as ConnectError).cause, original);
+});
+
+test("work that is not idempotent is never retried", async () => {
+  const p = policies();
+  let calls = 0;
+  const error = await failure(
+    p.unary(
+      async () => {
+        calls++;
+        throw transient();
+      },
+      { idempotent: false },
+    ),
+  );
+  assert.equal(calls, 1);
+  assert.equal(code(error), Code.Unavailable);
+});
+
+test("bad input is neither retried nor rewritten", async () => {
+  const p = policies();
+  for (const bad of [
+    Object.assign(new Error("duplicate key"), { code: "23505" }),
+    new ConnectError("page_size: must be 1–1000", Code.InvalidArgument),
+  ]) {
+    let calls = 0;
+    const error = await failure(
+      p.unary(
+        async () => {
+          calls++;
+          throw bad;
+        },
+        { idempotent: true },
+      ),
+    );
+    assert.equal(error, bad);
+    assert.equal(calls, 1);
+  }
+});
+
+test("the circuit opens at 50 % transient failures over at least 10 calls, fails fast, then lets a trial through after 30 s", async () => {
+  const states: string[] = [];
+  let breaks = 0;
+  const p = policies(fast, { onBreak: () => breaks++ });
+  p.onStateChange((s) => states.push(s));
+  for (let i = 0; i < 5; i++) await p.unary(async () => 1, { idempotent: false });
+  for (let i = 0; i < 4; i++)
+    await failure(p.unary(async () => Promise.reject(transient()), { idempotent: false }));
+  assert.equal(p.breakerState(), "closed", "9 calls are below the minimum throughput");
+  await failure(p.unary(async () => Promise.reject(transient()), { idempotent: false }));
+  assert.equal(p.breakerState(), "open");
+  assert.equal(breaks, 1);
+
+  let called = false;
+  const rejected: string[] = [];
+  p.onRejected(({ kind }) => rejected.push(kind));
+  const error = await failure(
+    p.unary(
+      async () => {
+        called = true;
+      },
+      { idempotent: true },
+    ),
+  );
+  assert.equal(called, false);
+  assert.equal(code(error), Code.Unavailable);
+  assert.match((error as ConnectError).message, /circuit open/);
+  assert.equal((error as ConnectError).metadata.get("retry-after"), "30");
+  assert.deepEqual(rejected, ["circuit-open"]);
+
+  mock.timers.tick(30_000);
+  assert.equal(p.breakerState(), "half-open");
+  assert.equal(await p.unary(async () => "trial", { idempotent: false }), "trial");
+  assert.equal(p.breakerState(), "closed");
+  assert.deepEqual(states, ["open", "half-open", "closed"]);
+});
+
+test("failures that are not transient do not count against the circuit", async () => {
+  const p = policies();
+  for (let i = 0; i < 20; i++) {
+    await failure(
+      p.unary(async () => Promise.reject(new ConnectError("no", Code.NotFound)), { idempotent: false }),
+    );
+  }
+  assert.equal(p.breakerState(), "closed");
+});
+
+test("bulkhead overflow is RESOURCE_EXHAUSTED with retry-after", async () => {
+  const p = policies({ ...fast, bulkhead: { maxConcurrent: 1, maxQueue: 1 } });
+  const rejected: string[] = [];
+  p.onRejected(({ kind, method }) => rejected.push(`${kind}:${method}`));
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const running = p.unary(() => gate, { idempotent: false });
+  const queued = p.unary(async () => "queued", { idempotent: false });
+  assert.deepEqual(p.bulkheadSlots(), { execution: 0, queue: 0 });
+  const error = await failure(p.unary(async () => "late", { idempotent: false, method: "ListCases" }));
+  assert.equal(code(error), Code.ResourceExhausted);
+  assert.equal((error as ConnectError).metadata.get("retry-after"), "1");
+  assert.deepEqual(rejected, ["bulkhead:ListCases"]);
+  release();
+  await running;
+  assert.equal(await queued, "queued");
+});
+
+test("the unary timeout aborts the work's signal and ends in DEADLINE_EXCEEDED", async () => {
+  mock.timers.reset();
+  mock.timers.enable({ apis: ["setTimeout", "Date"], now: 1_000_000 });
+  const timeouts: string[] = [];
+  const p = policies(fast, { onTimeout: (m) => timeouts.push(m) });
+  let seen: AbortSignal | undefined;
+  const call = failure(
+    p.unary(
+      (signal) =>
+        new Promise((_, reject) => {
+          seen = signal;
+          signal.addEventListener("abort", () =>
+            reject(Object.assign(new Error("canceling statement"), { code: "57014" })),
+          );
+        }),
+      { idempotent: true, method: "SlowQuery" },
+    ),
+  );
+  await Promise.resolve();
+  mock.timers.tick(30_000);
+  const error = await call;
+  assert.equal(code(error), Code.DeadlineExceeded);
+  assert.ok(seen?.aborted);
+  assert.deepEqual(timeouts, ["SlowQuery"]);
+});
+
+test("a call still queued in the bulkhead when its time runs out fails at once", async () => {
+  mock.timers.reset();
+  mock.timers.enable({ apis: ["setTimeout", "Date"], now: 1_000_000 });
+  const p = policies({ ...fast, bulkhead: { maxConcurrent: 1, maxQueue: 1 } });
+  let release!: () => void;
+  const running = p.unary(() => new Promise<void>((resolve) => (release = resolve)), { idempotent: false });
+  mock.timers.tick(10_000);
+  let ran = false;
+  const queued = failure(
+    p.unary(
+      async () => {
+        ran = true;
+      },
+      { idempotent: false },
+    ),
+  );
+  mock.timers.tick(30_000);
+  assert.equal(code(await queued), Code.DeadlineExceeded);
+  release();
+  await running.catch(() => undefined);
+  assert.equal(ran, false);
+});
+
+test("a caller's cancel aborts the work and ends in CANCELED", async () => {
+  const p = policies();
+  const controller = new AbortController();
+  const call = failure(
+    p.unary(
+      (signal) =>
+        new Promise((_, reject) => signal.addEventListener("abort", () => reject(new Error("aborted")))),
+      { idempotent: true, signal: controller.signal },
+    ),
+  );
+  controller.abort();
+  assert.equal(code(await call), Code.Canceled);
+});
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+test("a stream is retried when it fails before its first item", async () => {
+  const p = policies();
+  let opens = 0;
+  const items = await collect(
+    p.stream(async function* () {
+      if (++opens === 1) throw transient();
+      yield 1;
+      yield 2;
+    }),
+  );
+  assert.deepEqual(items, [1, 2]);
+  assert.equal(opens, 2);
+});
+
+test("a stream is not retried once it has produced an item", async () => {
+  const p = policies();
+  let opens = 0;
+  const seen: number[] = [];
+  const error = await failure(
+    (async () => {
+      for await (const item of p.stream(async function* () {
+        opens++;
+        yield 1;
+        throw transient();
+      })) {
+        seen.push(item);
+      }
+    })(),
+  );
+  assert.equal(code(error), Code.Unavailable);
+  assert.deepEqual(seen, [1]);
+  assert.equal(opens, 1);
+});
+
+test("a stream that makes no progress for the idle timeout ends in DEADLINE_EXCEEDED; consumer time does not count", async () => {
+  const clock = new FakeClock();
+  const p = policies(fast, { clock });
+  let signal: AbortSignal | undefined;
+  const iterator = p
+    .stream(async function* (s) {
+      signal = s;
+      yield "first";
+      await new Promise((_, reject) =>
+        s.addEventListener("abort", () => reject(new Error("query cancelled"))),
+      );
+    })
+    [Symbol.asyncIterator]();
+  assert.deepEqual(await iterator.next(), { value: "first", done: false });
+  await clock.advance(200_000);
+  assert.equal(signal?.aborted, false, "time spent by the consumer holding an item is not idle time");
+  const next = failure(iterator.next());
+  await clock.advance(119_999);
+  assert.equal(signal?.aborted, false);
+  await clock.advance(1);
+  assert.equal(code(await next), Code.DeadlineExceeded);
+});
+
+test("a consumer that stops early closes the source and aborts its signal", async () => {
+  const p = policies();
+  let closed = false;
+  let signal: AbortSignal | undefined;
+  for await (const item of p.stream(async function* (s) {
+    signal = s;
+    try {
+      yield 1;
+      yield 2;
+    } finally {
+      closed = true;
+    }
+  })) {
+    assert.equal(item, 1);
+    break;
+  }
+  assert.ok(closed);
+  assert.ok(signal?.aborted);
+});

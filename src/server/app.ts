@@ -1,0 +1,170 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import { createContextValues, createRouterTransport, type Interceptor } from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import type { Logger } from "pino";
+import { CallerDirectory } from "../auth/caller-directory.js";
+import { createTokenAuthority, type TokenAuthority } from "../auth/token-issuer.js";
+import type { Config } from "../config.js";
+import type { Db } from "../db/db.js";
+import { GuardedDb } from "../db/guarded-db.js";
+import { databaseCheck } from "../health/database-check.js";
+import { HealthMonitor } from "../health/health-monitor.js";
+import { memoryCheck } from "../health/memory-check.js";
+import { streamingCheck } from "../health/streaming-check.js";
+import { authInterceptor } from "../interceptors/auth.js";
+import { remoteAddressKey } from "../interceptors/caller-context.js";
+import { correlationInterceptor } from "../interceptors/correlation.js";
+import { errorsInterceptor } from "../interceptors/errors.js";
+import { limitsInterceptor } from "../interceptors/limits.js";
+import { createMetricsAndLogInterceptor } from "../interceptors/metrics-and-log.js";
+import { createTracingInterceptor } from "../interceptors/tracing.js";
+import { KeyRateLimiter } from "../resilience/key-rate-limiter.js";
+import { createDatabasePolicies, type DatabasePolicies } from "../resilience/policies.js";
+import { StreamLimiter } from "../resilience/stream-limiter.js";
+import { CaseEvents } from "../services/cases/case-events.js";
+import { createMetrics, type EctMetrics } from "../telemetry/metrics.js";
+import { createQueryTracer } from "../telemetry/spans.js";
+import { initTracing } from "../telemetry/tracing.js";
+import { applyCors } from "./cors.js";
+import { createHttpRoutes } from "./http-routes.js";
+import { resilienceSettings } from "./resilience-settings.js";
+import { API_SERVICES, registerServices } from "./services.js";
+import { createRestHandler } from "../transcoding/rest-handler.js";
+
+/** Everything a running ECT server is made of, for the listener, tests and shutdown. */
+export interface App {
+  handler(req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse): void;
+  db: Db;
+  tokens: TokenAuthority;
+  metrics: EctMetrics;
+  policies: DatabasePolicies;
+  health: HealthMonitor;
+  streams: StreamLimiter;
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the server: database behind its policies, the interceptor chain (correlation → tracing →
+ * metrics/log → errors → auth → limits), every service, REST transcoding over the same chain, and the
+ * plain HTTP routes (health, metrics, OpenAPI, docs, web client).
+ */
+export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Logger): Promise<App> {
+  const tracing = initTracing();
+  const metrics = createMetrics();
+  const settings = resilienceSettings(config);
+  const policies = createDatabasePolicies(settings, {
+    onRetry: ({ attempt, delayMs, method }) => {
+      metrics.retries.inc({ dependency: "database" });
+      logger.warn({ attempt, delayMs, method }, "retrying transient database failure");
+    },
+    onTimeout: (method) => {
+      metrics.timeouts.inc({ dependency: "database" });
+      logger.warn({ method }, "database call timed out");
+    },
+    onRejected: (kind, method) => {
+      metrics.rejections.inc({ kind: kind === "bulkhead" ? "bulkhead" : "rate_limit" });
+      logger.warn({ kind, method }, "database call rejected");
+    },
+  });
+  policies.onStateChange((state) => {
+    metrics.circuitState.set({ dependency: "database" }, { closed: 0, "half-open": 1, open: 2 }[state]);
+    logger.warn({ dependency: "database", state }, "circuit breaker state changed");
+  });
+  metrics.circuitState.set({ dependency: "database" }, 0);
+  const db = new GuardedDb(rawDb, policies, createQueryTracer({ slowQueryMs: config.slowQueryMs, logger, metrics }));
+  metrics.setPoolSource(() => rawDb.poolStats());
+
+  const streams = new StreamLimiter({ ...settings.streams });
+  // The last 1,000 times to first item, for the streaming health check.
+  const firstItems: number[] = [];
+  const recordFirstItem = (ms: number) => {
+    if (firstItems.push(ms) > 1000) firstItems.shift();
+  };
+  const health = new HealthMonitor([
+    databaseCheck(async (signal) => {
+      await rawDb.query("SELECT 1", [], { signal });
+    }, () => policies.breakerState()),
+    memoryCheck(1024 * 1024 * 1024),
+    streamingCheck(() => {
+      const stats = streams.stats();
+      const sorted = [...firstItems].sort((a, b) => a - b);
+      return {
+        active: stats.total,
+        perCallerMax: settings.streams.perCallerConcurrent,
+        processMax: settings.streams.processConcurrent,
+        recentFailures: stats.rejections.slots + stats.rejections.items,
+        firstItemP50Ms: sorted[Math.floor(sorted.length * 0.5)] ?? 0,
+        firstItemP99Ms: sorted[Math.floor(sorted.length * 0.99)] ?? 0,
+      };
+    }),
+  ]);
+
+  const tokens = await createTokenAuthority(config);
+  const directory = new CallerDirectory(db);
+  const anonymousLimiter = new KeyRateLimiter(settings.unauthenticated);
+  anonymousLimiter.onRejected(() => metrics.rejections.inc({ kind: "rate_limit" }));
+  const interceptors: Interceptor[] = [
+    correlationInterceptor,
+    createTracingInterceptor(),
+    createMetricsAndLogInterceptor({ metrics, logger }),
+    errorsInterceptor(logger),
+    authInterceptor({ tokens, directory, anonymousLimiter }),
+    limitsInterceptor(streams, recordFirstItem),
+  ];
+  const routes = registerServices({
+    config,
+    db,
+    events: new CaseEvents(),
+    tokens,
+    directory,
+    traces: tracing.store,
+    health,
+  });
+  const readMaxBytes = config.maxMessageBytes;
+  const rest = createRestHandler({
+    services: API_SERVICES,
+    transport: createRouterTransport(routes, { router: { interceptors, readMaxBytes } }),
+    maxBodyBytes: readMaxBytes,
+    heartbeatMs: config.streaming.heartbeatMs,
+  });
+  const http = await createHttpRoutes({ config, metrics, health, traces: tracing.store, logger });
+  const corsOrigins = new Set(config.corsOrigins);
+  const rpc = connectNodeAdapter({
+    routes,
+    interceptors,
+    readMaxBytes,
+    contextValues: (req) => createContextValues().set(remoteAddressKey, req.socket?.remoteAddress ?? ""),
+    // connect-node widens its request types; these are the same Node http/http2 objects.
+    fallback: (req, res) => {
+      const response = res as unknown as ServerResponse | Http2ServerResponse;
+      rest.handle(req, response as Parameters<typeof rest.handle>[1]).then(
+        (handled) => {
+          if (!handled) http.handler(req, response);
+        },
+        (error) => {
+          logger.error({ err: error }, "REST handler failed");
+          if (!response.headersSent) response.writeHead(500, { "content-type": "application/json" });
+          response.end('{"code":13,"message":"internal error"}');
+        },
+      );
+    },
+  });
+
+  return {
+    handler(req, res) {
+      if (applyCors(corsOrigins, req, res)) return;
+      rpc(req, res);
+    },
+    db,
+    tokens,
+    metrics,
+    policies,
+    health,
+    streams,
+    async close() {
+      health.close();
+      await http.close();
+    },
+  };
+}

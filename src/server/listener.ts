@@ -1,0 +1,57 @@
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import http2, { type Http2ServerRequest, type Http2ServerResponse } from "node:http2";
+import net from "node:net";
+
+/** A request handler for either HTTP version. */
+export type AnyHandler = (
+  req: IncomingMessage | Http2ServerRequest,
+  res: ServerResponse | Http2ServerResponse,
+) => void;
+
+const PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+
+/** One port, every protocol: the listener and the two HTTP servers behind it. */
+export interface DualListener {
+  server: net.Server;
+  http1: http.Server;
+  h2: http2.Http2Server;
+  /** Cuts every open connection (after the shutdown grace period). */
+  destroyAll(): void;
+}
+
+/**
+ * Serves HTTP/1.1 and cleartext HTTP/2 (prior knowledge, as gRPC clients speak it) on one port by
+ * sniffing the first bytes of each connection: Node's http2 server alone cannot also serve plain
+ * HTTP/1.1 without TLS, and browsers and curl speak HTTP/1.1 there.
+ */
+export function createDualListener(handler: AnyHandler, options: { maxHeaderSize?: number } = {}): DualListener {
+  const http1 = http.createServer({ maxHeaderSize: options.maxHeaderSize, keepAliveTimeout: 65_000 }, handler);
+  const h2 = http2.createServer({ maxSessionMemory: 64 }, handler);
+  const server = net.createServer((socket) => {
+    socket.once("readable", () => {
+      const head: Buffer | null = socket.read(Math.min(PREFACE.length, socket.readableLength)) ?? socket.read();
+      if (!head) {
+        socket.once("readable", () => socket.destroy());
+        return;
+      }
+      socket.unshift(head);
+      const isH2 = head.length >= 3 && head.subarray(0, Math.min(head.length, PREFACE.length)).equals(PREFACE.subarray(0, Math.min(head.length, PREFACE.length)));
+      (isH2 ? h2 : http1).emit("connection", socket);
+    });
+    socket.on("error", () => socket.destroy());
+  });
+  const sessions = new Set<http2.ServerHttp2Session>();
+  h2.on("session", (session) => {
+    sessions.add(session);
+    session.once("close", () => sessions.delete(session));
+  });
+  return {
+    server,
+    http1,
+    h2,
+    destroyAll() {
+      http1.closeAllConnections();
+      for (const session of sessions) session.destroy();
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import type { DescFile, DescService } from "@bufbuild/protobuf";
+import type { ConnectRouter } from "@connectrpc/connect";
+import type { CallerDirectory } from "../auth/caller-directory.js";
+import type { TokenAuthority } from "../auth/token-issuer.js";
+import type { Config } from "../config.js";
+import type { Db } from "../db/db.js";
+import { AdminService } from "../gen/ect/v1/admin_service_pb.js";
+import { CaseService } from "../gen/ect/v1/case_service_pb.js";
+import { IdentityService } from "../gen/ect/v1/identity_service_pb.js";
+import { MemberService } from "../gen/ect/v1/member_service_pb.js";
+import { TelemetryService } from "../gen/ect/v1/telemetry_service_pb.js";
+import { WorkflowService } from "../gen/workflow/workflow_pb.js";
+import type { HealthMonitor } from "../health/health-monitor.js";
+import { registerHealth } from "../health/grpc-health.js";
+import { registerReflection } from "../health/reflection.js";
+import { adminService } from "../services/admin-service.js";
+import type { CaseEvents } from "../services/cases/case-events.js";
+import { caseService } from "../services/cases/case-service.js";
+import { identityService } from "../services/identity-service.js";
+import { memberService } from "../services/member-service.js";
+import { telemetryService } from "../services/telemetry-service.js";
+import { workflowService } from "../services/workflow/workflow-service.js";
+import type { TraceStore } from "../telemetry/trace-store.js";
+
+/** The application services every protocol serves; REST and OpenAPI derive from the same list. */
+export const API_SERVICES: readonly DescService[] = [
+  CaseService,
+  IdentityService,
+  MemberService,
+  AdminService,
+  TelemetryService,
+  WorkflowService,
+];
+
+/** What the services need. */
+export interface ServiceDeps {
+  config: Readonly<Config>;
+  db: Db;
+  events: CaseEvents;
+  tokens: TokenAuthority;
+  directory: CallerDirectory;
+  traces: TraceStore;
+  health: HealthMonitor;
+}
+
+/** Registers every service (plus gRPC health and reflection) on a Connect router. */
+export function registerServices(deps: ServiceDeps): (router: ConnectRouter) => void {
+  const streaming = { firstPageSize: deps.config.streaming.firstPageSize, pageSize: deps.config.streaming.pageSize };
+  return (router) => {
+    router.service(CaseService, caseService({ db: deps.db, events: deps.events, streaming }));
+    router.service(IdentityService, identityService({ db: deps.db, tokens: deps.tokens, directory: deps.directory }));
+    router.service(MemberService, memberService({ db: deps.db, streaming }));
+    router.service(AdminService, adminService({ db: deps.db }));
+    router.service(TelemetryService, telemetryService(deps.traces));
+    router.service(WorkflowService, workflowService({ db: deps.db, streaming }));
+    registerHealth(router, deps.health, { services: API_SERVICES.map((service) => service.typeName) });
+    const files: DescFile[] = API_SERVICES.map((service) => service.file);
+    registerReflection(router, files);
+  };
+}

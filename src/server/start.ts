@@ -1,0 +1,58 @@
+import type { AddressInfo } from "node:net";
+import type { Logger } from "pino";
+import type { Config } from "../config.js";
+import type { Db } from "../db/db.js";
+import { migrate } from "../db/migrate.js";
+import { openDb } from "../db/open-db.js";
+import { seedIfEmpty } from "../seed/seed.js";
+import { type App, createApp } from "./app.js";
+import { createDualListener } from "./listener.js";
+
+/** A started server: its address, app and the way to stop it. */
+export interface RunningServer {
+  app: App;
+  db: Db;
+  port: number;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Opens and migrates the database, seeds demo data on first start, and listens on one port. */
+export async function startServer(config: Readonly<Config>, logger: Logger): Promise<RunningServer> {
+  const db = await openDb(config);
+  const applied = await migrate(db);
+  if (applied.length > 0) logger.info({ applied }, "database migrated");
+  if (config.seedDemo && (await seedIfEmpty(db))) logger.info("demo data seeded");
+  const app = await createApp(config, db, logger);
+  const listener = createDualListener(app.handler);
+  const { server, http1, h2 } = listener;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+  let stopping: Promise<void> | undefined;
+  return {
+    app,
+    db,
+    port,
+    url: `http://${host}:${port}`,
+    stop() {
+      stopping ??= (async () => {
+        // Stop accepting, let calls in flight finish for the grace period, then cut what remains.
+        server.close();
+        const idle = Promise.all([
+          new Promise((resolve) => http1.close(resolve)),
+          new Promise((resolve) => h2.close(resolve)),
+        ]);
+        const grace = new Promise((resolve) => setTimeout(resolve, config.shutdownGraceMs).unref());
+        await Promise.race([idle, grace]);
+        listener.destroyAll();
+        await app.close();
+        await db.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import { EventEmitter } from "node:events";
+import type { CaseEventType } from "../../gen/ect/v1/resources_pb.js";
+import type { CaseRow } from "./case-row.js";
+
+/** A committed change to a case, as published to watchers. */
+export interface CaseChange {
+  type: CaseEventType;
+  row: CaseRow;
+  previous?: CaseRow;
+  actor: string;
+  time: Date;
+}
+
+/**
+ * In-process fan-out of committed case changes to WatchCases streams. One instance per server process;
+ * several instances behind a balancer would relay through PostgreSQL LISTEN/NOTIFY instead.
+ */
+export class CaseEvents {
+  private readonly emitter = new EventEmitter();
+
+  constructor() {
+    // Every open WatchCases stream listens; the stream cap bounds how many there are.
+    this.emitter.setMaxListeners(0);
+  }
+
+  /** Publishes a change after its transaction committed. */
+  publish(change: CaseChange): void {
+    this.emitter.emit("change", change);
+  }
+
+  /** Subscribes to changes; returns the unsubscribe function. */
+  subscribe(listener: (change: CaseChange) => void): () => void {
+    this.emitter.on("change", listener);
+    return () => this.emitter.off("change", listener);
+  }
+
+  /** How many watchers listen now. */
+  watcherCount(): number {
+    return this.emitter.listenerCount("change");
+  }
+}

@@ -1,0 +1,138 @@
+import { aborted, failedPrecondition } from "../../errors.js";
+import type { Queryable } from "../../db/db.js";
+import { type MovePlan, planMove } from "../../domain/plan-move.js";
+import type { Actor } from "../../domain/workflow-model.js";
+import type { Caller } from "../../interceptors/caller-context.js";
+import { withSpan } from "../../telemetry/spans.js";
+import { recordAudit } from "../audit.js";
+import { loadCaseRow } from "./case-queries.js";
+import type { CaseRow } from "./case-row.js";
+import { loadCaseFacts, loadFindings, loadOptions, loadReasons } from "./workflow-config.js";
+
+/** The actor of the engine for a caller: administrators may act for any role. */
+export function actorOf(caller: Caller): Actor {
+  return { roleId: caller.roleId, isAdministrator: caller.permissions.has("workflowAdmin") };
+}
+
+/** What a caller asks for when moving a case. */
+export interface MoveRequest {
+  caseId: number;
+  optionId: number;
+  comment: string;
+  findingId?: number;
+  reasonId?: number;
+  expectedVersion?: number;
+}
+
+/** The result of a committed move. */
+export interface MoveResult {
+  before: CaseRow;
+  after: CaseRow;
+  trackingId: number;
+}
+
+/** Refuses a change while another user holds the case's edit lock. */
+export function assertNotLockedByOther(row: CaseRow, caller: Caller): void {
+  if (row.lock_user_id !== null && row.lock_user_id !== caller.userId) {
+    throw failedPrecondition(`case is locked by ${row.lock_username} for editing`);
+  }
+}
+
+/**
+ * Applies a workflow option inside one transaction: status and version, the tracking rows, the option's
+ * effects, the action log and the audit row. The engine (planMove) decides; this function only writes.
+ */
+export async function moveCase(tx: Queryable, caller: Caller, request: MoveRequest): Promise<MoveResult> {
+  const before = await loadCaseRow(tx, caller, request.caseId, true);
+  if (request.expectedVersion && request.expectedVersion !== before.version) {
+    throw aborted(`case changed: version is ${before.version}, expected ${request.expectedVersion}`);
+  }
+  assertNotLockedByOther(before, caller);
+  const facts = await loadCaseFacts(tx, before);
+  const options = await loadOptions(tx, before.work_status_id);
+  const chosen = options.find((option) => option.id === request.optionId);
+  const reasonKind = chosen?.kind === "cancel" ? "cancel" : "rwoa";
+  const [findings, reasons] = await Promise.all([
+    loadFindings(tx, before.workflow_id, caller.roleId),
+    loadReasons(tx, before.workflow_id, reasonKind),
+  ]);
+  const plan = planMove(facts, actorOf(caller), options, {
+    optionId: request.optionId,
+    findingId: request.findingId,
+    reasonId: request.reasonId,
+    allowedFindingIds: new Set(findings.map((finding) => finding.id)),
+    allowedReasonIds: new Set(reasons.map((reason) => reason.id)),
+  });
+  const reasonText = reasons.find((reason) => reason.id === request.reasonId)?.description ?? "";
+  return withSpan(
+    "case.move",
+    { "case.id": before.id, "case.status.from": before.work_status_id, "case.status.to": plan.toWorkStatusId },
+    () => writeMove(tx, caller, before, plan, request, reasonText),
+  );
+}
+
+async function writeMove(
+  tx: Queryable,
+  caller: Caller,
+  before: CaseRow,
+  plan: MovePlan,
+  request: MoveRequest,
+  reasonText: string,
+): Promise<MoveResult> {
+  const kind = plan.option.kind;
+  await tx.query(
+    `UPDATE cases SET work_status_id = $2, version = version + 1, updated_at = now(),
+       rwoa_reason = CASE WHEN $3 = 'return' THEN $4 ELSE rwoa_reason END,
+       cancel_reason = CASE WHEN $3 = 'cancel' THEN $4 ELSE cancel_reason END
+     WHERE id = $1`,
+    [before.id, plan.toWorkStatusId, kind, reasonText],
+  );
+  await tx.query(
+    `UPDATE tracking SET end_time = now(), completed_by = $2, action_label = $3, comment = $4
+     WHERE case_id = $1 AND end_time IS NULL`,
+    [before.id, caller.userId, plan.option.label, request.comment],
+  );
+  const { rows } = await tx.query<{ id: number }>(
+    `INSERT INTO tracking (case_id, module_id, workflow_id, work_status_id, start_time, end_time)
+     SELECT $1, $2, $3, ws.id, now(), CASE WHEN sc.is_final THEN now() END
+     FROM work_statuses ws JOIN status_codes sc ON sc.id = ws.status_code_id WHERE ws.id = $4
+     RETURNING id`,
+    [before.id, before.module_id, before.workflow_id, plan.toWorkStatusId],
+  );
+  for (const effect of plan.effects) {
+    if (effect.type === "removeSignatures") {
+      await tx.query("DELETE FROM signatures WHERE case_id = $1 AND work_status_id = $2", [before.id, effect.workStatusId]);
+    } else if (effect.type === "recordFinding") {
+      await tx.query("UPDATE lod_details SET finding_id = $2 WHERE case_id = $1", [before.id, effect.findingId]);
+    } else if (effect.type === "releaseLock") {
+      await tx.query("DELETE FROM case_locks WHERE case_id = $1", [before.id]);
+    } else if (effect.type === "notifyHolder") {
+      await tx.query(
+        `INSERT INTO action_log (case_id, module_id, action, user_id) VALUES ($1, $2, $3, $4)`,
+        [before.id, before.module_id, `notify role ${effect.roleId}`, caller.userId],
+      );
+    }
+  }
+  await tx.query(
+    `INSERT INTO action_log (case_id, module_id, action, from_status_code_id, to_status_code_id, reason_id, user_id)
+     SELECT $1, $2, $3, $4, ws.status_code_id, $6, $7 FROM work_statuses ws WHERE ws.id = $5`,
+    [before.id, before.module_id, kind, before.status_code_id, plan.toWorkStatusId, request.reasonId || null, caller.userId],
+  );
+  const after = await loadCaseRow(tx, caller, before.id);
+  await recordAudit(tx, {
+    entityType: "case",
+    entityId: before.id,
+    action: kind === "advance" ? "move" : kind === "return" ? "return_without_action" : "cancel",
+    actor: caller.username,
+    before: { workStatusId: before.work_status_id, status: before.status_description, version: before.version },
+    after: {
+      workStatusId: after.work_status_id,
+      status: after.status_description,
+      version: after.version,
+      optionId: plan.option.id,
+      reason: reasonText || undefined,
+      comment: request.comment || undefined,
+    },
+  });
+  return { before, after, trackingId: rows[0].id };
+}

@@ -1,0 +1,76 @@
+import type { Queryable } from "../../db/db.js";
+import type { KeysetQuery } from "../../db/keyset.js";
+import { notFound } from "../../errors.js";
+import { CaseState, Module } from "../../gen/ect/v1/resources_pb.js";
+import type { Caller } from "../../interceptors/caller-context.js";
+import { CASE_COLUMNS, CASE_JOINS, type CaseRow } from "./case-row.js";
+
+/** Filters of list, stream and watch, already validated. */
+export interface CaseFilterValues {
+  workStatusIds: number[];
+  module: Module;
+  unitId: number;
+  waitingOnMyRole: boolean;
+  state: CaseState;
+}
+
+/** SQL conditions (and their parameters) that scope cases to the caller's units and apply a filter. */
+export function caseConditions(caller: Caller, filter: CaseFilterValues, params: unknown[]): string[] {
+  const add = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const conditions = [`c.unit_id IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = ${add(caller.unitId)})`];
+  if (filter.unitId) {
+    conditions.push(`c.unit_id IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = ${add(filter.unitId)})`);
+  }
+  if (filter.workStatusIds.length > 0) conditions.push(`c.work_status_id = ANY(${add(filter.workStatusIds)}::int[])`);
+  if (filter.module !== Module.UNSPECIFIED) conditions.push(`c.module_id = ${add(filter.module)}`);
+  if (filter.waitingOnMyRole) conditions.push(`sc.role_id = ${add(caller.roleId)} AND NOT sc.is_final`);
+  if (filter.state === CaseState.OPEN) conditions.push("NOT sc.is_final");
+  if (filter.state === CaseState.COMPLETED) conditions.push("sc.is_final AND NOT sc.is_cancel");
+  if (filter.state === CaseState.CANCELLED) conditions.push("sc.is_cancel");
+  return conditions;
+}
+
+/** Keyset query over cases newest first (index cases_stream_by_id), scoped and filtered. */
+export function caseKeysetQuery(caller: Caller, filter: CaseFilterValues): KeysetQuery<CaseRow, number> {
+  return {
+    page(after, limit) {
+      const params: unknown[] = [];
+      const conditions = caseConditions(caller, filter, params);
+      if (after !== undefined) {
+        params.push(after);
+        conditions.push(`c.id < $${params.length}`);
+      }
+      params.push(limit);
+      return {
+        sql: `SELECT ${CASE_COLUMNS} FROM cases c ${CASE_JOINS}
+              WHERE ${conditions.join(" AND ")} ORDER BY c.id DESC LIMIT $${params.length}`,
+        params,
+      };
+    },
+    keyOf: (row) => row.id,
+  };
+}
+
+/** One case in the caller's units; NOT_FOUND otherwise (a case outside them is not revealed). */
+export async function loadCaseRow(db: Queryable, caller: Caller, caseId: number, lock = false): Promise<CaseRow> {
+  const { rows } = await db.query<CaseRow>(
+    `SELECT ${CASE_COLUMNS} FROM cases c ${CASE_JOINS}
+     WHERE c.id = $1 AND c.unit_id IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = $2)
+     ${lock ? "FOR UPDATE OF c" : ""}`,
+    [caseId, caller.unitId],
+  );
+  if (rows.length === 0) throw notFound("case", `cases/${caseId}`);
+  return rows[0];
+}
+
+/** The unit ids a caller may see (their unit and every unit below it). */
+export async function visibleUnitIds(db: Queryable, unitId: number): Promise<Set<number>> {
+  const { rows } = await db.query<{ id: number }>(
+    "SELECT descendant_id AS id FROM unit_tree WHERE ancestor_id = $1",
+    [unitId],
+  );
+  return new Set(rows.map((row) => row.id));
+}

@@ -1,0 +1,416 @@
+import { create } from "@bufbuild/protobuf";
+import { durationFromMs, timestampFromDate } from "@bufbuild/protobuf/wkt";
+import type { ServiceImpl } from "@connectrpc/connect";
+import type { Db } from "../../db/db.js";
+import { keysetPages } from "../../db/keyset.js";
+import { canReinvestigate } from "../../domain/case-state.js";
+import { actorHoldsCase, openOptions } from "../../domain/next-actions.js";
+import { alreadyExists, failedPrecondition, invalidArgument, permissionDenied } from "../../errors.js";
+import {
+  type CaseFilter,
+  CaseService,
+  ListCasesResponseSchema,
+  ListSignaturesResponseSchema,
+  ListTrackingResponseSchema,
+  StreamCasesResponseSchema,
+  TakeActionResponseSchema,
+} from "../../gen/ect/v1/case_service_pb.js";
+import {
+  ActionKind,
+  CaseEventType,
+  CaseLockSchema,
+  CaseState,
+  Module,
+  SignatureSchema,
+  TrackingEntrySchema,
+} from "../../gen/ect/v1/resources_pb.js";
+import type { Caller } from "../../interceptors/caller-context.js";
+import { countItems } from "../../telemetry/correlation.js";
+import { withSpan } from "../../telemetry/spans.js";
+import { recordAudit } from "../audit.js";
+import { callerOf } from "../call-caller.js";
+import { decodePageToken, encodePageToken, pageSize, positiveId, requestId, resourceId, text } from "../validation.js";
+import type { CaseEvents } from "./case-events.js";
+import { assertNotLockedByOther, actorOf, type MoveRequest, moveCase } from "./case-moves.js";
+import { type CaseFilterValues, caseKeysetQuery, loadCaseRow } from "./case-queries.js";
+import { caseFromRow, statusFromRow } from "./case-row.js";
+import { createCase } from "./create-case.js";
+import { watchCases } from "./watch-cases.js";
+import { loadCaseFacts, loadFindings, loadOptions, loadReasons } from "./workflow-config.js";
+
+/** What the case service needs. */
+export interface CaseServiceDeps {
+  db: Db;
+  events: CaseEvents;
+  streaming: { firstPageSize: number; pageSize: number };
+}
+
+const kindOf = { advance: ActionKind.ADVANCE, return: ActionKind.RETURN, cancel: ActionKind.CANCEL } as const;
+
+function filterValues(filter: CaseFilter | undefined): CaseFilterValues {
+  for (const id of filter?.workStatusIds ?? []) positiveId("filter.work_status_ids", id);
+  if (filter?.unitId && filter.unitId < 0) throw invalidArgument("filter.unit_id", "must be a positive unit id");
+  if (filter?.module && !Object.values(Module).includes(filter.module)) throw invalidArgument("filter.module", "unknown module");
+  return {
+    workStatusIds: filter?.workStatusIds ?? [],
+    module: filter?.module ?? Module.UNSPECIFIED,
+    unitId: filter?.unitId ?? 0,
+    waitingOnMyRole: filter?.waitingOnMyRole ?? false,
+    state: filter?.state ?? CaseState.UNSPECIFIED,
+  };
+}
+
+/** ect.v1.CaseService: the LOD case lifecycle on the workflow engine. */
+export function caseService(deps: CaseServiceDeps): ServiceImpl<typeof CaseService> {
+  const { db, events } = deps;
+
+  async function applyMove(caller: Caller, request: MoveRequest) {
+    const result = await db.transaction((tx) => moveCase(tx, caller, request));
+    const after = caseFromRow(result.after);
+    events.publish({ type: CaseEventType.MOVED, row: result.after, previous: result.before, actor: caller.username, time: new Date() });
+    const tracking = await db.query<{ start_time: Date }>("SELECT start_time FROM tracking WHERE id = $1", [result.trackingId]);
+    return create(TakeActionResponseSchema, {
+      case: after,
+      tracking: create(TrackingEntrySchema, {
+        id: result.trackingId,
+        status: after.status,
+        startTime: timestampFromDate(tracking.rows[0].start_time),
+        actionLabel: "",
+      }),
+    });
+  }
+
+  return {
+    async createCase(request, context) {
+      const caller = callerOf(context);
+      const module = request.module === Module.UNSPECIFIED ? Module.LOD : request.module;
+      if (module !== Module.LOD) throw invalidArgument("module", "CreateCase starts LOD cases; use CreateReinvestigation");
+      const input = {
+        memberId: positiveId("member_id", request.memberId),
+        incidentDescription: text("incident_description", request.incidentDescription, { min: 1, max: 2000 }),
+        requestId: requestId("request_id", request.requestId),
+      };
+      const { row, created } = await withSpan("case.create", { "case.module": module }, () =>
+        createCase(db, caller, { ...input, module, reinvestigation: undefined }),
+      );
+      if (created) events.publish({ type: CaseEventType.CREATED, row, actor: caller.username, time: new Date() });
+      return caseFromRow(row);
+    },
+
+    async getCase(request, context) {
+      const caller = callerOf(context);
+      return caseFromRow(await loadCaseRow(db, caller, resourceId("name", request.name)));
+    },
+
+    async updateCase(request, context) {
+      const caller = callerOf(context);
+      if (!request.case) throw invalidArgument("case", "required");
+      const caseId = resourceId("case.name", request.case.name);
+      const paths = request.updateMask?.paths ?? [];
+      if (paths.length === 0) throw invalidArgument("update_mask", "name at least one field to change");
+      const allowed = new Set(["incident_description", "formal_investigation"]);
+      for (const path of paths) {
+        if (!allowed.has(path)) throw invalidArgument("update_mask", `"${path}" cannot be changed (allowed: ${[...allowed].join(", ")})`);
+      }
+      const description = paths.includes("incident_description")
+        ? text("case.incident_description", request.case.incidentDescription, { min: 1, max: 2000 })
+        : undefined;
+      const row = await db.transaction(async (tx) => {
+        const before = await loadCaseRow(tx, caller, caseId, true);
+        if (!actorHoldsCase(await loadCaseFacts(tx, before), actorOf(caller))) {
+          throw permissionDenied("only the role holding the case may edit it");
+        }
+        assertNotLockedByOther(before, caller);
+        await tx.query(
+          `UPDATE lod_details SET incident_description = coalesce($2, incident_description),
+             formal_investigation = coalesce($3, formal_investigation) WHERE case_id = $1`,
+          [caseId, description ?? null, paths.includes("formal_investigation") ? request.case?.formalInvestigation : null],
+        );
+        await tx.query("UPDATE cases SET version = version + 1, updated_at = now() WHERE id = $1", [caseId]);
+        const after = await loadCaseRow(tx, caller, caseId);
+        await recordAudit(tx, {
+          entityType: "case",
+          entityId: caseId,
+          action: "update",
+          actor: caller.username,
+          before: { incidentDescription: before.incident_description, formalInvestigation: before.formal_investigation },
+          after: { incidentDescription: after.incident_description, formalInvestigation: after.formal_investigation },
+        });
+        return after;
+      });
+      events.publish({ type: CaseEventType.UPDATED, row, actor: caller.username, time: new Date() });
+      return caseFromRow(row);
+    },
+
+    async listCases(request, context) {
+      const caller = callerOf(context);
+      const size = pageSize("page_size", request.pageSize, 50);
+      const after = decodePageToken("page_token", request.pageToken);
+      const query = caseKeysetQuery(caller, filterValues(request.filter));
+      const { sql, params } = query.page(after, size + 1);
+      const { rows } = await db.query<Parameters<typeof caseFromRow>[0]>(sql, params, { signal: context.signal });
+      const page = rows.slice(0, size);
+      return create(ListCasesResponseSchema, {
+        cases: page.map(caseFromRow),
+        nextPageToken: rows.length > size ? encodePageToken(page[page.length - 1].id) : "",
+      });
+    },
+
+    async *streamCases(request, context) {
+      const caller = callerOf(context);
+      if (request.limit < 0) throw invalidArgument("limit", "must be 0 (all) or more");
+      const pages = keysetPages(db, caseKeysetQuery(caller, filterValues(request.filter)), {
+        ...deps.streaming,
+        limit: request.limit,
+        signal: context.signal,
+      });
+      for await (const rows of pages) {
+        countItems(rows.length);
+        yield create(StreamCasesResponseSchema, { cases: rows.map(caseFromRow) });
+      }
+    },
+
+    watchCases(request, context) {
+      return watchCases(db, events, callerOf(context), filterValues(request.filter), context.signal);
+    },
+
+    async getNextActions(request, context) {
+      const caller = callerOf(context);
+      const row = await loadCaseRow(db, caller, resourceId("name", request.name));
+      const facts = await loadCaseFacts(db, row);
+      const [options, rwoa, cancel, findings] = await Promise.all([
+        loadOptions(db, row.work_status_id),
+        loadReasons(db, row.workflow_id, "rwoa"),
+        loadReasons(db, row.workflow_id, "cancel"),
+        loadFindings(db, row.workflow_id, caller.roleId),
+      ]);
+      const open = openOptions(facts, actorOf(caller), options);
+      const targets = await db.query<Parameters<typeof statusFromRow>[0]>(
+        `SELECT ws.id AS work_status_id, ws.status_code_id, sc.description AS status_description,
+                sc.role_id AS holder_role_id, r.name AS holder_role_name, sc.is_final, sc.is_cancel
+         FROM work_statuses ws JOIN status_codes sc ON sc.id = ws.status_code_id LEFT JOIN roles r ON r.id = sc.role_id
+         WHERE ws.id = ANY($1::int[])`,
+        [open.map(({ option }) => option.toWorkStatusId)],
+      );
+      const statusById = new Map(targets.rows.map((target) => [target.work_status_id, statusFromRow(target)]));
+      const hasKind = (kind: string) => open.some(({ option }) => option.kind === kind);
+      return {
+        actions: open.map(({ option, requiresSignature, requiresFinding }) => ({
+          optionId: option.id,
+          label: option.label,
+          kind: kindOf[option.kind],
+          targetStatus: statusById.get(option.toWorkStatusId),
+          requiresSignature,
+          requiresFinding,
+        })),
+        rwoaReasons: hasKind("return") ? rwoa : [],
+        cancelReasons: hasKind("cancel") ? cancel : [],
+        findings: open.some((entry) => entry.requiresFinding) ? findings : [],
+        signedByCaller: facts.signedRoleIds.has(caller.roleId),
+      };
+    },
+
+    async takeAction(request, context) {
+      const caller = callerOf(context);
+      return applyMove(caller, {
+        caseId: resourceId("name", request.name),
+        optionId: positiveId("option_id", request.optionId),
+        comment: text("comment", request.comment, { max: 2000 }),
+        findingId: request.findingId || undefined,
+        expectedVersion: request.expectedVersion || undefined,
+      });
+    },
+
+    async returnWithoutAction(request, context) {
+      return moveByKind(callerOf(context), "return", request.name, request.reasonId, request.comment);
+    },
+
+    async cancelCase(request, context) {
+      return moveByKind(callerOf(context), "cancel", request.name, request.reasonId, request.comment);
+    },
+
+    async signCase(request, context) {
+      const caller = callerOf(context);
+      const caseId = resourceId("name", request.name);
+      const signature = await db.transaction(async (tx) => {
+        const row = await loadCaseRow(tx, caller, caseId, true);
+        if (!actorHoldsCase(await loadCaseFacts(tx, row), actorOf(caller))) {
+          throw permissionDenied("only the role holding the case may sign at its current status");
+        }
+        const existing = await tx.query<{ id: number }>(
+          "SELECT id FROM signatures WHERE case_id = $1 AND work_status_id = $2 AND role_id = $3",
+          [caseId, row.work_status_id, caller.roleId],
+        );
+        if (existing.rowCount > 0) throw alreadyExists("the case is already signed by your role at this status");
+        const inserted = await tx.query<{ id: number }>(
+          `INSERT INTO signatures (case_id, module_id, workflow_id, work_status_id, role_id, user_id, name_and_rank, title)
+           SELECT $1, $2, $3, $4, $5, u.id, trim(u.rank || ' ' || u.first_name || ' ' || u.last_name),
+                  coalesce(t.title, r.sign_title)
+           FROM users u JOIN roles r ON r.id = $5
+           LEFT JOIN user_alt_titles t ON t.user_id = u.id AND t.role_id = $5
+           WHERE u.id = $6 RETURNING id`,
+          [caseId, row.module_id, row.workflow_id, row.work_status_id, caller.roleId, caller.userId],
+        );
+        await recordAudit(tx, {
+          entityType: "case",
+          entityId: caseId,
+          action: "sign",
+          actor: caller.username,
+          after: { workStatusId: row.work_status_id, roleId: caller.roleId },
+        });
+        return inserted.rows[0].id;
+      });
+      return (await listSignatures(caseId, caller)).find((entry) => entry.id === signature)!;
+    },
+
+    async acquireLock(request, context) {
+      const caller = callerOf(context);
+      const caseId = resourceId("name", request.name);
+      return db.transaction(async (tx) => {
+        const row = await loadCaseRow(tx, caller, caseId, true);
+        assertNotLockedByOther(row, caller);
+        const { rows } = await tx.query<{ lock_time: Date }>(
+          `INSERT INTO case_locks (case_id, module_id, user_id) VALUES ($1, $2, $3)
+           ON CONFLICT (case_id) DO UPDATE SET lock_time = now() RETURNING lock_time`,
+          [caseId, row.module_id, caller.userId],
+        );
+        return create(CaseLockSchema, {
+          userId: caller.userId,
+          username: caller.username,
+          lockTime: timestampFromDate(rows[0].lock_time),
+        });
+      });
+    },
+
+    async releaseLock(request, context) {
+      const caller = callerOf(context);
+      const caseId = resourceId("name", request.name);
+      await loadCaseRow(db, caller, caseId);
+      const { rowCount } = await db.query(
+        "DELETE FROM case_locks WHERE case_id = $1 AND (user_id = $2 OR $3)",
+        [caseId, caller.userId, caller.permissions.has("workflowAdmin")],
+      );
+      return { released: rowCount > 0 };
+    },
+
+    async listTracking(request, context) {
+      const caller = callerOf(context);
+      const caseId = resourceId("name", request.name);
+      await loadCaseRow(db, caller, caseId);
+      const { rows } = await db.query<
+        Parameters<typeof statusFromRow>[0] & {
+          id: number;
+          start_time: Date;
+          end_time: Date | null;
+          completed_by: string | null;
+          action_label: string;
+          elapsed_ms: number;
+        }
+      >(
+        `SELECT t.id, t.start_time, t.end_time, u.username AS completed_by, t.action_label,
+                (extract(epoch FROM (coalesce(t.end_time, now()) - t.start_time)) * 1000)::float8 AS elapsed_ms,
+                ws.id AS work_status_id, ws.status_code_id, sc.description AS status_description,
+                sc.role_id AS holder_role_id, r.name AS holder_role_name, sc.is_final, sc.is_cancel
+         FROM tracking t JOIN work_statuses ws ON ws.id = t.work_status_id
+         JOIN status_codes sc ON sc.id = ws.status_code_id LEFT JOIN roles r ON r.id = sc.role_id
+         LEFT JOIN users u ON u.id = t.completed_by
+         WHERE t.case_id = $1 ORDER BY t.id`,
+        [caseId],
+      );
+      return create(ListTrackingResponseSchema, {
+        entries: rows.map((row) => ({
+          id: row.id,
+          status: statusFromRow(row),
+          startTime: timestampFromDate(row.start_time),
+          endTime: row.end_time ? timestampFromDate(row.end_time) : undefined,
+          timeInStatus: durationFromMs(Math.max(0, Math.round(row.elapsed_ms))),
+          completedBy: row.completed_by ?? "",
+          actionLabel: row.action_label,
+        })),
+      });
+    },
+
+    async listSignatures(request, context) {
+      const caller = callerOf(context);
+      const caseId = resourceId("name", request.name);
+      await loadCaseRow(db, caller, caseId);
+      return create(ListSignaturesResponseSchema, { signatures: await listSignatures(caseId, caller) });
+    },
+
+    async createReinvestigation(request, context) {
+      const caller = callerOf(context);
+      const parentId = resourceId("parent", request.parent);
+      const reason = text("reason", request.reason, { min: 1, max: 2000 });
+      const key = requestId("request_id", request.requestId);
+      const parent = await loadCaseRow(db, caller, parentId);
+      if (parent.module_id !== Module.LOD) throw failedPrecondition("only an LOD case can be reinvestigated");
+      if (!canReinvestigate({ isFinal: parent.is_final, isCancel: parent.is_cancel })) {
+        throw failedPrecondition("the LOD must reach a final, approved status before it can be reinvestigated");
+      }
+      const { row, created } = await withSpan("case.create", { "case.module": Module.REINVESTIGATION }, () =>
+        createCase(db, caller, {
+          memberId: parent.member_id,
+          incidentDescription: "",
+          requestId: key,
+          module: Module.REINVESTIGATION,
+          reinvestigation: { initialCaseId: parentId, reason },
+        }),
+      );
+      if (created) events.publish({ type: CaseEventType.CREATED, row, actor: caller.username, time: new Date() });
+      return caseFromRow(row);
+    },
+  };
+
+  async function moveByKind(caller: Caller, kind: "return" | "cancel", name: string, reasonId: number, comment: string) {
+    const caseId = resourceId("name", name);
+    positiveId("reason_id", reasonId);
+    const row = await loadCaseRow(db, caller, caseId);
+    const facts = await loadCaseFacts(db, row);
+    const option = openOptions(facts, actorOf(caller), await loadOptions(db, row.work_status_id)).find(
+      (open) => open.option.kind === kind,
+    );
+    if (!option) {
+      if (!actorHoldsCase(facts, actorOf(caller))) throw permissionDenied("the case is held by another role at its current status");
+      throw failedPrecondition(`the case cannot be ${kind === "return" ? "returned without action" : "cancelled"} at its current status`);
+    }
+    return applyMove(caller, {
+      caseId,
+      optionId: option.option.id,
+      comment: text("comment", comment, { max: 2000 }),
+      reasonId,
+    });
+  }
+
+  async function listSignatures(caseId: number, _caller: Caller) {
+    const { rows } = await db.query<{
+      id: number;
+      username: string;
+      role_name: string;
+      name_and_rank: string;
+      title: string;
+      work_status_id: number;
+      status_description: string;
+      signed_at: Date;
+    }>(
+      `SELECT s.id, u.username, r.name AS role_name, s.name_and_rank, s.title, s.work_status_id,
+              ws.display_text AS status_description, s.signed_at
+       FROM signatures s JOIN users u ON u.id = s.user_id JOIN roles r ON r.id = s.role_id
+       JOIN work_statuses ws ON ws.id = s.work_status_id
+       WHERE s.case_id = $1 ORDER BY s.signed_at, s.id`,
+      [caseId],
+    );
+    return rows.map((row) =>
+      create(SignatureSchema, {
+        id: row.id,
+        signer: row.username,
+        roleName: row.role_name,
+        nameAndRank: row.name_and_rank,
+        title: row.title,
+        workStatusId: row.work_status_id,
+        statusDescription: row.status_description,
+        signTime: timestampFromDate(row.signed_at),
+      }),
+    );
+  }
+}
+

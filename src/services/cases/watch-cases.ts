@@ -1,0 +1,85 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import type { Db } from "../../db/db.js";
+import { type WatchCasesResponse, WatchCasesResponseSchema } from "../../gen/ect/v1/case_service_pb.js";
+import { CaseState } from "../../gen/ect/v1/resources_pb.js";
+import type { Caller } from "../../interceptors/caller-context.js";
+import type { CaseChange, CaseEvents } from "./case-events.js";
+import type { CaseFilterValues } from "./case-queries.js";
+import { visibleUnitIds } from "./case-queries.js";
+import { caseFromRow, statusFromRow } from "./case-row.js";
+
+/** Most events one watcher may have queued; a watcher that falls this far behind is ended. */
+const MAX_PENDING = 10_000;
+
+/**
+ * Streams every committed case change the caller may see and the filter selects, batching whatever
+ * arrived since the last message into one response, until the caller cancels.
+ */
+export async function* watchCases(
+  db: Db,
+  events: CaseEvents,
+  caller: Caller,
+  filter: CaseFilterValues,
+  signal: AbortSignal,
+): AsyncGenerator<WatchCasesResponse> {
+  const units = await visibleUnitIds(db, caller.unitId);
+  const filterUnits = filter.unitId ? await visibleUnitIds(db, filter.unitId) : undefined;
+  let pending: CaseChange[] = [];
+  let wake: (() => void) | undefined;
+  const unsubscribe = events.subscribe((change) => {
+    if (!matches(change, caller, units, filterUnits, filter)) return;
+    pending.push(change);
+    if (pending.length > MAX_PENDING) pending = pending.slice(-MAX_PENDING);
+    wake?.();
+  });
+  const onAbort = () => wake?.();
+  signal.addEventListener("abort", onAbort);
+  try {
+    while (!signal.aborted) {
+      if (pending.length === 0) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+        continue;
+      }
+      const batch = pending;
+      pending = [];
+      yield create(WatchCasesResponseSchema, {
+        events: batch.map((change) => ({
+          type: change.type,
+          case: caseFromRow(change.row),
+          previousStatus: change.previous ? statusFromRow(change.previous) : undefined,
+          actor: change.actor,
+          eventTime: timestampFromDate(change.time),
+        })),
+      });
+    }
+  } finally {
+    unsubscribe();
+    signal.removeEventListener("abort", onAbort);
+  }
+}
+
+function matches(
+  change: CaseChange,
+  caller: Caller,
+  units: Set<number>,
+  filterUnits: Set<number> | undefined,
+  filter: CaseFilterValues,
+): boolean {
+  const row = change.row;
+  if (!units.has(row.unit_id)) return false;
+  if (filterUnits && !filterUnits.has(row.unit_id)) return false;
+  if (filter.module && row.module_id !== filter.module) return false;
+  if (filter.workStatusIds.length > 0 && !filter.workStatusIds.includes(row.work_status_id)) return false;
+  // A case that just left the caller's role still matters to an inbox: it must disappear from it.
+  if (filter.waitingOnMyRole && row.holder_role_id !== caller.roleId && change.previous?.holder_role_id !== caller.roleId) {
+    return false;
+  }
+  if (filter.state === CaseState.OPEN && row.is_final && !change.previous) return false;
+  if (filter.state === CaseState.COMPLETED && !(row.is_final && !row.is_cancel)) return false;
+  if (filter.state === CaseState.CANCELLED && !row.is_cancel) return false;
+  return true;
+}

@@ -1,0 +1,78 @@
+import type { MessageInitShape, MessageShape } from "@bufbuild/protobuf";
+import type { HandlerContext } from "@connectrpc/connect";
+import type { Queryable } from "../../db/db.js";
+import { type KeysetOptions, type KeysetQuery, keysetPages } from "../../db/keyset.js";
+import type { WorkflowService } from "../../gen/workflow/workflow_pb.js";
+
+type Methods = typeof WorkflowService.method;
+type MethodName = keyof Methods & string;
+
+/** A unary RPC that has a `<Name>Stream` twin. */
+export type TwinnedName = { [K in MethodName]: `${K}Stream` extends MethodName ? K : never }[MethodName];
+/** The request message of an RPC. */
+export type RequestOf<K extends MethodName> = MessageShape<Methods[K]["input"]>;
+/** One streamed item of a twinned RPC, as a plain init object. */
+export type ItemOf<K extends TwinnedName> = MessageInitShape<Methods[Extract<`${K}Stream`, MethodName>]["output"]>;
+/** The unary response of an RPC, as a plain init object. */
+export type ResponseOf<K extends MethodName> = MessageInitShape<Methods[K]["output"]>;
+
+/**
+ * A lookup declared once: how to validate its request, the keyset SQL that reads it and how a row
+ * becomes an item. The unary RPC and its stream twin are both derived from it (see deriveLookup).
+ *
+ * SQL convention: `$1` is the keyset position (NULL on the first page), `$2` the page size, and the
+ * values returned by `params` follow as `$3`, `$4`, …
+ */
+export interface Lookup<K extends TwinnedName, R> {
+  name: K;
+  /** Validates the request (INVALID_ARGUMENT naming the field) and returns the parameters from `$3` on. */
+  params(request: RequestOf<K>, context: HandlerContext): unknown[];
+  sql: string;
+  /** The keyset position of a row; the last row of a page starts the next one. */
+  keyOf(row: R): unknown;
+  /** Maps one row to one item; on the stream's hot path, so it only builds the item. */
+  item(row: R): ItemOf<K>;
+  /** The unary response when it carries more than `items` (GetReinvestigationRequests adds `count`). */
+  response?(items: ItemOf<K>[]): ResponseOf<K>;
+}
+
+/** Declares a lookup; the identity function that lets TypeScript infer the request, item and row types. */
+export function lookup<K extends TwinnedName, R>(declaration: Lookup<K, R>): Lookup<K, R> {
+  return declaration;
+}
+
+/** A lookup whose types were checked where it was declared. */
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds lookups of every request and row type
+export type AnyLookup = Lookup<any, any>;
+
+/** The two handlers derived from one lookup. */
+export interface DerivedLookup {
+  unary(request: unknown, context: HandlerContext): Promise<unknown>;
+  stream(request: unknown, context: HandlerContext): AsyncIterable<unknown>;
+}
+
+/** Derives the unary handler (pages collected into `{items}`) and the stream twin (one item per row). */
+export function deriveLookup(db: Queryable, paging: Omit<KeysetOptions, "signal">, declaration: AnyLookup): DerivedLookup {
+  const { sql, keyOf, item } = declaration;
+  const keysetQuery = (params: unknown[]): KeysetQuery<unknown, unknown> => ({
+    page: (after, limit) => ({ sql, params: [after ?? null, limit, ...params] }),
+    keyOf,
+  });
+  const pages = (request: unknown, context: HandlerContext) =>
+    keysetPages(db, keysetQuery(declaration.params(request, context)), { ...paging, signal: context.signal });
+
+  return {
+    async unary(request, context) {
+      const items: unknown[] = [];
+      for await (const rows of pages(request, context)) {
+        for (let i = 0; i < rows.length; i++) items.push(item(rows[i]));
+      }
+      return declaration.response ? declaration.response(items) : { items };
+    },
+    async *stream(request, context) {
+      for await (const rows of pages(request, context)) {
+        for (let i = 0; i < rows.length; i++) yield item(rows[i]);
+      }
+    },
+  };
+}
