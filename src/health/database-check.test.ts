@@ -9,7 +9,8 @@ const unreachable = async () => {
 };
 
 describe("databaseCheck", () => {
-  const run = (ping: () => Promise<void>, breaker: BreakerState) => databaseCheck(ping, () => breaker).run(signal);
+  const run = (ping: () => Promise<void>, breaker: BreakerState) =>
+    databaseCheck(ping, () => breaker).run(signal);
 
   it("is Healthy when the breaker is closed and the database answers", async () => {
     const result = await run(reachable, "closed");

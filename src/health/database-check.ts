@@ -17,12 +17,14 @@ export function databaseCheck(
     async run(signal) {
       const breaker = breakerState();
       // An open breaker rejects calls anyway; pinging through it would only add load.
-      if (breaker === "open") return { status: "Unhealthy", description: "circuit breaker open", data: { breaker } };
+      if (breaker === "open")
+        return { status: "Unhealthy", description: "circuit breaker open", data: { breaker } };
       const started = performance.now();
       try {
         await ping(signal);
       } catch (error) {
-        const kind = error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.name) : typeof error;
+        const kind =
+          error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.name) : typeof error;
         return { status: "Unhealthy", description: "database unreachable", data: { breaker, error: kind } };
       }
       const data = { breaker, pingMs: Math.round((performance.now() - started) * 100) / 100 };

@@ -1,4 +1,10 @@
-import { type DescEnum, type DescExtension, type DescFile, type DescMessage, toBinary } from "@bufbuild/protobuf";
+import {
+  type DescEnum,
+  type DescExtension,
+  type DescFile,
+  type DescMessage,
+  toBinary,
+} from "@bufbuild/protobuf";
 import { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
 
 /**
@@ -56,7 +62,7 @@ export class DescriptorIndex {
       if (seen.has(f)) return;
       seen.add(f);
       out.push(this.encode(f));
-      f.dependencies.forEach(visit);
+      for (const dep of f.dependencies) visit(dep);
     };
     visit(file);
     return out;
@@ -80,10 +86,10 @@ export class DescriptorIndex {
       this.symbols.set(service.typeName, file);
       for (const method of service.methods) this.symbols.set(`${service.typeName}.${method.name}`, file);
     }
-    file.messages.forEach((m) => this.addMessage(file, m));
-    file.enums.forEach((e) => this.addEnum(file, e));
-    file.extensions.forEach((x) => this.addExtension(file, x));
-    file.dependencies.forEach((dep) => this.add(dep));
+    for (const m of file.messages) this.addMessage(file, m);
+    for (const e of file.enums) this.addEnum(file, e);
+    for (const x of file.extensions) this.addExtension(file, x);
+    for (const dep of file.dependencies) this.add(dep);
   }
 
   private addMessage(file: DescFile, message: DescMessage): void {
@@ -91,9 +97,9 @@ export class DescriptorIndex {
     this.messages.add(message.typeName);
     for (const field of message.fields) this.symbols.set(`${message.typeName}.${field.name}`, file);
     for (const oneof of message.oneofs) this.symbols.set(`${message.typeName}.${oneof.name}`, file);
-    message.nestedMessages.forEach((m) => this.addMessage(file, m));
-    message.nestedEnums.forEach((e) => this.addEnum(file, e));
-    message.nestedExtensions.forEach((x) => this.addExtension(file, x));
+    for (const m of message.nestedMessages) this.addMessage(file, m);
+    for (const e of message.nestedEnums) this.addEnum(file, e);
+    for (const x of message.nestedExtensions) this.addExtension(file, x);
   }
 
   private addEnum(file: DescFile, desc: DescEnum): void {

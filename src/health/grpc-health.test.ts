@@ -63,7 +63,6 @@ describe("grpc.health.v1.Health", () => {
 
   after(async () => {
     monitor.close();
-    server.closeAllConnections?.();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
@@ -92,15 +91,12 @@ describe("grpc.health.v1.Health", () => {
   it("lists every known name with its status", async () => {
     memory.status = "Unhealthy";
     const { statuses } = await client.list({});
-    assert.deepEqual(
-      Object.fromEntries(Object.entries(statuses).map(([name, s]) => [name, s.status])),
-      {
-        "": ServingStatus.NOT_SERVING,
-        "ect.v1.CaseService": ServingStatus.NOT_SERVING,
-        database: ServingStatus.SERVING,
-        memory: ServingStatus.NOT_SERVING,
-      },
-    );
+    assert.deepEqual(Object.fromEntries(Object.entries(statuses).map(([name, s]) => [name, s.status])), {
+      "": ServingStatus.NOT_SERVING,
+      "ect.v1.CaseService": ServingStatus.NOT_SERVING,
+      database: ServingStatus.SERVING,
+      memory: ServingStatus.NOT_SERVING,
+    });
   });
 
   it("sends the current status on Watch, then each change until the client cancels", async () => {
@@ -143,10 +139,18 @@ describe("grpc.health.v1.Health", () => {
 
   it("answers Watch for an unknown service with SERVICE_UNKNOWN and keeps the call open", async () => {
     const controller = new AbortController();
-    const stream = client.watch({ service: "nope.Service" }, { signal: controller.signal })[Symbol.asyncIterator]();
+    const stream = client
+      .watch({ service: "nope.Service" }, { signal: controller.signal })
+      [Symbol.asyncIterator]();
     assert.equal((await stream.next()).value.status, ServingStatus.SERVICE_UNKNOWN);
     const next = stream.next();
-    const outcome = await Promise.race([next.then(() => "ended", () => "ended"), delay(50).then(() => "open")]);
+    const outcome = await Promise.race([
+      next.then(
+        () => "ended",
+        () => "ended",
+      ),
+      delay(50).then(() => "open"),
+    ]);
     assert.equal(outcome, "open");
     controller.abort();
     await next.catch(() => {});
@@ -155,7 +159,15 @@ describe("grpc.health.v1.Health", () => {
   it("is callable by buf curl through server reflection", async () => {
     const { stdout } = await exec(
       "node_modules/.bin/buf",
-      ["curl", "--protocol", "grpc", "--http2-prior-knowledge", "-d", '{"service":""}', `${baseUrl}/grpc.health.v1.Health/Check`],
+      [
+        "curl",
+        "--protocol",
+        "grpc",
+        "--http2-prior-knowledge",
+        "-d",
+        '{"service":""}',
+        `${baseUrl}/grpc.health.v1.Health/Check`,
+      ],
       { timeout: 30_000 },
     );
     assert.deepEqual(JSON.parse(stdout), { status: "SERVING" });

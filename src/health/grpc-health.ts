@@ -1,6 +1,9 @@
 import type { ConnectRouter, HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import { notFound } from "../errors.js";
-import { Health, HealthCheckResponse_ServingStatus as ServingStatus } from "../gen/grpc/health/v1/health_pb.js";
+import {
+  Health,
+  HealthCheckResponse_ServingStatus as ServingStatus,
+} from "../gen/grpc/health/v1/health_pb.js";
 import { type HealthMonitor, type HealthReport, toServingStatus } from "./health-monitor.js";
 
 /** Which names the gRPC health service answers for, beside "" (the whole server) and each check's name. */
@@ -13,7 +16,10 @@ export interface GrpcHealthOptions {
  * grpc.health.v1.Health backed by `monitor`: "" and every listed service report the worst of all
  * checks, a check's own name reports that check; Healthy and Degraded serve, Unhealthy does not.
  */
-export function healthServiceImpl(monitor: HealthMonitor, options: GrpcHealthOptions = {}): ServiceImpl<typeof Health> {
+export function healthServiceImpl(
+  monitor: HealthMonitor,
+  options: GrpcHealthOptions = {},
+): ServiceImpl<typeof Health> {
   const checks = new Set(monitor.names());
   const whole = new Set(["", ...(options.services ?? [])]);
   /** The monitor's name for what a health service name reports: "" for the whole server. */
@@ -75,7 +81,11 @@ export function healthServiceImpl(monitor: HealthMonitor, options: GrpcHealthOpt
 }
 
 /** Registers grpc.health.v1.Health backed by `monitor` on `router`. */
-export function registerHealth(router: ConnectRouter, monitor: HealthMonitor, options?: GrpcHealthOptions): void {
+export function registerHealth(
+  router: ConnectRouter,
+  monitor: HealthMonitor,
+  options?: GrpcHealthOptions,
+): void {
   router.service(Health, healthServiceImpl(monitor, options));
 }
 

@@ -118,7 +118,9 @@ export class HealthMonitor {
    */
   async report(tag?: HealthTag): Promise<HealthReport> {
     const started = this.now();
-    const selected = [...this.entries.values()].filter((e) => tag === undefined || e.check.tags.includes(tag));
+    const selected = [...this.entries.values()].filter(
+      (e) => tag === undefined || e.check.tags.includes(tag),
+    );
     const results = await Promise.all(selected.map((e) => this.run(e)));
     const checks: Record<string, CheckReport> = {};
     selected.forEach((e, i) => {
@@ -157,7 +159,8 @@ export class HealthMonitor {
 
   /** One check's report, reusing a fresh result and sharing a run already in flight. */
   private run(entry: Entry): Promise<CheckReport> {
-    if (entry.result !== undefined && this.now() - entry.at < this.cacheMs) return Promise.resolve(entry.result);
+    if (entry.result !== undefined && this.now() - entry.at < this.cacheMs)
+      return Promise.resolve(entry.result);
     entry.inflight ??= this.execute(entry.check).then((result) => {
       entry.inflight = undefined;
       entry.at = this.now();

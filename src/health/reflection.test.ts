@@ -52,7 +52,9 @@ describe("gRPC server reflection", () => {
   let baseUrl: string;
 
   before(async () => {
-    server = http2.createServer(connectNodeAdapter({ routes: (router) => registerReflection(router, served) }));
+    server = http2.createServer(
+      connectNodeAdapter({ routes: (router) => registerReflection(router, served) }),
+    );
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -154,7 +156,10 @@ describe("gRPC server reflection", () => {
 
     const unknownExt = await ask({
       case: "fileContainingExtension",
-      value: create(v1.ExtensionRequestSchema, { containingType: "google.protobuf.MethodOptions", extensionNumber: 1 }),
+      value: create(v1.ExtensionRequestSchema, {
+        containingType: "google.protobuf.MethodOptions",
+        extensionNumber: 1,
+      }),
     });
     assert.equal(unknownExt.case, "errorResponse");
     assert.equal(unknownExt.value.errorCode, 5);
@@ -196,9 +201,18 @@ describe("DescriptorIndex", () => {
 
   it("finds nested messages, nested enums, fields, oneofs and enum values by full name", () => {
     const health = "grpc/health/v1/health.proto";
-    assert.equal(index.fileContainingSymbol("grpc.health.v1.HealthListResponse.StatusesEntry")?.proto.name, health);
-    assert.equal(index.fileContainingSymbol("grpc.health.v1.HealthCheckResponse.ServingStatus")?.proto.name, health);
-    assert.equal(index.fileContainingSymbol("grpc.health.v1.HealthCheckResponse.SERVING")?.proto.name, health);
+    assert.equal(
+      index.fileContainingSymbol("grpc.health.v1.HealthListResponse.StatusesEntry")?.proto.name,
+      health,
+    );
+    assert.equal(
+      index.fileContainingSymbol("grpc.health.v1.HealthCheckResponse.ServingStatus")?.proto.name,
+      health,
+    );
+    assert.equal(
+      index.fileContainingSymbol("grpc.health.v1.HealthCheckResponse.SERVING")?.proto.name,
+      health,
+    );
     assert.equal(index.fileContainingSymbol("grpc.health.v1.HealthCheckRequest.service")?.proto.name, health);
     assert.equal(index.fileContainingSymbol(".grpc.health.v1.Health.Check")?.proto.name, health);
     assert.equal(

@@ -24,7 +24,10 @@ export function streamingCheck(stats: () => StreamingStats): HealthCheck {
     tags: ["ready", "streaming"],
     async run() {
       const s = stats();
-      const data = { ...s, utilization: s.processMax > 0 ? Math.round((s.active / s.processMax) * 1000) / 1000 : 0 };
+      const data = {
+        ...s,
+        utilization: s.processMax > 0 ? Math.round((s.active / s.processMax) * 1000) / 1000 : 0,
+      };
       if (s.active >= s.processMax) {
         return { status: "Unhealthy", description: `at the process cap of ${s.processMax} streams`, data };
       }

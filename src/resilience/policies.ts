@@ -19,8 +19,10 @@ import { retryDelayMs } from "./backoff.js";
 import { abortReason, type Clock, systemClock } from "./clock.js";
 import { cancelled, deadlineExceeded, resourceExhausted, unavailable } from "./errors.js";
 import { Emitter, type Subscribe } from "./events.js";
+import { IdleWatch } from "./idle-watch.js";
 import type { ResilienceSettings } from "./settings.js";
 import { isTransientError } from "./transient-errors.js";
+import { untilStarted } from "./until-started.js";
 
 /** Circuit state as health reports it: closed = Healthy, half-open = Degraded, open = Unhealthy. */
 export type BreakerState = "closed" | "half-open" | "open";
@@ -300,77 +302,4 @@ function toBreakerState(state: CircuitState): BreakerState {
   if (state === CircuitState.Closed) return "closed";
   if (state === CircuitState.HalfOpen) return "half-open";
   return "open";
-}
-
-/**
- * Settles with `work`, except that an abort while nothing is running (queued in the bulkhead or
- * sleeping between retries) rejects at once: cockatiel's queue and retry delay do not watch the
- * signal, and a cooperative timeout would otherwise wait for them.
- */
-function untilStarted<T>(work: Promise<T>, signal: AbortSignal, started: { running: number }): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      if (started.running === 0) reject(new TaskCancelledError());
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-/**
- * The stream idle timeout: only time spent waiting on the database counts, not time the consumer
- * holds an item (backpressure is the transport's business). One timer re-arms itself instead of
- * one timer per item, which keeps the hot path to two clock reads.
- */
-class IdleWatch {
-  fired = false;
-  private since = 0;
-  private active = false;
-  private readonly stopper = new AbortController();
-  private armed = false;
-
-  constructor(
-    private readonly clock: Clock,
-    private readonly idleMs: number,
-    private readonly onIdle: () => void,
-  ) {}
-
-  pulling(active: boolean): void {
-    this.active = active;
-    if (active) {
-      this.since = this.clock.now();
-      if (!this.armed) this.arm(this.idleMs);
-    }
-  }
-
-  stop(): void {
-    this.stopper.abort();
-  }
-
-  private arm(ms: number): void {
-    this.armed = true;
-    this.clock.sleep(ms, this.stopper.signal).then(
-      () => {
-        this.armed = false;
-        if (!this.active) return;
-        const waited = this.clock.now() - this.since;
-        if (waited >= this.idleMs) {
-          this.fired = true;
-          this.onIdle();
-        } else {
-          this.arm(this.idleMs - waited);
-        }
-      },
-      () => undefined,
-    );
-  }
 }

@@ -158,14 +158,18 @@ export const caseLookups = [
     params: (request, context) => [requiredId("ref_id", request.refId), optionalId("module", request.module), unitScope(context)],
     // The workflows a case has been through, in the order it entered them (from its tracking rows).
     sql: `
-      SELECT t.workflow_id, t.module_id, min(t.id) AS first_id
+      SELECT t.workflow_id, t.case_id, t.module_id, min(t.id) AS first_id
       FROM tracking t
       WHERE t.case_id = $3::int AND ($4::int IS NULL OR t.module_id = $4::int) AND ${caseInScope("$3", "$5")}
-      GROUP BY t.workflow_id, t.module_id
+      GROUP BY t.workflow_id, t.case_id, t.module_id
       HAVING ($1::bigint IS NULL OR min(t.id) > $1::bigint)
       ORDER BY first_id LIMIT $2`,
     keyOf: (row: { first_id: number }) => row.first_id,
-    item: (row: { workflow_id: number; module_id: number }) => ({ workflowId: row.workflow_id, module: row.module_id }),
+    item: (row: { workflow_id: number; case_id: number; module_id: number }) => ({
+      workflowId: row.workflow_id,
+      refId: row.case_id,
+      module: row.module_id,
+    }),
   }),
   lookup({
     name: "getWorkflowsByRefIdAndType",

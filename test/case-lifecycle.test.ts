@@ -1,0 +1,175 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { CaseService } from "../src/gen/ect/v1/case_service_pb.js";
+import { MemberService } from "../src/gen/ect/v1/member_service_pb.js";
+import { ActionKind, CaseEventType, CaseState } from "../src/gen/ect/v1/resources_pb.js";
+import { collect, grpcClient, signIn } from "./support/clients.js";
+import { startTestServer, type TestServer, testDatabases } from "./support/test-server.js";
+
+/** The LOD route and who moves the case out of each status. */
+const route = ["medtech", "medofficer", "unitcc", "wingja", "wingcc", "boardtech", "boardmed", "boardlegal", "approver"];
+
+async function rejects(promise: Promise<unknown>, code: Code, pattern?: RegExp): Promise<ConnectError> {
+  try {
+    await promise;
+  } catch (error) {
+    const connectError = ConnectError.from(error);
+    assert.equal(Code[connectError.code], Code[code], connectError.message);
+    if (pattern) assert.match(connectError.message, pattern);
+    return connectError;
+  }
+  assert.fail(`expected ${Code[code]}`);
+}
+
+for (const database of testDatabases()) {
+  describe(`the LOD case lifecycle on ${database.name}`, () => {
+    let server: TestServer;
+    const tokens = new Map<string, string>();
+    const cases = (user: string) => grpcClient(server.url, CaseService, tokens.get(user));
+
+    before(async () => {
+      server = await startTestServer(database.url);
+      for (const user of [...route, "mpf", "admin"]) tokens.set(user, await signIn(server.url, user));
+    });
+    after(async () => server?.stop());
+
+    async function startCase(description: string) {
+      const [batch] = await collect(
+        grpcClient(server.url, MemberService, tokens.get("medtech")).searchMembers({ query: "a", limit: 5 }),
+      );
+      assert.ok(batch.members.length > 0, "member search streams members in the medical technician's units");
+      assert.match(batch.members[0].maskedSsn, /^\*\*\*-\*\*-\d{4}$/, "SSNs leave masked");
+      return cases("medtech").createCase({ memberId: batch.members[0].id, incidentDescription: description });
+    }
+
+    it("walks a new LOD through every role to final approval with a finding", async () => {
+      const created = await startCase("Sprained ankle during unit PT");
+      assert.equal(created.status?.holderRoleName, "Medical Technician");
+      assert.equal(created.state, CaseState.OPEN);
+      for (const [index, user] of route.entries()) {
+        const client = cases(user);
+        const next = await client.getNextActions({ name: created.name });
+        const forward = next.actions.find((action) => action.kind === ActionKind.ADVANCE);
+        assert.ok(forward, `${user} has a forward option at step ${index}`);
+        assert.equal(forward.requiresSignature, true);
+        await rejects(client.takeAction({ name: created.name, optionId: forward.optionId }), Code.FailedPrecondition, /sign/);
+        await client.signCase({ name: created.name });
+        const findingId = forward.requiresFinding ? next.findings.find((f) => f.code === "ILOD")?.id : undefined;
+        const moved = await client.takeAction({ name: created.name, optionId: forward.optionId, findingId });
+        assert.equal(moved.case?.status?.workStatusId, forward.targetStatus?.workStatusId);
+      }
+      const final = await cases("admin").getCase({ name: created.name });
+      assert.equal(final.state, CaseState.COMPLETED);
+      assert.equal(final.finding, "ILOD");
+      const tracking = await cases("admin").listTracking({ name: created.name });
+      assert.equal(tracking.entries.length, route.length + 1, "one tracking row per status, the final one included");
+      assert.ok(tracking.entries.slice(0, -1).every((entry) => entry.endTime && entry.completedBy));
+      const signatures = await cases("admin").listSignatures({ name: created.name });
+      assert.equal(signatures.signatures.length, route.length, "every role signed once");
+
+      const rr = await grpcClient(server.url, CaseService, tokens.get("mpf")).createReinvestigation({
+        parent: created.name,
+        reason: "New medical evidence",
+      });
+      assert.equal(rr.reinvestigatedCase, created.name);
+      assert.equal(rr.status?.holderRoleName, "Military Personnel Flight");
+      await rejects(
+        grpcClient(server.url, CaseService, tokens.get("mpf")).createReinvestigation({ parent: created.name, reason: "again" }),
+        Code.FailedPrecondition,
+        /open reinvestigation/,
+      );
+    });
+
+    it("returns a case without action to the previous role with its reason and clears that role's signature", async () => {
+      const created = await startCase("Back strain lifting pallets");
+      const medtech = cases("medtech");
+      const first = await medtech.getNextActions({ name: created.name });
+      await medtech.signCase({ name: created.name });
+      await medtech.takeAction({ name: created.name, optionId: first.actions[0].optionId });
+      const officer = await cases("medofficer").getNextActions({ name: created.name });
+      assert.ok(officer.actions.some((action) => action.kind === ActionKind.RETURN));
+      const reason = officer.rwoaReasons[0];
+      const returned = await cases("medofficer").returnWithoutAction({ name: created.name, reasonId: reason.id, comment: "Add the AF Form 2030" });
+      assert.equal(returned.case?.status?.holderRoleName, "Medical Technician");
+      assert.equal(returned.case?.rwoaReason, reason.description);
+      const again = await medtech.getNextActions({ name: created.name });
+      assert.equal(again.signedByCaller, false, "the returned-to status must be signed again");
+      await rejects(cases("medofficer").returnWithoutAction({ name: created.name, reasonId: reason.id }), Code.PermissionDenied);
+    });
+
+    it("cancels a case with a reason and refuses further moves", async () => {
+      const created = await startCase("Opened for the wrong member");
+      const next = await cases("medtech").getNextActions({ name: created.name });
+      const cancelled = await cases("medtech").cancelCase({ name: created.name, reasonId: next.cancelReasons[0].id });
+      assert.equal(cancelled.case?.state, CaseState.CANCELLED);
+      assert.equal(cancelled.case?.cancelReason, next.cancelReasons[0].description);
+      await rejects(cases("medtech").cancelCase({ name: created.name, reasonId: next.cancelReasons[0].id }), Code.PermissionDenied);
+      await rejects(
+        grpcClient(server.url, CaseService, tokens.get("mpf")).createReinvestigation({ parent: created.name, reason: "x" }),
+        Code.FailedPrecondition,
+      );
+    });
+
+    it("returns the first case again for a repeated idempotency key", async () => {
+      const [batch] = await collect(grpcClient(server.url, MemberService, tokens.get("medtech")).searchMembers({ query: "b" }));
+      const request = { memberId: batch.members[0].id, incidentDescription: "Knee injury", requestId: "retry-key-1" };
+      const first = await cases("medtech").createCase(request);
+      const second = await cases("medtech").createCase(request);
+      assert.equal(second.name, first.name);
+    });
+
+    it("pushes a create and a move to a watcher within a second", async () => {
+      const abort = new AbortController();
+      const watch = cases("admin").watchCases({}, { signal: abort.signal })[Symbol.asyncIterator]();
+      const firstEvent = watch.next();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const started = Date.now();
+      const created = await startCase("Heat exhaustion during exercise");
+      const event = await firstEvent;
+      assert.ok(Date.now() - started < 1000 + 500);
+      assert.equal(event.value?.events[0].type, CaseEventType.CREATED);
+      assert.equal(event.value?.events[0].case?.name, created.name);
+      abort.abort();
+    });
+
+    it("streams cases in batches, scoped to the caller's units and filtered by role", async () => {
+      const all = (await collect(cases("admin").streamCases({}))).flatMap((batch) => batch.cases);
+      const wing = (await collect(cases("medtech").streamCases({}))).flatMap((batch) => batch.cases);
+      assert.ok(all.length > wing.length && wing.length > 0, "a wing user sees fewer cases than the administrator");
+      const ids = all.map((item) => item.id);
+      assert.deepEqual(ids, [...ids].sort((a, b) => b - a), "newest first");
+      const inbox = (await collect(cases("unitcc").streamCases({ filter: { waitingOnMyRole: true } }))).flatMap((b) => b.cases);
+      assert.ok(inbox.length > 0 && inbox.every((item) => item.status?.holderRoleName === "Unit Commander"));
+      const page = await cases("admin").listCases({ pageSize: 7 });
+      assert.equal(page.cases.length, 7);
+      const page2 = await cases("admin").listCases({ pageSize: 7, pageToken: page.nextPageToken });
+      assert.deepEqual(page2.cases.map((c) => c.id), ids.slice(7, 14));
+    });
+
+    it("rejects bad input, missing tokens and missing permissions with their codes", async () => {
+      await rejects(cases("medtech").createCase({ memberId: 1, incidentDescription: "" }), Code.InvalidArgument, /incident_description/);
+      await rejects(cases("medtech").getCase({ name: "cases/abc" }), Code.InvalidArgument, /name/);
+      await rejects(cases("medtech").listCases({ pageSize: 5000 }), Code.InvalidArgument, /page_size/);
+      await rejects(cases("medtech").getCase({ name: "cases/999999" }), Code.NotFound);
+      await rejects(grpcClient(server.url, CaseService).getCase({ name: "cases/1" }), Code.Unauthenticated);
+      await rejects(grpcClient(server.url, CaseService, "not-a-token").getCase({ name: "cases/1" }), Code.Unauthenticated);
+      await rejects(cases("medofficer").createCase({ memberId: 1, incidentDescription: "x" }), Code.PermissionDenied, /lodCreate/);
+    });
+
+    it("serves the same case over REST with the same permission checks", async () => {
+      const created = await startCase("Laceration to right hand");
+      const response = await fetch(`${server.url}/ect/v1/${created.name}`, {
+        headers: { authorization: `Bearer ${tokens.get("medtech")}`, "x-correlation-id": "test-rest-1" },
+      });
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get("x-correlation-id"), "test-rest-1");
+      const body = (await response.json()) as { name: string; caseNumber: string };
+      assert.equal(body.name, created.name);
+      assert.equal(body.caseNumber, created.caseNumber);
+      const denied = await fetch(`${server.url}/ect/v1/${created.name}`);
+      assert.equal(denied.status, 401);
+      assert.equal(((await denied.json()) as { code: number }).code, Code.Unauthenticated);
+    });
+  });
+}
