@@ -1,11 +1,11 @@
 import { parseArgs } from "node:util";
+import { createTokenAuthority } from "./auth/token-issuer.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { migrate } from "./db/migrate.js";
 import { openDb } from "./db/open-db.js";
-import { startServer } from "./server/start.js";
-import { createTokenAuthority } from "./auth/token-issuer.js";
-import { seedBenchmarkData } from "./seed/seed-bench.js";
 import { seedIfEmpty } from "./seed/seed.js";
+import { seedBenchmarkData } from "./seed/seed-bench.js";
+import { startServer } from "./server/start.js";
 import { createLogger } from "./telemetry/logger.js";
 
 const usage = `ect <command>
@@ -24,7 +24,8 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case "serve": {
       const server = await startServer(config, logger);
-      const demo = config.auth.mode === "development" ? (await server.app.tokens.issue("admin")).token : undefined;
+      const demo =
+        config.auth.mode === "development" ? (await server.app.tokens.issue("admin")).token : undefined;
       logger.info(
         {
           url: server.url,
@@ -40,7 +41,10 @@ async function main(argv: string[]): Promise<void> {
       const stop = (signal: string) => {
         if (++signals > 1) process.exit(1);
         logger.info({ signal }, "shutting down");
-        server.stop().then(() => process.exit(0), () => process.exit(1));
+        server.stop().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
       };
       process.on("SIGINT", () => stop("SIGINT"));
       process.on("SIGTERM", () => stop("SIGTERM"));
@@ -86,6 +90,8 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(`ect: ${error instanceof ConfigError ? error.message : String((error as Error)?.stack ?? error)}\n`);
+  process.stderr.write(
+    `ect: ${error instanceof ConfigError ? error.message : String((error as Error)?.stack ?? error)}\n`,
+  );
   process.exit(1);
 });

@@ -112,7 +112,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   const profile = oneOf<Profile>(env, "ECT_PROFILE", "development", ["development", "production"]);
   const poolMin = intKey(env, "ECT_DB_POOL_MIN", 5, 0, 1000);
   const poolMax = intKey(env, "ECT_DB_POOL_MAX", 100, 1, 1000);
-  if (poolMin > poolMax) throw new ConfigError(`ECT_DB_POOL_MIN (${poolMin}) exceeds ECT_DB_POOL_MAX (${poolMax})`);
+  if (poolMin > poolMax)
+    throw new ConfigError(`ECT_DB_POOL_MIN (${poolMin}) exceeds ECT_DB_POOL_MAX (${poolMax})`);
   const bulkheadLimit = intKey(env, "ECT_BULKHEAD_LIMIT", Math.max(1, poolMax - 10), 1, 10_000);
   const mode = oneOf<AuthMode>(env, "ECT_AUTH_MODE", "development", ["development", "oidc"]);
   const config: Config = {
@@ -134,7 +135,15 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       .split(",")
       .map((origin) => origin.trim())
       .filter(Boolean),
-    logLevel: oneOf(env, "ECT_LOG_LEVEL", "info", ["trace", "debug", "info", "warn", "error", "fatal", "silent"]),
+    logLevel: oneOf(env, "ECT_LOG_LEVEL", "info", [
+      "trace",
+      "debug",
+      "info",
+      "warn",
+      "error",
+      "fatal",
+      "silent",
+    ]),
     slowQueryMs: intKey(env, "ECT_SLOW_QUERY_MS", 1000, 1, 600_000),
     maxMessageBytes: intKey(env, "ECT_MAX_MESSAGE_BYTES", 4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
     shutdownGraceMs: intKey(env, "ECT_SHUTDOWN_GRACE_MS", 10_000, 0, 600_000),

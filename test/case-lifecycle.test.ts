@@ -8,7 +8,17 @@ import { collect, grpcClient, signIn } from "./support/clients.js";
 import { startTestServer, type TestServer, testDatabases } from "./support/test-server.js";
 
 /** The LOD route and who moves the case out of each status. */
-const route = ["medtech", "medofficer", "unitcc", "wingja", "wingcc", "boardtech", "boardmed", "boardlegal", "approver"];
+const route = [
+  "medtech",
+  "medofficer",
+  "unitcc",
+  "wingja",
+  "wingcc",
+  "boardtech",
+  "boardmed",
+  "boardlegal",
+  "approver",
+];
 
 async function rejects(promise: Promise<unknown>, code: Code, pattern?: RegExp): Promise<ConnectError> {
   try {
@@ -53,9 +63,15 @@ for (const database of testDatabases()) {
         const forward = next.actions.find((action) => action.kind === ActionKind.ADVANCE);
         assert.ok(forward, `${user} has a forward option at step ${index}`);
         assert.equal(forward.requiresSignature, true);
-        await rejects(client.takeAction({ name: created.name, optionId: forward.optionId }), Code.FailedPrecondition, /sign/);
+        await rejects(
+          client.takeAction({ name: created.name, optionId: forward.optionId }),
+          Code.FailedPrecondition,
+          /sign/,
+        );
         await client.signCase({ name: created.name });
-        const findingId = forward.requiresFinding ? next.findings.find((f) => f.code === "ILOD")?.id : undefined;
+        const findingId = forward.requiresFinding
+          ? next.findings.find((f) => f.code === "ILOD")?.id
+          : undefined;
         const moved = await client.takeAction({ name: created.name, optionId: forward.optionId, findingId });
         assert.equal(moved.case?.status?.workStatusId, forward.targetStatus?.workStatusId);
       }
@@ -63,7 +79,11 @@ for (const database of testDatabases()) {
       assert.equal(final.state, CaseState.COMPLETED);
       assert.equal(final.finding, "ILOD");
       const tracking = await cases("admin").listTracking({ name: created.name });
-      assert.equal(tracking.entries.length, route.length + 1, "one tracking row per status, the final one included");
+      assert.equal(
+        tracking.entries.length,
+        route.length + 1,
+        "one tracking row per status, the final one included",
+      );
       assert.ok(tracking.entries.slice(0, -1).every((entry) => entry.endTime && entry.completedBy));
       const signatures = await cases("admin").listSignatures({ name: created.name });
       assert.equal(signatures.signatures.length, route.length, "every role signed once");
@@ -75,7 +95,10 @@ for (const database of testDatabases()) {
       assert.equal(rr.reinvestigatedCase, created.name);
       assert.equal(rr.status?.holderRoleName, "Military Personnel Flight");
       await rejects(
-        grpcClient(server.url, CaseService, tokens.get("mpf")).createReinvestigation({ parent: created.name, reason: "again" }),
+        grpcClient(server.url, CaseService, tokens.get("mpf")).createReinvestigation({
+          parent: created.name,
+          reason: "again",
+        }),
         Code.FailedPrecondition,
         /open reinvestigation/,
       );
@@ -90,30 +113,52 @@ for (const database of testDatabases()) {
       const officer = await cases("medofficer").getNextActions({ name: created.name });
       assert.ok(officer.actions.some((action) => action.kind === ActionKind.RETURN));
       const reason = officer.rwoaReasons[0];
-      const returned = await cases("medofficer").returnWithoutAction({ name: created.name, reasonId: reason.id, comment: "Add the AF Form 2030" });
+      const returned = await cases("medofficer").returnWithoutAction({
+        name: created.name,
+        reasonId: reason.id,
+        comment: "Add the AF Form 2030",
+      });
       assert.equal(returned.case?.status?.holderRoleName, "Medical Technician");
       assert.equal(returned.case?.rwoaReason, reason.description);
       const again = await medtech.getNextActions({ name: created.name });
       assert.equal(again.signedByCaller, false, "the returned-to status must be signed again");
-      await rejects(cases("medofficer").returnWithoutAction({ name: created.name, reasonId: reason.id }), Code.PermissionDenied);
+      await rejects(
+        cases("medofficer").returnWithoutAction({ name: created.name, reasonId: reason.id }),
+        Code.PermissionDenied,
+      );
     });
 
     it("cancels a case with a reason and refuses further moves", async () => {
       const created = await startCase("Opened for the wrong member");
       const next = await cases("medtech").getNextActions({ name: created.name });
-      const cancelled = await cases("medtech").cancelCase({ name: created.name, reasonId: next.cancelReasons[0].id });
+      const cancelled = await cases("medtech").cancelCase({
+        name: created.name,
+        reasonId: next.cancelReasons[0].id,
+      });
       assert.equal(cancelled.case?.state, CaseState.CANCELLED);
       assert.equal(cancelled.case?.cancelReason, next.cancelReasons[0].description);
-      await rejects(cases("medtech").cancelCase({ name: created.name, reasonId: next.cancelReasons[0].id }), Code.PermissionDenied);
       await rejects(
-        grpcClient(server.url, CaseService, tokens.get("mpf")).createReinvestigation({ parent: created.name, reason: "x" }),
+        cases("medtech").cancelCase({ name: created.name, reasonId: next.cancelReasons[0].id }),
+        Code.PermissionDenied,
+      );
+      await rejects(
+        grpcClient(server.url, CaseService, tokens.get("mpf")).createReinvestigation({
+          parent: created.name,
+          reason: "x",
+        }),
         Code.FailedPrecondition,
       );
     });
 
     it("returns the first case again for a repeated idempotency key", async () => {
-      const [batch] = await collect(grpcClient(server.url, MemberService, tokens.get("medtech")).searchMembers({ query: "b" }));
-      const request = { memberId: batch.members[0].id, incidentDescription: "Knee injury", requestId: "retry-key-1" };
+      const [batch] = await collect(
+        grpcClient(server.url, MemberService, tokens.get("medtech")).searchMembers({ query: "b" }),
+      );
+      const request = {
+        memberId: batch.members[0].id,
+        incidentDescription: "Knee injury",
+        requestId: "retry-key-1",
+      };
       const first = await cases("medtech").createCase(request);
       const second = await cases("medtech").createCase(request);
       assert.equal(second.name, first.name);
@@ -136,25 +181,48 @@ for (const database of testDatabases()) {
     it("streams cases in batches, scoped to the caller's units and filtered by role", async () => {
       const all = (await collect(cases("admin").streamCases({}))).flatMap((batch) => batch.cases);
       const wing = (await collect(cases("medtech").streamCases({}))).flatMap((batch) => batch.cases);
-      assert.ok(all.length > wing.length && wing.length > 0, "a wing user sees fewer cases than the administrator");
+      assert.ok(
+        all.length > wing.length && wing.length > 0,
+        "a wing user sees fewer cases than the administrator",
+      );
       const ids = all.map((item) => item.id);
-      assert.deepEqual(ids, [...ids].sort((a, b) => b - a), "newest first");
-      const inbox = (await collect(cases("unitcc").streamCases({ filter: { waitingOnMyRole: true } }))).flatMap((b) => b.cases);
+      assert.deepEqual(
+        ids,
+        [...ids].sort((a, b) => b - a),
+        "newest first",
+      );
+      const inbox = (
+        await collect(cases("unitcc").streamCases({ filter: { waitingOnMyRole: true } }))
+      ).flatMap((b) => b.cases);
       assert.ok(inbox.length > 0 && inbox.every((item) => item.status?.holderRoleName === "Unit Commander"));
       const page = await cases("admin").listCases({ pageSize: 7 });
       assert.equal(page.cases.length, 7);
       const page2 = await cases("admin").listCases({ pageSize: 7, pageToken: page.nextPageToken });
-      assert.deepEqual(page2.cases.map((c) => c.id), ids.slice(7, 14));
+      assert.deepEqual(
+        page2.cases.map((c) => c.id),
+        ids.slice(7, 14),
+      );
     });
 
     it("rejects bad input, missing tokens and missing permissions with their codes", async () => {
-      await rejects(cases("medtech").createCase({ memberId: 1, incidentDescription: "" }), Code.InvalidArgument, /incident_description/);
+      await rejects(
+        cases("medtech").createCase({ memberId: 1, incidentDescription: "" }),
+        Code.InvalidArgument,
+        /incident_description/,
+      );
       await rejects(cases("medtech").getCase({ name: "cases/abc" }), Code.InvalidArgument, /name/);
       await rejects(cases("medtech").listCases({ pageSize: 5000 }), Code.InvalidArgument, /page_size/);
       await rejects(cases("medtech").getCase({ name: "cases/999999" }), Code.NotFound);
       await rejects(grpcClient(server.url, CaseService).getCase({ name: "cases/1" }), Code.Unauthenticated);
-      await rejects(grpcClient(server.url, CaseService, "not-a-token").getCase({ name: "cases/1" }), Code.Unauthenticated);
-      await rejects(cases("medofficer").createCase({ memberId: 1, incidentDescription: "x" }), Code.PermissionDenied, /lodCreate/);
+      await rejects(
+        grpcClient(server.url, CaseService, "not-a-token").getCase({ name: "cases/1" }),
+        Code.Unauthenticated,
+      );
+      await rejects(
+        cases("medofficer").createCase({ memberId: 1, incidentDescription: "x" }),
+        Code.PermissionDenied,
+        /lodCreate/,
+      );
     });
 
     it("serves the same case over REST with the same permission checks", async () => {

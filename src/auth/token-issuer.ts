@@ -17,7 +17,9 @@ export interface TokenAuthority {
 }
 
 /** Development tokens: HS256 with a secret from ECT_JWT_SECRET or one kept in the data directory. */
-export async function createTokenAuthority(config: Pick<Config, "auth" | "dataDir">): Promise<TokenAuthority> {
+export async function createTokenAuthority(
+  config: Pick<Config, "auth" | "dataDir">,
+): Promise<TokenAuthority> {
   if (config.auth.mode === "oidc") return oidcAuthority(config.auth);
   const secret = new TextEncoder().encode(config.auth.jwtSecret ?? (await developmentSecret(config.dataDir)));
   const ttl = config.auth.tokenTtlSeconds;
@@ -47,7 +49,10 @@ function oidcAuthority(auth: Config["auth"]): TokenAuthority {
   return {
     mode: "oidc",
     async verify(token) {
-      const { payload } = await jwtVerify(token, jwks, { issuer: auth.oidcIssuer, audience: auth.oidcAudience });
+      const { payload } = await jwtVerify(token, jwks, {
+        issuer: auth.oidcIssuer,
+        audience: auth.oidcAudience,
+      });
       return usernameOf(payload);
     },
     async issue() {

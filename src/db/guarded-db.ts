@@ -1,7 +1,7 @@
 import type { DatabasePolicies } from "../resilience/policies.js";
 import type { QueryTracer } from "../telemetry/spans.js";
 import { sqlOperation } from "../telemetry/spans.js";
-import type { Db, PoolStats, QueryOptions, QueryResult, Queryable, Row, TransactionOptions } from "./db.js";
+import type { Db, PoolStats, Queryable, QueryOptions, QueryResult, Row, TransactionOptions } from "./db.js";
 
 /** Statements that only read, and so are safe to retry after a transient failure. */
 const READ_ONLY = /^\s*(SELECT|WITH\s[\s\S]*?\)\s*SELECT|SHOW|VALUES)\b/i;
@@ -23,7 +23,11 @@ export class GuardedDb implements Db {
     this.kind = inner.kind;
   }
 
-  query<R = Row>(sql: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<QueryResult<R>> {
+  query<R = Row>(
+    sql: string,
+    params: readonly unknown[] = [],
+    options: QueryOptions = {},
+  ): Promise<QueryResult<R>> {
     const operation = sqlOperation(sql);
     return this.policies.unary(
       (signal) => this.trace(sql, operation, () => this.inner.query<R>(sql, params, { signal })),

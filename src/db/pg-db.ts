@@ -1,5 +1,5 @@
 import pg from "pg";
-import type { Db, PoolStats, QueryOptions, QueryResult, Queryable, Row, TransactionOptions } from "./db.js";
+import type { Db, PoolStats, Queryable, QueryOptions, QueryResult, Row, TransactionOptions } from "./db.js";
 
 // int8 (counts, bigserial ids) as numbers and dates as ISO strings, the same as the embedded adapter.
 pg.types.setTypeParser(20, (value) => Number(value));
@@ -112,7 +112,12 @@ async function runCancellable<R>(
 }
 
 function isConnectionError(error: unknown): boolean {
-  const code = (error as { code?: string }).code ?? "";
+  // Only driver errors carry a string SQLSTATE; a ConnectError's numeric code means the work itself refused.
+  const raw = (error as { code?: unknown }).code;
+  const code = typeof raw === "string" ? raw : "";
+  if (typeof raw === "number") return false;
   const message = (error as Error).message ?? "";
-  return code.startsWith("08") || code.startsWith("57P") || /terminat|ECONN|EPIPE|not queryable/i.test(message);
+  return (
+    code.startsWith("08") || code.startsWith("57P") || /terminat|ECONN|EPIPE|not queryable/i.test(message)
+  );
 }

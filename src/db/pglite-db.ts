@@ -1,5 +1,5 @@
 import { PGlite, types } from "@electric-sql/pglite";
-import type { Db, PoolStats, QueryOptions, QueryResult, Queryable, Row, TransactionOptions } from "./db.js";
+import type { Db, PoolStats, Queryable, QueryOptions, QueryResult, Row, TransactionOptions } from "./db.js";
 
 /** The embedded database: real PostgreSQL compiled to WASM, one session, same SQL as production. */
 export class PgliteDb implements Db {
@@ -35,7 +35,11 @@ export class PgliteDb implements Db {
     try {
       return await this.pglite.transaction(async (transaction) =>
         work({
-          query: async <R = Row>(sql: string, params: readonly unknown[] = [], queryOptions: QueryOptions = {}) => {
+          query: async <R = Row>(
+            sql: string,
+            params: readonly unknown[] = [],
+            queryOptions: QueryOptions = {},
+          ) => {
             (queryOptions.signal ?? options.signal)?.throwIfAborted();
             return toResult<R>(await transaction.query<R>(sql, params as unknown[]));
           },

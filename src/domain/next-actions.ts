@@ -17,7 +17,11 @@ export function actorHoldsCase(facts: CaseFacts, actor: Actor): boolean {
  * The options open to the actor on a case now: only the holding role acts, inactive options and options
  * whose guards fail are left out; a signature rule does not hide an option, it marks it.
  */
-export function openOptions(facts: CaseFacts, actor: Actor, options: readonly WorkflowOption[]): OpenOption[] {
+export function openOptions(
+  facts: CaseFacts,
+  actor: Actor,
+  options: readonly WorkflowOption[],
+): OpenOption[] {
   if (!actorHoldsCase(facts, actor)) return [];
   return options
     .filter((option) => option.active && option.fromWorkStatusId === facts.workStatusId)

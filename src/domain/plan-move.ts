@@ -65,7 +65,8 @@ export function planMove(
         if (action.target) effects.push({ type: "notifyHolder", roleId: action.target });
         break;
       case "recordFinding":
-        if (!input.findingId) throw invalidArgument("finding_id", "this option records a finding: choose one");
+        if (!input.findingId)
+          throw invalidArgument("finding_id", "this option records a finding: choose one");
         if (!input.allowedFindingIds.has(input.findingId)) {
           throw invalidArgument("finding_id", `${input.findingId} is not a finding of this workflow`);
         }

@@ -27,7 +27,8 @@ export function authInterceptor(deps: AuthDeps): Interceptor {
     const token = /^Bearer\s+(.+)$/i.exec(header)?.[1];
     if (!token) {
       // REST calls arrive through the in-memory transport, which forwards the client address as a header.
-      const address = req.contextValues.get(remoteAddressKey) || req.header.get("x-forwarded-for")?.split(",")[0]?.trim();
+      const address =
+        req.contextValues.get(remoteAddressKey) || req.header.get("x-forwarded-for")?.split(",")[0]?.trim();
       deps.anonymousLimiter.check(address || "unknown");
       if (required === "public") return next(req);
       throw unauthenticated("sign in first: send Authorization: Bearer <token>");
@@ -41,7 +42,9 @@ export function authInterceptor(deps: AuthDeps): Interceptor {
     const caller = await deps.directory.resolve(username);
     if (!caller) throw unauthenticated(`no active account for "${username}"`);
     if (required !== "public" && required !== "authenticated" && !caller.permissions.has(required)) {
-      throw permissionDenied(`${req.method.name} needs the "${required}" permission, which ${caller.roleName} lacks`);
+      throw permissionDenied(
+        `${req.method.name} needs the "${required}" permission, which ${caller.roleName} lacks`,
+      );
     }
     req.contextValues.set(callerKey, caller);
     setCallUser(caller.username);

@@ -20,11 +20,13 @@ export function errorsInterceptor(logger: Logger): Interceptor {
       return new ConnectError("the call was cancelled", Code.Canceled);
     }
     if (sqlState === "23505") return new ConnectError("the record exists already", Code.AlreadyExists);
-    if (sqlState === "23503") return new ConnectError("a referenced record does not exist", Code.FailedPrecondition);
+    if (sqlState === "23503")
+      return new ConnectError("a referenced record does not exist", Code.FailedPrecondition);
     if (sqlState === "40001" || sqlState === "40P01") {
       return new ConnectError("a concurrent change conflicted; retry", Code.Aborted);
     }
-    if (BAD_INPUT.test(sqlState)) return new ConnectError("a value in the request is invalid", Code.InvalidArgument);
+    if (BAD_INPUT.test(sqlState))
+      return new ConnectError("a value in the request is invalid", Code.InvalidArgument);
     if (isTransientError(error)) return new ConnectError("the database is unavailable", Code.Unavailable);
     const errorId = randomUUID();
     logger.error({ err: error, errorId, method }, "internal error");

@@ -25,7 +25,9 @@ export function limitsInterceptor(limiter: StreamLimiter, onFirstItem?: (ms: num
   return (next) => async (req) => {
     if (req.method.methodKind !== "server_streaming") return next(req);
     const caller = req.contextValues.get(callerKey);
-    const key = caller ? `user:${caller.username}` : `ip:${req.contextValues.get(remoteAddressKey) || "unknown"}`;
+    const key = caller
+      ? `user:${caller.username}`
+      : `ip:${req.contextValues.get(remoteAddressKey) || "unknown"}`;
     const started = performance.now();
     const lease = await limiter.acquire(key, req.signal);
     try {
@@ -35,7 +37,12 @@ export function limitsInterceptor(limiter: StreamLimiter, onFirstItem?: (ms: num
         return res;
       }
       const field = batchField(req.method);
-      return { ...res, message: paced(res.message, lease, field, req.signal, () => onFirstItem?.(performance.now() - started)) };
+      return {
+        ...res,
+        message: paced(res.message, lease, field, req.signal, () =>
+          onFirstItem?.(performance.now() - started),
+        ),
+      };
     } catch (error) {
       lease.release();
       throw error;

@@ -4,7 +4,11 @@ import { permission } from "../gen/ect/v1/options_pb.js";
 const cache = new WeakMap<DescMethod, string | undefined>();
 
 /** Services answered without a token: health checks and reflection carry no ect permission option. */
-const OPEN_SERVICES = new Set(["grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"]);
+const OPEN_SERVICES = new Set([
+  "grpc.health.v1.Health",
+  "grpc.reflection.v1.ServerReflection",
+  "grpc.reflection.v1alpha.ServerReflection",
+]);
 
 /** The permission a method declares in its proto ("public", "authenticated" or a name); undefined if none. */
 export function methodPermission(method: DescMethod): string | undefined {

@@ -70,7 +70,16 @@ export const rolePermissions: Record<number, string[]> = {
   [Role.BoardMedical]: casework,
   [Role.ApprovingAuthority]: casework,
   [Role.MilitaryPersonnelFlight]: [...casework, "rrCreate", "memberSearch"],
-  [Role.ProgramManager]: ["lodView", "lodAct", "rrCreate", "memberSearch", "userAdmin", "logView", "auditView", "traceView"],
+  [Role.ProgramManager]: [
+    "lodView",
+    "lodAct",
+    "rrCreate",
+    "memberSearch",
+    "userAdmin",
+    "logView",
+    "auditView",
+    "traceView",
+  ],
   [Role.HqTechnician]: ["lodView", "logView", "memberSearch"],
 };
 
@@ -135,12 +144,22 @@ export const lodRoute = [10, 11, 12, 13, 14, 15, 16, 17, 18, 19];
 export const rrRoute = [30, 31, 32, 33, 34, 35];
 
 export const RuleType = { SignatureRequired: 1, PreviouslyInStatus: 2, FormalInvestigation: 3 } as const;
-export const ActionType = { AddSignature: 1, RemoveSignatures: 2, NotifyHolder: 3, RecordFinding: 4, ReleaseLock: 5 } as const;
+export const ActionType = {
+  AddSignature: 1,
+  RemoveSignatures: 2,
+  NotifyHolder: 3,
+  RecordFinding: 4,
+  ReleaseLock: 5,
+} as const;
 
 export const ruleTypes: [number, string, string][] = [
   [RuleType.SignatureRequired, "signatureRequired", "The acting role must have signed at the current status"],
   [RuleType.PreviouslyInStatus, "previouslyInStatus", "The case was at the status in rule data before"],
-  [RuleType.FormalInvestigation, "formalInvestigation", "The case's formal investigation flag equals rule data"],
+  [
+    RuleType.FormalInvestigation,
+    "formalInvestigation",
+    "The case's formal investigation flag equals rule data",
+  ],
 ];
 
 export const actionTypes: [number, string, string][] = [
@@ -154,12 +173,26 @@ export const actionTypes: [number, string, string][] = [
 /** An option: [id, fromStatusCode, toStatusCode, label, kind, sortOrder]. */
 export type OptionRow = [number, number, number, string, "advance" | "return" | "cancel", number];
 
-function routeOptions(route: number[], firstId: number, labels: string[], cancelTo: number, cancelFrom: number[]) {
+function routeOptions(
+  route: number[],
+  firstId: number,
+  labels: string[],
+  cancelTo: number,
+  cancelFrom: number[],
+) {
   const rows: OptionRow[] = [];
   let id = firstId;
-  for (let i = 0; i < route.length - 1; i++) rows.push([id++, route[i], route[i + 1], labels[i], "advance", 1]);
+  for (let i = 0; i < route.length - 1; i++)
+    rows.push([id++, route[i], route[i + 1], labels[i], "advance", 1]);
   for (let i = 1; i < route.length - 1; i++) {
-    rows.push([id++, route[i], route[i - 1], `Return without action to ${statusName(route[i - 1])}`, "return", 2]);
+    rows.push([
+      id++,
+      route[i],
+      route[i - 1],
+      `Return without action to ${statusName(route[i - 1])}`,
+      "return",
+      2,
+    ]);
   }
   for (const from of cancelFrom) rows.push([id++, from, cancelTo, "Cancel case", "cancel", 3]);
   return rows;

@@ -43,7 +43,9 @@ export async function seedBenchmarkData(db: Db, size: BenchSize): Promise<void> 
     const roleIds = ref.roles.map(([id]) => id).filter((id) => id !== ref.Role.SystemAdmin);
     const unitIds = ref.units.map(([id]) => id);
     await db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ n: number }>("SELECT count(*)::int AS n FROM users WHERE username LIKE 'bench%'");
+      const { rows } = await tx.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM users WHERE username LIKE 'bench%'",
+      );
       const from = rows[0].n + 1;
       await tx.query(
         `INSERT INTO users (username, edipin, first_name, last_name, rank, work_compo, unit_id, current_role_id)

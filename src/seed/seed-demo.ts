@@ -4,8 +4,90 @@ import * as ref from "./reference-data.js";
 
 const { COMPO_AFRC: AFRC, ws } = ref;
 
-const lastNames = ["Anderson", "Baker", "Carter", "Diaz", "Edwards", "Fischer", "Garcia", "Harris", "Ibrahim", "Jensen", "Khan", "Lopez", "Miller", "Nguyen", "Olsen", "Patel", "Quinn", "Reyes", "Smith", "Turner", "Underwood", "Vasquez", "Walker", "Xu", "Young", "Zimmerman", "Brooks", "Coleman", "Dawson", "Ellis", "Fleming", "Gordon", "Hayes", "Irwin", "Jordan", "Keller", "Lambert", "Morgan", "Nash", "Ortiz"];
-const firstNames = ["James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "William", "Elizabeth", "David", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Charles", "Karen", "Daniel", "Nancy", "Matthew", "Lisa", "Anthony", "Betty", "Mark", "Sandra", "Donald", "Ashley", "Steven", "Kimberly", "Paul", "Emily", "Andrew", "Donna", "Joshua", "Michelle", "Kenneth", "Carol"];
+const lastNames = [
+  "Anderson",
+  "Baker",
+  "Carter",
+  "Diaz",
+  "Edwards",
+  "Fischer",
+  "Garcia",
+  "Harris",
+  "Ibrahim",
+  "Jensen",
+  "Khan",
+  "Lopez",
+  "Miller",
+  "Nguyen",
+  "Olsen",
+  "Patel",
+  "Quinn",
+  "Reyes",
+  "Smith",
+  "Turner",
+  "Underwood",
+  "Vasquez",
+  "Walker",
+  "Xu",
+  "Young",
+  "Zimmerman",
+  "Brooks",
+  "Coleman",
+  "Dawson",
+  "Ellis",
+  "Fleming",
+  "Gordon",
+  "Hayes",
+  "Irwin",
+  "Jordan",
+  "Keller",
+  "Lambert",
+  "Morgan",
+  "Nash",
+  "Ortiz",
+];
+const firstNames = [
+  "James",
+  "Mary",
+  "Robert",
+  "Patricia",
+  "John",
+  "Jennifer",
+  "Michael",
+  "Linda",
+  "William",
+  "Elizabeth",
+  "David",
+  "Barbara",
+  "Richard",
+  "Susan",
+  "Joseph",
+  "Jessica",
+  "Thomas",
+  "Sarah",
+  "Charles",
+  "Karen",
+  "Daniel",
+  "Nancy",
+  "Matthew",
+  "Lisa",
+  "Anthony",
+  "Betty",
+  "Mark",
+  "Sandra",
+  "Donald",
+  "Ashley",
+  "Steven",
+  "Kimberly",
+  "Paul",
+  "Emily",
+  "Andrew",
+  "Donna",
+  "Joshua",
+  "Michelle",
+  "Kenneth",
+  "Carol",
+];
 const grades = ["E-3", "E-4", "E-5", "E-6", "E-7", "E-8", "O-1", "O-2", "O-3", "O-4", "O-5"];
 const incidents = [
   "Left ankle sprain during unit physical training",
@@ -41,11 +123,23 @@ export interface DemoSize {
   history: boolean;
 }
 
-export const demoSize: DemoSize = { members: 2000, cases: 400, logs: 600, users: 40, online: 12, history: true };
+export const demoSize: DemoSize = {
+  members: 2000,
+  cases: 400,
+  logs: 600,
+  users: 40,
+  online: 12,
+  history: true,
+};
 
 /** Units, users, members, cases in every status with their history, and process logs. */
 export async function seedDemoData(tx: Queryable, size: DemoSize): Promise<void> {
-  await insertRows(tx, "units", ["id", "parent_id", "name", "pas_code", "compo"], ref.units.map((unit) => [...unit, AFRC]));
+  await insertRows(
+    tx,
+    "units",
+    ["id", "parent_id", "name", "pas_code", "compo"],
+    ref.units.map((unit) => [...unit, AFRC]),
+  );
   await tx.query(`
     INSERT INTO unit_tree (ancestor_id, descendant_id, depth)
     WITH RECURSIVE tree (ancestor_id, descendant_id, depth) AS (
@@ -95,7 +189,17 @@ async function seedUsers(tx: Queryable, size: DemoSize): Promise<void> {
   await insertRows(
     tx,
     "users",
-    ["username", "edipin", "first_name", "last_name", "rank", "email", "work_compo", "unit_id", "current_role_id"],
+    [
+      "username",
+      "edipin",
+      "first_name",
+      "last_name",
+      "rank",
+      "email",
+      "work_compo",
+      "unit_id",
+      "current_role_id",
+    ],
     named,
   );
   const caseRoles = ref.roles.map(([id]) => id).filter((id) => id !== ref.Role.SystemAdmin);
@@ -180,7 +284,12 @@ async function seedLodCases(tx: Queryable, size: DemoSize): Promise<void> {
 }
 
 /** Tracking rows and signatures for each case's path up to its current status. */
-async function insertHistory(tx: Queryable, moduleId: number, route: number[], cancelWs: number): Promise<void> {
+async function insertHistory(
+  tx: Queryable,
+  moduleId: number,
+  route: number[],
+  cancelWs: number,
+): Promise<void> {
   // steps: each case's path as (ordinal, work status); a cancelled case walked id % 3 + 1 statuses first.
   const steps = `
     WITH positions AS (

@@ -6,12 +6,23 @@ const { COMPO_AFRC: AFRC, Role, Workflow, Module, ws } = ref;
 
 /** Inserts the engine configuration and reference lists (everything but people, cases and logs). */
 export async function seedReferenceData(tx: Queryable): Promise<void> {
-  await insertRows(tx, "compos", ["code", "description"], [["0", "All components"], [AFRC, "Air Force Reserve Command"]]);
+  await insertRows(
+    tx,
+    "compos",
+    ["code", "description"],
+    [
+      ["0", "All components"],
+      [AFRC, "Air Force Reserve Command"],
+    ],
+  );
   await insertRows(
     tx,
     "modules",
     ["id", "name", "is_special_case"],
-    [[Module.Lod, "Line of Duty", false], [Module.Reinvestigation, "Reinvestigation Request", false]],
+    [
+      [Module.Lod, "Line of Duty", false],
+      [Module.Reinvestigation, "Reinvestigation Request", false],
+    ],
   );
   await insertRows(
     tx,
@@ -19,20 +30,38 @@ export async function seedReferenceData(tx: Queryable): Promise<void> {
     ["id", "name", "abbreviation", "access_scope", "sign_title", "compo"],
     ref.roles.map(([id, name, abbreviation, scope, title]) => [id, name, abbreviation, scope, title, AFRC]),
   );
-  const managed = ref.roles.filter(([id]) => id !== Role.SystemAdmin).flatMap(([id]) => [
-    [id, Role.SystemAdmin],
-    [id, Role.ProgramManager],
-  ]);
-  await insertRows(tx, "role_managed_by", ["role_id", "managed_by_role_id"], managed.filter(([a, b]) => a !== b));
+  const managed = ref.roles
+    .filter(([id]) => id !== Role.SystemAdmin)
+    .flatMap(([id]) => [
+      [id, Role.SystemAdmin],
+      [id, Role.ProgramManager],
+    ]);
+  await insertRows(
+    tx,
+    "role_managed_by",
+    ["role_id", "managed_by_role_id"],
+    managed.filter(([a, b]) => a !== b),
+  );
   await insertRows(tx, "permissions", ["id", "name", "description"], ref.permissions);
   const permissionId = new Map(ref.permissions.map(([id, name]) => [name, id]));
   await insertRows(
     tx,
     "role_permissions",
     ["role_id", "permission_id"],
-    Object.entries(ref.rolePermissions).flatMap(([roleId, names]) => names.map((name) => [Number(roleId), permissionId.get(name)])),
+    Object.entries(ref.rolePermissions).flatMap(([roleId, names]) =>
+      names.map((name) => [Number(roleId), permissionId.get(name)]),
+    ),
   );
-  await insertRows(tx, "workflow_types", ["id", "name"], [[1, "Informal LOD"], [2, "Formal LOD"], [3, "Reinvestigation"]]);
+  await insertRows(
+    tx,
+    "workflow_types",
+    ["id", "name"],
+    [
+      [1, "Informal LOD"],
+      [2, "Formal LOD"],
+      [3, "Reinvestigation"],
+    ],
+  );
   await insertRows(
     tx,
     "workflows",
@@ -45,10 +74,21 @@ export async function seedReferenceData(tx: Queryable): Promise<void> {
   await insertRows(
     tx,
     "status_codes",
-    ["id", "description", "module_id", "role_id", "is_final", "is_approved", "is_cancel", "compo", "display_order"],
+    [
+      "id",
+      "description",
+      "module_id",
+      "role_id",
+      "is_final",
+      "is_approved",
+      "is_cancel",
+      "compo",
+      "display_order",
+    ],
     ref.statusCodes.map((row, index) => [...row, AFRC, index]),
   );
-  const workflowOf = (moduleId: number) => (moduleId === Module.Lod ? Workflow.Lod : Workflow.Reinvestigation);
+  const workflowOf = (moduleId: number) =>
+    moduleId === Module.Lod ? Workflow.Lod : Workflow.Reinvestigation;
   await insertRows(
     tx,
     "work_statuses",
@@ -63,7 +103,10 @@ export async function seedReferenceData(tx: Queryable): Promise<void> {
     ]),
   );
   await tx.query("UPDATE workflows SET initial_work_status_id = $1 WHERE id = $2", [ws(10), Workflow.Lod]);
-  await tx.query("UPDATE workflows SET initial_work_status_id = $1 WHERE id = $2", [ws(30), Workflow.Reinvestigation]);
+  await tx.query("UPDATE workflows SET initial_work_status_id = $1 WHERE id = $2", [
+    ws(30),
+    Workflow.Reinvestigation,
+  ]);
   const options = [...ref.lodOptions, ...ref.rrOptions];
   await insertRows(
     tx,
@@ -110,7 +153,11 @@ export async function seedReferenceData(tx: Queryable): Promise<void> {
     ["role_id", "finding_id", "text"],
     [
       [Role.BoardLegal, 2, "NILOD: the member's own misconduct was the proximate cause (legally sufficient)"],
-      [Role.BoardMedical, 4, "EPTS: condition existed prior to service and was not aggravated (medically sufficient)"],
+      [
+        Role.BoardMedical,
+        4,
+        "EPTS: condition existed prior to service and was not aggravated (medically sufficient)",
+      ],
     ],
   );
   await insertRows(tx, "finding_reasons", ["id", "reason", "description"], ref.findingReasons);
@@ -119,7 +166,9 @@ export async function seedReferenceData(tx: Queryable): Promise<void> {
     tx,
     "workflow_reasons",
     ["workflow_id", "reason_id", "sort_order"],
-    [Workflow.Lod, Workflow.Reinvestigation].flatMap((workflowId) => ref.reasons.map(([id], index) => [workflowId, id, index])),
+    [Workflow.Lod, Workflow.Reinvestigation].flatMap((workflowId) =>
+      ref.reasons.map(([id], index) => [workflowId, id, index]),
+    ),
   );
   await insertRows(
     tx,
@@ -159,7 +208,9 @@ async function seedPages(tx: Queryable): Promise<void> {
     tx,
     "workflow_views",
     ["workflow_id", "page_id", "sort_order"],
-    [Workflow.Lod, Workflow.Reinvestigation].flatMap((workflowId) => ref.pages.map(([pageId]) => [workflowId, pageId, pageId])),
+    [Workflow.Lod, Workflow.Reinvestigation].flatMap((workflowId) =>
+      ref.pages.map(([pageId]) => [workflowId, pageId, pageId]),
+    ),
   );
   const access: unknown[][] = [];
   for (const [statusId, , moduleId, holder] of ref.statusCodes) {
@@ -171,5 +222,10 @@ async function seedPages(tx: Queryable): Promise<void> {
       }
     }
   }
-  await insertRows(tx, "page_access", ["workflow_id", "status_code_id", "role_id", "page_id", "access"], access);
+  await insertRows(
+    tx,
+    "page_access",
+    ["workflow_id", "status_code_id", "role_id", "page_id", "access"],
+    access,
+  );
 }

@@ -26,11 +26,11 @@ import { CaseEvents } from "../services/cases/case-events.js";
 import { createMetrics, type EctMetrics } from "../telemetry/metrics.js";
 import { createQueryTracer } from "../telemetry/spans.js";
 import { initTracing } from "../telemetry/tracing.js";
+import { createRestHandler } from "../transcoding/rest-handler.js";
 import { applyCors } from "./cors.js";
 import { createHttpRoutes } from "./http-routes.js";
 import { resilienceSettings } from "./resilience-settings.js";
 import { API_SERVICES, registerServices } from "./services.js";
-import { createRestHandler } from "../transcoding/rest-handler.js";
 
 /** Everything a running ECT server is made of, for the listener, tests and shutdown. */
 export interface App {
@@ -72,7 +72,11 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
     logger.warn({ dependency: "database", state }, "circuit breaker state changed");
   });
   metrics.circuitState.set({ dependency: "database" }, 0);
-  const db = new GuardedDb(rawDb, policies, createQueryTracer({ slowQueryMs: config.slowQueryMs, logger, metrics }));
+  const db = new GuardedDb(
+    rawDb,
+    policies,
+    createQueryTracer({ slowQueryMs: config.slowQueryMs, logger, metrics }),
+  );
   metrics.setPoolSource(() => rawDb.poolStats());
 
   const streams = new StreamLimiter({ ...settings.streams });
@@ -82,9 +86,12 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
     if (firstItems.push(ms) > 1000) firstItems.shift();
   };
   const health = new HealthMonitor([
-    databaseCheck(async (signal) => {
-      await rawDb.query("SELECT 1", [], { signal });
-    }, () => policies.breakerState()),
+    databaseCheck(
+      async (signal) => {
+        await rawDb.query("SELECT 1", [], { signal });
+      },
+      () => policies.breakerState(),
+    ),
     memoryCheck(1024 * 1024 * 1024),
     streamingCheck(() => {
       const stats = streams.stats();

@@ -16,7 +16,14 @@ const ALLOWED_HEADERS = [
   "x-user-agent",
 ].join(", ");
 
-const EXPOSED_HEADERS = ["x-correlation-id", "retry-after", "grpc-status", "grpc-message", "grpc-status-details-bin", "error-id"].join(", ");
+const EXPOSED_HEADERS = [
+  "x-correlation-id",
+  "retry-after",
+  "grpc-status",
+  "grpc-message",
+  "grpc-status-details-bin",
+  "error-id",
+].join(", ");
 
 /**
  * CORS from an allow-list: a listed Origin gets its CORS headers; a preflight from it is answered here

@@ -56,7 +56,11 @@ export async function createHttpRoutes(deps: {
   for (const path of ["/docs", "/docs/", "/swagger", "/swagger/"]) {
     app.get(path, async (_request, reply) => reply.type("text/html; charset=utf-8").send(docs));
   }
-  await app.register(fastifyStatic, { root: swaggerUiAssetDir(), prefix: "/docs/assets/", decorateReply: false });
+  await app.register(fastifyStatic, {
+    root: swaggerUiAssetDir(),
+    prefix: "/docs/assets/",
+    decorateReply: false,
+  });
   app.post("/v1/traces", async (request, reply) => {
     try {
       return ingestOtlpJson(request.body, deps.traces);
@@ -69,20 +73,32 @@ export async function createHttpRoutes(deps: {
     await app.register(fastifyStatic, { root: webDist, prefix: "/", wildcard: false });
     // Client-side routes (/cases/42, /dashboard …) all load the single-page app.
     app.setNotFoundHandler((request, reply) => {
-      if (request.method === "GET" && !request.url.startsWith("/v1/") && (request.headers.accept ?? "").includes("text/html")) {
+      if (
+        request.method === "GET" &&
+        !request.url.startsWith("/v1/") &&
+        (request.headers.accept ?? "").includes("text/html")
+      ) {
         return reply.sendFile("index.html", webDist);
       }
-      return reply.code(404).send({ code: 5, message: `no route for ${request.method} ${request.url}`, details: [] });
+      return reply
+        .code(404)
+        .send({ code: 5, message: `no route for ${request.method} ${request.url}`, details: [] });
     });
   } else {
     app.setNotFoundHandler((request, reply) =>
-      reply.code(404).send({ code: 5, message: `no route for ${request.method} ${request.url}`, details: [] }),
+      reply
+        .code(404)
+        .send({ code: 5, message: `no route for ${request.method} ${request.url}`, details: [] }),
     );
   }
   app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
     const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) deps.logger.error({ err: error }, "HTTP route failed");
-    reply.code(status).send({ code: status === 400 ? 3 : status === 413 ? 8 : 13, message: status === 500 ? "internal error" : error.message, details: [] });
+    reply.code(status).send({
+      code: status === 400 ? 3 : status === 413 ? 8 : 13,
+      message: status === 500 ? "internal error" : error.message,
+      details: [],
+    });
   });
   await app.ready();
   if (!handler) throw new Error("fastify did not hand over its request handler");

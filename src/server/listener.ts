@@ -24,18 +24,29 @@ export interface DualListener {
  * sniffing the first bytes of each connection: Node's http2 server alone cannot also serve plain
  * HTTP/1.1 without TLS, and browsers and curl speak HTTP/1.1 there.
  */
-export function createDualListener(handler: AnyHandler, options: { maxHeaderSize?: number } = {}): DualListener {
-  const http1 = http.createServer({ maxHeaderSize: options.maxHeaderSize, keepAliveTimeout: 65_000 }, handler);
+export function createDualListener(
+  handler: AnyHandler,
+  options: { maxHeaderSize?: number } = {},
+): DualListener {
+  const http1 = http.createServer(
+    { maxHeaderSize: options.maxHeaderSize, keepAliveTimeout: 65_000 },
+    handler,
+  );
   const h2 = http2.createServer({ maxSessionMemory: 64 }, handler);
   const server = net.createServer((socket) => {
     socket.once("readable", () => {
-      const head: Buffer | null = socket.read(Math.min(PREFACE.length, socket.readableLength)) ?? socket.read();
+      const head: Buffer | null =
+        socket.read(Math.min(PREFACE.length, socket.readableLength)) ?? socket.read();
       if (!head) {
         socket.once("readable", () => socket.destroy());
         return;
       }
       socket.unshift(head);
-      const isH2 = head.length >= 3 && head.subarray(0, Math.min(head.length, PREFACE.length)).equals(PREFACE.subarray(0, Math.min(head.length, PREFACE.length)));
+      const isH2 =
+        head.length >= 3 &&
+        head
+          .subarray(0, Math.min(head.length, PREFACE.length))
+          .equals(PREFACE.subarray(0, Math.min(head.length, PREFACE.length)));
       (isH2 ? h2 : http1).emit("connection", socket);
     });
     socket.on("error", () => socket.destroy());

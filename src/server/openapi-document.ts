@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { fromBinary } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
-import { commentsFromDescriptorSet } from "../transcoding/openapi-comments.js";
 import { buildOpenApiDocument, type OpenApiDocument } from "../transcoding/openapi.js";
+import { commentsFromDescriptorSet } from "../transcoding/openapi-comments.js";
 import { API_SERVICES } from "./services.js";
 
 // `npm run generate` writes this descriptor set with source info, so proto comments become descriptions.

@@ -10,8 +10,8 @@ import { IdentityService } from "../gen/ect/v1/identity_service_pb.js";
 import { MemberService } from "../gen/ect/v1/member_service_pb.js";
 import { TelemetryService } from "../gen/ect/v1/telemetry_service_pb.js";
 import { WorkflowService } from "../gen/workflow/workflow_pb.js";
-import type { HealthMonitor } from "../health/health-monitor.js";
 import { registerHealth } from "../health/grpc-health.js";
+import type { HealthMonitor } from "../health/health-monitor.js";
 import { registerReflection } from "../health/reflection.js";
 import { adminService } from "../services/admin-service.js";
 import type { CaseEvents } from "../services/cases/case-events.js";
@@ -45,10 +45,16 @@ export interface ServiceDeps {
 
 /** Registers every service (plus gRPC health and reflection) on a Connect router. */
 export function registerServices(deps: ServiceDeps): (router: ConnectRouter) => void {
-  const streaming = { firstPageSize: deps.config.streaming.firstPageSize, pageSize: deps.config.streaming.pageSize };
+  const streaming = {
+    firstPageSize: deps.config.streaming.firstPageSize,
+    pageSize: deps.config.streaming.pageSize,
+  };
   return (router) => {
     router.service(CaseService, caseService({ db: deps.db, events: deps.events, streaming }));
-    router.service(IdentityService, identityService({ db: deps.db, tokens: deps.tokens, directory: deps.directory }));
+    router.service(
+      IdentityService,
+      identityService({ db: deps.db, tokens: deps.tokens, directory: deps.directory }),
+    );
     router.service(MemberService, memberService({ db: deps.db, streaming }));
     router.service(AdminService, adminService({ db: deps.db }));
     router.service(TelemetryService, telemetryService(deps.traces));

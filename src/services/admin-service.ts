@@ -3,7 +3,11 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { Db } from "../db/db.js";
 import { invalidArgument } from "../errors.js";
-import { AdminService, ListAuditEventsResponseSchema, ListUsersResponseSchema } from "../gen/ect/v1/admin_service_pb.js";
+import {
+  type AdminService,
+  ListAuditEventsResponseSchema,
+  ListUsersResponseSchema,
+} from "../gen/ect/v1/admin_service_pb.js";
 import { decodePageToken, encodePageToken, pageSize, text } from "./validation.js";
 
 const ENTITY_TYPES = new Set(["case", "user", "role", "workflow", "log", "status_code", "session"]);
@@ -16,7 +20,8 @@ export function adminService(deps: { db: Db }): ServiceImpl<typeof AdminService>
       if (request.entityType && !ENTITY_TYPES.has(request.entityType)) {
         throw invalidArgument("entity_type", `one of ${[...ENTITY_TYPES].join(", ")}`);
       }
-      if (request.entityId && !request.entityType) throw invalidArgument("entity_type", "required with entity_id");
+      if (request.entityId && !request.entityType)
+        throw invalidArgument("entity_type", "required with entity_id");
       const size = pageSize("page_size", request.pageSize, 50);
       const after = decodePageToken("page_token", request.pageToken);
       const correlationId = text("correlation_id", request.correlationId, { max: 128 });
@@ -91,8 +96,14 @@ export function adminService(deps: { db: Db }): ServiceImpl<typeof AdminService>
           unitId: row.unit_id,
           unitName: row.unit_name,
           currentRoleId: row.current_role_id ?? 0,
-          roles: (row.roles ?? []).map((role) => ({ roleId: role.role_id, roleName: role.role_name, active: role.active })),
-          expirationTime: row.expiration_date ? timestampFromDate(new Date(`${row.expiration_date}T00:00:00Z`)) : undefined,
+          roles: (row.roles ?? []).map((role) => ({
+            roleId: role.role_id,
+            roleName: role.role_name,
+            active: role.active,
+          })),
+          expirationTime: row.expiration_date
+            ? timestampFromDate(new Date(`${row.expiration_date}T00:00:00Z`))
+            : undefined,
         })),
         nextPageToken: rows.length > size ? encodePageToken(page[page.length - 1].id) : "",
       });

@@ -6,7 +6,11 @@ import type { CallerDirectory } from "../auth/caller-directory.js";
 import type { TokenAuthority } from "../auth/token-issuer.js";
 import type { Db } from "../db/db.js";
 import { failedPrecondition, notFound } from "../errors.js";
-import { type CurrentUser, CurrentUserSchema, IdentityService } from "../gen/ect/v1/identity_service_pb.js";
+import {
+  type CurrentUser,
+  CurrentUserSchema,
+  type IdentityService,
+} from "../gen/ect/v1/identity_service_pb.js";
 import { type Caller, remoteAddressKey } from "../interceptors/caller-context.js";
 import { callerOf } from "./call-caller.js";
 import { text } from "./validation.js";
@@ -68,17 +72,24 @@ export function identityService(deps: IdentityServiceDeps): ServiceImpl<typeof I
     },
 
     async signInDemoUser(request, context) {
-      if (tokens.mode !== "development") throw failedPrecondition("demo sign-in is off: sign in through the OIDC issuer");
+      if (tokens.mode !== "development")
+        throw failedPrecondition("demo sign-in is off: sign in through the OIDC issuer");
       const username = text("username", request.username, { min: 1, max: 64 });
       const caller = await directory.resolve(username);
       if (!caller) throw notFound("active user", username);
       const { token, expiresAt } = await tokens.issue(username);
       // Signing in opens a session, so the user shows among the users online.
-      await db.query(
-        `INSERT INTO sessions (id, user_id, role_id, remote_address) VALUES ($1, $2, $3, $4)`,
-        [randomUUID(), caller.userId, caller.roleId, context.values.get(remoteAddressKey)],
-      );
-      return { accessToken: token, expireTime: timestampFromDate(expiresAt), user: await currentUser(caller) };
+      await db.query(`INSERT INTO sessions (id, user_id, role_id, remote_address) VALUES ($1, $2, $3, $4)`, [
+        randomUUID(),
+        caller.userId,
+        caller.roleId,
+        context.values.get(remoteAddressKey),
+      ]);
+      return {
+        accessToken: token,
+        expireTime: timestampFromDate(expiresAt),
+        user: await currentUser(caller),
+      };
     },
 
     async getCurrentUser(_request, context) {

@@ -3,7 +3,7 @@ import type { ServiceImpl } from "@connectrpc/connect";
 import type { Db } from "../db/db.js";
 import { keysetPages } from "../db/keyset.js";
 import { invalidArgument } from "../errors.js";
-import { MemberService, SearchMembersResponseSchema } from "../gen/ect/v1/member_service_pb.js";
+import { type MemberService, SearchMembersResponseSchema } from "../gen/ect/v1/member_service_pb.js";
 import { countItems } from "../telemetry/correlation.js";
 import { callerOf } from "./call-caller.js";
 import { maskSsn } from "./mask-ssn.js";
@@ -23,7 +23,10 @@ interface MemberRow {
 }
 
 /** ect.v1.MemberService: streamed member search for starting a case. */
-export function memberService(deps: { db: Db; streaming: { firstPageSize: number; pageSize: number } }): ServiceImpl<typeof MemberService> {
+export function memberService(deps: {
+  db: Db;
+  streaming: { firstPageSize: number; pageSize: number };
+}): ServiceImpl<typeof MemberService> {
   return {
     async *searchMembers(request, context) {
       const caller = callerOf(context);

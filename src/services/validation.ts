@@ -4,7 +4,8 @@ import { invalidArgument } from "../errors.js";
 export function resourceId(field: string, name: string, collection = "cases"): number {
   const match = new RegExp(`^${collection}/(\\d{1,9})$`).exec(name);
   if (!name) throw invalidArgument(field, `required (e.g. "${collection}/42")`);
-  if (!match || Number(match[1]) < 1) throw invalidArgument(field, `must look like "${collection}/42", got "${name}"`);
+  if (!match || Number(match[1]) < 1)
+    throw invalidArgument(field, `must look like "${collection}/42", got "${name}"`);
   return Number(match[1]);
 }
 
@@ -12,7 +13,8 @@ export function resourceId(field: string, name: string, collection = "cases"): n
 export function text(field: string, value: string, bounds: { min?: number; max: number }): string {
   const trimmed = value.trim();
   const min = bounds.min ?? 0;
-  if (trimmed.length < min) throw invalidArgument(field, min === 1 ? "required" : `at least ${min} characters`);
+  if (trimmed.length < min)
+    throw invalidArgument(field, min === 1 ? "required" : `at least ${min} characters`);
   if (trimmed.length > bounds.max) throw invalidArgument(field, `at most ${bounds.max} characters`);
   return trimmed;
 }
@@ -50,6 +52,7 @@ export function decodePageToken(field: string, token: string): number | undefine
 /** An idempotency key: empty, or 1–64 characters of [A-Za-z0-9._:-]. */
 export function requestId(field: string, value: string): string | undefined {
   if (!value) return undefined;
-  if (!/^[A-Za-z0-9._:-]{1,64}$/.test(value)) throw invalidArgument(field, "1–64 characters of A-Z a-z 0-9 . _ : -");
+  if (!/^[A-Za-z0-9._:-]{1,64}$/.test(value))
+    throw invalidArgument(field, "1–64 characters of A-Z a-z 0-9 . _ : -");
   return value;
 }

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { Registry } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
+import { REST_MARKER_HEADER } from "../telemetry/rpc-protocol.js";
 import { errorHeaders, httpStatusForCode, statusJson } from "./status-mapping.js";
 import type { WritableResponse } from "./stream-writers.js";
 
@@ -55,14 +56,25 @@ const forwardedHeaders = new Set([
   "idempotency-key",
 ]);
 
-/** Builds the call headers from an HTTP request: the named headers plus every `x-` header. */
-export function callHeaders(req: RestRequest): Headers {
+/** Query parameter an `EventSource` (which cannot send headers) passes its bearer token in. */
+export const EVENT_STREAM_TOKEN_PARAM = "access_token";
+
+/**
+ * Builds the call headers from an HTTP request: the named headers plus every `x-` header, and the
+ * REST marker so metrics and spans label the call "rest". When `eventStream` is set (a GET of a
+ * server stream asking for text/event-stream), `?access_token=` stands in for a missing
+ * Authorization header, since a browser EventSource cannot set one; no other request may use it.
+ */
+export function callHeaders(req: RestRequest, eventStream?: { readonly query: URLSearchParams }): Headers {
   const out = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined || name.startsWith(":")) continue;
     if (!forwardedHeaders.has(name) && !name.startsWith("x-")) continue;
     for (const v of Array.isArray(value) ? value : [value]) out.append(name, v);
   }
+  out.set(REST_MARKER_HEADER, "1");
+  const queryToken = eventStream?.query.get(EVENT_STREAM_TOKEN_PARAM);
+  if (queryToken && !out.has("authorization")) out.set("authorization", `Bearer ${queryToken}`);
   // Per-caller limits and audit need the peer; the in-memory transport has no socket of its own.
   const peer = req.socket?.remoteAddress;
   if (peer && !out.has("x-forwarded-for")) out.set("x-forwarded-for", peer);

@@ -95,10 +95,11 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
     try {
       const body = route.body === "" ? "" : await readBody(req, maxBodyBytes);
       const input = bindRequest(route, bindings, url.searchParams, body, registry);
-      const headers = callHeaders(req);
+      const streaming = route.method.methodKind === "server_streaming";
+      const sse = streaming && (req.headers.accept ?? "").includes("text/event-stream");
+      const headers = callHeaders(req, sse && httpMethod === "GET" ? { query: url.searchParams } : undefined);
       const outputJson = (message: Message): JsonValue => responseJson(route, message, registry);
-      if (route.method.methodKind === "server_streaming") {
-        const sse = (req.headers.accept ?? "").includes("text/event-stream");
+      if (streaming) {
         const call = options.transport.stream(
           route.method as DescMethodStreaming,
           abort.signal,

@@ -1,7 +1,7 @@
-import { aborted, failedPrecondition } from "../../errors.js";
 import type { Queryable } from "../../db/db.js";
 import { type MovePlan, planMove } from "../../domain/plan-move.js";
 import type { Actor } from "../../domain/workflow-model.js";
+import { aborted, failedPrecondition } from "../../errors.js";
 import type { Caller } from "../../interceptors/caller-context.js";
 import { withSpan } from "../../telemetry/spans.js";
 import { recordAudit } from "../audit.js";
@@ -66,7 +66,11 @@ export async function moveCase(tx: Queryable, caller: Caller, request: MoveReque
   const reasonText = reasons.find((reason) => reason.id === request.reasonId)?.description ?? "";
   return withSpan(
     "case.move",
-    { "case.id": before.id, "case.status.from": before.work_status_id, "case.status.to": plan.toWorkStatusId },
+    {
+      "case.id": before.id,
+      "case.status.from": before.work_status_id,
+      "case.status.to": plan.toWorkStatusId,
+    },
     () => writeMove(tx, caller, before, plan, request, reasonText),
   );
 }
@@ -101,22 +105,38 @@ async function writeMove(
   );
   for (const effect of plan.effects) {
     if (effect.type === "removeSignatures") {
-      await tx.query("DELETE FROM signatures WHERE case_id = $1 AND work_status_id = $2", [before.id, effect.workStatusId]);
+      await tx.query("DELETE FROM signatures WHERE case_id = $1 AND work_status_id = $2", [
+        before.id,
+        effect.workStatusId,
+      ]);
     } else if (effect.type === "recordFinding") {
-      await tx.query("UPDATE lod_details SET finding_id = $2 WHERE case_id = $1", [before.id, effect.findingId]);
+      await tx.query("UPDATE lod_details SET finding_id = $2 WHERE case_id = $1", [
+        before.id,
+        effect.findingId,
+      ]);
     } else if (effect.type === "releaseLock") {
       await tx.query("DELETE FROM case_locks WHERE case_id = $1", [before.id]);
     } else if (effect.type === "notifyHolder") {
-      await tx.query(
-        `INSERT INTO action_log (case_id, module_id, action, user_id) VALUES ($1, $2, $3, $4)`,
-        [before.id, before.module_id, `notify role ${effect.roleId}`, caller.userId],
-      );
+      await tx.query(`INSERT INTO action_log (case_id, module_id, action, user_id) VALUES ($1, $2, $3, $4)`, [
+        before.id,
+        before.module_id,
+        `notify role ${effect.roleId}`,
+        caller.userId,
+      ]);
     }
   }
   await tx.query(
     `INSERT INTO action_log (case_id, module_id, action, from_status_code_id, to_status_code_id, reason_id, user_id)
      SELECT $1, $2, $3, $4, ws.status_code_id, $6, $7 FROM work_statuses ws WHERE ws.id = $5`,
-    [before.id, before.module_id, kind, before.status_code_id, plan.toWorkStatusId, request.reasonId || null, caller.userId],
+    [
+      before.id,
+      before.module_id,
+      kind,
+      before.status_code_id,
+      plan.toWorkStatusId,
+      request.reasonId || null,
+      caller.userId,
+    ],
   );
   const after = await loadCaseRow(tx, caller, before.id);
   await recordAudit(tx, {
@@ -124,7 +144,11 @@ async function writeMove(
     entityId: before.id,
     action: kind === "advance" ? "move" : kind === "return" ? "return_without_action" : "cancel",
     actor: caller.username,
-    before: { workStatusId: before.work_status_id, status: before.status_description, version: before.version },
+    before: {
+      workStatusId: before.work_status_id,
+      status: before.status_description,
+      version: before.version,
+    },
     after: {
       workStatusId: after.work_status_id,
       status: after.status_description,

@@ -20,11 +20,16 @@ export function caseConditions(caller: Caller, filter: CaseFilterValues, params:
     params.push(value);
     return `$${params.length}`;
   };
-  const conditions = [`c.unit_id IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = ${add(caller.unitId)})`];
+  const conditions = [
+    `c.unit_id IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = ${add(caller.unitId)})`,
+  ];
   if (filter.unitId) {
-    conditions.push(`c.unit_id IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = ${add(filter.unitId)})`);
+    conditions.push(
+      `c.unit_id IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = ${add(filter.unitId)})`,
+    );
   }
-  if (filter.workStatusIds.length > 0) conditions.push(`c.work_status_id = ANY(${add(filter.workStatusIds)}::int[])`);
+  if (filter.workStatusIds.length > 0)
+    conditions.push(`c.work_status_id = ANY(${add(filter.workStatusIds)}::int[])`);
   if (filter.module !== Module.UNSPECIFIED) conditions.push(`c.module_id = ${add(filter.module)}`);
   if (filter.waitingOnMyRole) conditions.push(`sc.role_id = ${add(caller.roleId)} AND NOT sc.is_final`);
   if (filter.state === CaseState.OPEN) conditions.push("NOT sc.is_final");
@@ -55,7 +60,12 @@ export function caseKeysetQuery(caller: Caller, filter: CaseFilterValues): Keyse
 }
 
 /** One case in the caller's units; NOT_FOUND otherwise (a case outside them is not revealed). */
-export async function loadCaseRow(db: Queryable, caller: Caller, caseId: number, lock = false): Promise<CaseRow> {
+export async function loadCaseRow(
+  db: Queryable,
+  caller: Caller,
+  caseId: number,
+  lock = false,
+): Promise<CaseRow> {
   const { rows } = await db.query<CaseRow>(
     `SELECT ${CASE_COLUMNS} FROM cases c ${CASE_JOINS}
      WHERE c.id = $1 AND c.unit_id IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = $2)

@@ -1,7 +1,14 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { type Case, CaseSchema, CaseState, type CaseStatus, CaseStatusSchema, Module } from "../../gen/ect/v1/resources_pb.js";
 import { caseState } from "../../domain/case-state.js";
+import {
+  type Case,
+  CaseSchema,
+  CaseState,
+  type CaseStatus,
+  CaseStatusSchema,
+  Module,
+} from "../../gen/ect/v1/resources_pb.js";
 import { maskSsn } from "../mask-ssn.js";
 
 /** The columns every case read selects; one query shape for get, list, stream and watch. */
@@ -70,7 +77,11 @@ export interface CaseRow {
   version: number;
 }
 
-const stateOf = { open: CaseState.OPEN, completed: CaseState.COMPLETED, cancelled: CaseState.CANCELLED } as const;
+const stateOf = {
+  open: CaseState.OPEN,
+  completed: CaseState.COMPLETED,
+  cancelled: CaseState.CANCELLED,
+} as const;
 
 /** The resource name of a case. */
 export function caseName(id: number): string {

@@ -8,7 +8,7 @@ import { actorHoldsCase, openOptions } from "../../domain/next-actions.js";
 import { alreadyExists, failedPrecondition, invalidArgument, permissionDenied } from "../../errors.js";
 import {
   type CaseFilter,
-  CaseService,
+  type CaseService,
   ListCasesResponseSchema,
   ListSignaturesResponseSchema,
   ListTrackingResponseSchema,
@@ -29,9 +29,17 @@ import { countItems } from "../../telemetry/correlation.js";
 import { withSpan } from "../../telemetry/spans.js";
 import { recordAudit } from "../audit.js";
 import { callerOf } from "../call-caller.js";
-import { decodePageToken, encodePageToken, pageSize, positiveId, requestId, resourceId, text } from "../validation.js";
+import {
+  decodePageToken,
+  encodePageToken,
+  pageSize,
+  positiveId,
+  requestId,
+  resourceId,
+  text,
+} from "../validation.js";
 import type { CaseEvents } from "./case-events.js";
-import { assertNotLockedByOther, actorOf, type MoveRequest, moveCase } from "./case-moves.js";
+import { actorOf, assertNotLockedByOther, type MoveRequest, moveCase } from "./case-moves.js";
 import { type CaseFilterValues, caseKeysetQuery, loadCaseRow } from "./case-queries.js";
 import { caseFromRow, statusFromRow } from "./case-row.js";
 import { createCase } from "./create-case.js";
@@ -49,8 +57,10 @@ const kindOf = { advance: ActionKind.ADVANCE, return: ActionKind.RETURN, cancel:
 
 function filterValues(filter: CaseFilter | undefined): CaseFilterValues {
   for (const id of filter?.workStatusIds ?? []) positiveId("filter.work_status_ids", id);
-  if (filter?.unitId && filter.unitId < 0) throw invalidArgument("filter.unit_id", "must be a positive unit id");
-  if (filter?.module && !Object.values(Module).includes(filter.module)) throw invalidArgument("filter.module", "unknown module");
+  if (filter?.unitId && filter.unitId < 0)
+    throw invalidArgument("filter.unit_id", "must be a positive unit id");
+  if (filter?.module && !Object.values(Module).includes(filter.module))
+    throw invalidArgument("filter.module", "unknown module");
   return {
     workStatusIds: filter?.workStatusIds ?? [],
     module: filter?.module ?? Module.UNSPECIFIED,
@@ -67,8 +77,16 @@ export function caseService(deps: CaseServiceDeps): ServiceImpl<typeof CaseServi
   async function applyMove(caller: Caller, request: MoveRequest) {
     const result = await db.transaction((tx) => moveCase(tx, caller, request));
     const after = caseFromRow(result.after);
-    events.publish({ type: CaseEventType.MOVED, row: result.after, previous: result.before, actor: caller.username, time: new Date() });
-    const tracking = await db.query<{ start_time: Date }>("SELECT start_time FROM tracking WHERE id = $1", [result.trackingId]);
+    events.publish({
+      type: CaseEventType.MOVED,
+      row: result.after,
+      previous: result.before,
+      actor: caller.username,
+      time: new Date(),
+    });
+    const tracking = await db.query<{ start_time: Date }>("SELECT start_time FROM tracking WHERE id = $1", [
+      result.trackingId,
+    ]);
     return create(TakeActionResponseSchema, {
       case: after,
       tracking: create(TrackingEntrySchema, {
@@ -84,7 +102,8 @@ export function caseService(deps: CaseServiceDeps): ServiceImpl<typeof CaseServi
     async createCase(request, context) {
       const caller = callerOf(context);
       const module = request.module === Module.UNSPECIFIED ? Module.LOD : request.module;
-      if (module !== Module.LOD) throw invalidArgument("module", "CreateCase starts LOD cases; use CreateReinvestigation");
+      if (module !== Module.LOD)
+        throw invalidArgument("module", "CreateCase starts LOD cases; use CreateReinvestigation");
       const input = {
         memberId: positiveId("member_id", request.memberId),
         incidentDescription: text("incident_description", request.incidentDescription, { min: 1, max: 2000 }),
@@ -93,7 +112,8 @@ export function caseService(deps: CaseServiceDeps): ServiceImpl<typeof CaseServi
       const { row, created } = await withSpan("case.create", { "case.module": module }, () =>
         createCase(db, caller, { ...input, module, reinvestigation: undefined }),
       );
-      if (created) events.publish({ type: CaseEventType.CREATED, row, actor: caller.username, time: new Date() });
+      if (created)
+        events.publish({ type: CaseEventType.CREATED, row, actor: caller.username, time: new Date() });
       return caseFromRow(row);
     },
 
@@ -110,7 +130,11 @@ export function caseService(deps: CaseServiceDeps): ServiceImpl<typeof CaseServi
       if (paths.length === 0) throw invalidArgument("update_mask", "name at least one field to change");
       const allowed = new Set(["incident_description", "formal_investigation"]);
       for (const path of paths) {
-        if (!allowed.has(path)) throw invalidArgument("update_mask", `"${path}" cannot be changed (allowed: ${[...allowed].join(", ")})`);
+        if (!allowed.has(path))
+          throw invalidArgument(
+            "update_mask",
+            `"${path}" cannot be changed (allowed: ${[...allowed].join(", ")})`,
+          );
       }
       const description = paths.includes("incident_description")
         ? text("case.incident_description", request.case.incidentDescription, { min: 1, max: 2000 })
@@ -124,7 +148,11 @@ export function caseService(deps: CaseServiceDeps): ServiceImpl<typeof CaseServi
         await tx.query(
           `UPDATE lod_details SET incident_description = coalesce($2, incident_description),
              formal_investigation = coalesce($3, formal_investigation) WHERE case_id = $1`,
-          [caseId, description ?? null, paths.includes("formal_investigation") ? request.case?.formalInvestigation : null],
+          [
+            caseId,
+            description ?? null,
+            paths.includes("formal_investigation") ? request.case?.formalInvestigation : null,
+          ],
         );
         await tx.query("UPDATE cases SET version = version + 1, updated_at = now() WHERE id = $1", [caseId]);
         const after = await loadCaseRow(tx, caller, caseId);
@@ -133,8 +161,14 @@ export function caseService(deps: CaseServiceDeps): ServiceImpl<typeof CaseServi
           entityId: caseId,
           action: "update",
           actor: caller.username,
-          before: { incidentDescription: before.incident_description, formalInvestigation: before.formal_investigation },
-          after: { incidentDescription: after.incident_description, formalInvestigation: after.formal_investigation },
+          before: {
+            incidentDescription: before.incident_description,
+            formalInvestigation: before.formal_investigation,
+          },
+          after: {
+            incidentDescription: after.incident_description,
+            formalInvestigation: after.formal_investigation,
+          },
         });
         return after;
       });
@@ -148,7 +182,9 @@ export function caseService(deps: CaseServiceDeps): ServiceImpl<typeof CaseServi
       const after = decodePageToken("page_token", request.pageToken);
       const query = caseKeysetQuery(caller, filterValues(request.filter));
       const { sql, params } = query.page(after, size + 1);
-      const { rows } = await db.query<Parameters<typeof caseFromRow>[0]>(sql, params, { signal: context.signal });
+      const { rows } = await db.query<Parameters<typeof caseFromRow>[0]>(sql, params, {
+        signal: context.signal,
+      });
       const page = rows.slice(0, size);
       return create(ListCasesResponseSchema, {
         cases: page.map(caseFromRow),
@@ -192,7 +228,9 @@ export function caseService(deps: CaseServiceDeps): ServiceImpl<typeof CaseServi
          WHERE ws.id = ANY($1::int[])`,
         [open.map(({ option }) => option.toWorkStatusId)],
       );
-      const statusById = new Map(targets.rows.map((target) => [target.work_status_id, statusFromRow(target)]));
+      const statusById = new Map(
+        targets.rows.map((target) => [target.work_status_id, statusFromRow(target)]),
+      );
       const hasKind = (kind: string) => open.some(({ option }) => option.kind === kind);
       return {
         actions: open.map(({ option, requiresSignature, requiresFinding }) => ({
@@ -241,7 +279,8 @@ export function caseService(deps: CaseServiceDeps): ServiceImpl<typeof CaseServi
           "SELECT id FROM signatures WHERE case_id = $1 AND work_status_id = $2 AND role_id = $3",
           [caseId, row.work_status_id, caller.roleId],
         );
-        if (existing.rowCount > 0) throw alreadyExists("the case is already signed by your role at this status");
+        if (existing.rowCount > 0)
+          throw alreadyExists("the case is already signed by your role at this status");
         const inserted = await tx.query<{ id: number }>(
           `INSERT INTO signatures (case_id, module_id, workflow_id, work_status_id, role_id, user_id, name_and_rank, title)
            SELECT $1, $2, $3, $4, $5, u.id, trim(u.rank || ' ' || u.first_name || ' ' || u.last_name),
@@ -345,7 +384,9 @@ export function caseService(deps: CaseServiceDeps): ServiceImpl<typeof CaseServi
       const parent = await loadCaseRow(db, caller, parentId);
       if (parent.module_id !== Module.LOD) throw failedPrecondition("only an LOD case can be reinvestigated");
       if (!canReinvestigate({ isFinal: parent.is_final, isCancel: parent.is_cancel })) {
-        throw failedPrecondition("the LOD must reach a final, approved status before it can be reinvestigated");
+        throw failedPrecondition(
+          "the LOD must reach a final, approved status before it can be reinvestigated",
+        );
       }
       const { row, created } = await withSpan("case.create", { "case.module": Module.REINVESTIGATION }, () =>
         createCase(db, caller, {
@@ -356,12 +397,19 @@ export function caseService(deps: CaseServiceDeps): ServiceImpl<typeof CaseServi
           reinvestigation: { initialCaseId: parentId, reason },
         }),
       );
-      if (created) events.publish({ type: CaseEventType.CREATED, row, actor: caller.username, time: new Date() });
+      if (created)
+        events.publish({ type: CaseEventType.CREATED, row, actor: caller.username, time: new Date() });
       return caseFromRow(row);
     },
   };
 
-  async function moveByKind(caller: Caller, kind: "return" | "cancel", name: string, reasonId: number, comment: string) {
+  async function moveByKind(
+    caller: Caller,
+    kind: "return" | "cancel",
+    name: string,
+    reasonId: number,
+    comment: string,
+  ) {
     const caseId = resourceId("name", name);
     positiveId("reason_id", reasonId);
     const row = await loadCaseRow(db, caller, caseId);
@@ -370,8 +418,11 @@ export function caseService(deps: CaseServiceDeps): ServiceImpl<typeof CaseServi
       (open) => open.option.kind === kind,
     );
     if (!option) {
-      if (!actorHoldsCase(facts, actorOf(caller))) throw permissionDenied("the case is held by another role at its current status");
-      throw failedPrecondition(`the case cannot be ${kind === "return" ? "returned without action" : "cancelled"} at its current status`);
+      if (!actorHoldsCase(facts, actorOf(caller)))
+        throw permissionDenied("the case is held by another role at its current status");
+      throw failedPrecondition(
+        `the case cannot be ${kind === "return" ? "returned without action" : "cancelled"} at its current status`,
+      );
     }
     return applyMove(caller, {
       caseId,
@@ -413,4 +464,3 @@ export function caseService(deps: CaseServiceDeps): ServiceImpl<typeof CaseServi
     );
   }
 }
-

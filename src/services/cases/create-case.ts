@@ -19,7 +19,11 @@ export interface NewCase {
  * Creates a case at the initial status of the module's workflow for the caller's role, with its first
  * tracking row and audit row, in one transaction. A repeated request id returns the first case.
  */
-export async function createCase(db: Db, caller: Caller, input: NewCase): Promise<{ row: CaseRow; created: boolean }> {
+export async function createCase(
+  db: Db,
+  caller: Caller,
+  input: NewCase,
+): Promise<{ row: CaseRow; created: boolean }> {
   return db.transaction(
     async (tx) => {
       if (input.requestId) {
@@ -27,7 +31,8 @@ export async function createCase(db: Db, caller: Caller, input: NewCase): Promis
           "SELECT id FROM cases WHERE created_by = $1 AND request_id = $2",
           [caller.userId, input.requestId],
         );
-        if (existing.rowCount > 0) return { row: await loadCaseRow(tx, caller, existing.rows[0].id), created: false };
+        if (existing.rowCount > 0)
+          return { row: await loadCaseRow(tx, caller, existing.rows[0].id), created: false };
       }
       const start = await tx.query<{ workflow_id: number; work_status_id: number }>(
         `SELECT w.id AS workflow_id, i.work_status_id
@@ -37,7 +42,8 @@ export async function createCase(db: Db, caller: Caller, input: NewCase): Promis
          WHERE w.module_id = $1 AND w.active ORDER BY w.id LIMIT 1`,
         [input.module, caller.roleId],
       );
-      if (start.rowCount === 0) throw permissionDenied(`your role (${caller.roleName}) cannot start this kind of case`);
+      if (start.rowCount === 0)
+        throw permissionDenied(`your role (${caller.roleName}) cannot start this kind of case`);
       const member = await tx.query<{ unit_id: number }>(
         `SELECT m.unit_id FROM members m
          WHERE m.id = $1 AND m.unit_id IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = $2)`,
@@ -51,7 +57,8 @@ export async function createCase(db: Db, caller: Caller, input: NewCase): Promis
            WHERE rr.initial_case_id = $1 AND NOT sc.is_final`,
           [input.reinvestigation.initialCaseId],
         );
-        if (open.rowCount > 0) throw failedPrecondition("this LOD already has an open reinvestigation request");
+        if (open.rowCount > 0)
+          throw failedPrecondition("this LOD already has an open reinvestigation request");
       }
       const { workflow_id: workflowId, work_status_id: workStatusId } = start.rows[0];
       const inserted = await tx.query<{ id: number }>(
@@ -75,11 +82,10 @@ export async function createCase(db: Db, caller: Caller, input: NewCase): Promis
       );
       const caseId = inserted.rows[0].id;
       if (input.reinvestigation) {
-        await tx.query("INSERT INTO reinvestigation_requests (case_id, initial_case_id, reason) VALUES ($1, $2, $3)", [
-          caseId,
-          input.reinvestigation.initialCaseId,
-          input.reinvestigation.reason,
-        ]);
+        await tx.query(
+          "INSERT INTO reinvestigation_requests (case_id, initial_case_id, reason) VALUES ($1, $2, $3)",
+          [caseId, input.reinvestigation.initialCaseId, input.reinvestigation.reason],
+        );
       } else {
         await tx.query("INSERT INTO lod_details (case_id, incident_description) VALUES ($1, $2)", [
           caseId,

@@ -75,7 +75,11 @@ function matches(
   if (filter.module && row.module_id !== filter.module) return false;
   if (filter.workStatusIds.length > 0 && !filter.workStatusIds.includes(row.work_status_id)) return false;
   // A case that just left the caller's role still matters to an inbox: it must disappear from it.
-  if (filter.waitingOnMyRole && row.holder_role_id !== caller.roleId && change.previous?.holder_role_id !== caller.roleId) {
+  if (
+    filter.waitingOnMyRole &&
+    row.holder_role_id !== caller.roleId &&
+    change.previous?.holder_role_id !== caller.roleId
+  ) {
     return false;
   }
   if (filter.state === CaseState.OPEN && row.is_final && !change.previous) return false;

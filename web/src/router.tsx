@@ -1,0 +1,39 @@
+import { type AnchorHTMLAttributes, useEffect, useState } from "react";
+
+const listeners = new Set<() => void>();
+
+/** Moves to a client-side route without reloading the page. */
+export function navigate(path: string): void {
+  if (path === window.location.pathname + window.location.search) return;
+  window.history.pushState(null, "", path);
+  for (const listener of listeners) listener();
+}
+
+/** The current path, re-rendering on navigation and on back/forward. */
+export function usePath(): string {
+  const [path, setPath] = useState(window.location.pathname);
+  useEffect(() => {
+    const update = () => setPath(window.location.pathname);
+    listeners.add(update);
+    window.addEventListener("popstate", update);
+    return () => {
+      listeners.delete(update);
+      window.removeEventListener("popstate", update);
+    };
+  }, []);
+  return path;
+}
+
+/** An anchor that navigates client-side on a plain click. */
+export function Link(props: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string }) {
+  return (
+    <a
+      {...props}
+      onClick={(event) => {
+        if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+        event.preventDefault();
+        navigate(props.href);
+      }}
+    />
+  );
+}
