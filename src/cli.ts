@@ -83,6 +83,10 @@ async function main(argv: string[]): Promise<void> {
       process.stdout.write(`${(await tokens.issue(values.user)).token}\n`);
       return;
     }
+    case "help":
+    case "--help":
+      process.stdout.write(usage);
+      return;
     default:
       process.stderr.write(usage);
       process.exitCode = 2;
