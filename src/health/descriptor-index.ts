@@ -98,6 +98,10 @@ export class DescriptorIndex {
     for (const field of message.fields) this.symbols.set(`${message.typeName}.${field.name}`, file);
     for (const oneof of message.oneofs) this.symbols.set(`${message.typeName}.${oneof.name}`, file);
     for (const m of message.nestedMessages) this.addMessage(file, m);
+    // Map entry types are in the descriptor but not among nestedMessages.
+    for (const nested of message.proto.nestedType) {
+      if (nested.options?.mapEntry) this.symbols.set(`${message.typeName}.${nested.name}`, file);
+    }
     for (const e of message.nestedEnums) this.addEnum(file, e);
     for (const x of message.nestedExtensions) this.addExtension(file, x);
   }

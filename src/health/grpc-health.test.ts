@@ -39,6 +39,7 @@ describe("grpc.health.v1.Health", () => {
   // No cache and a fast refresh loop, so a status the test sets reaches watchers within ~20 ms.
   const monitor = new HealthMonitor([db, memory], { cacheMs: 0, refreshMs: 20 });
   let server: http2.Http2Server;
+  const sessions = new Set<http2.ServerHttp2Session>();
   let baseUrl: string;
   let client: ReturnType<typeof createClient<typeof Health>>;
 
@@ -51,6 +52,7 @@ describe("grpc.health.v1.Health", () => {
         },
       }),
     );
+    server.on("session", (session) => sessions.add(session));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     client = createClient(Health, createGrpcTransport({ baseUrl }));
@@ -63,6 +65,8 @@ describe("grpc.health.v1.Health", () => {
 
   after(async () => {
     monitor.close();
+    // The client transports keep their sessions open; close() waits for every session to end.
+    for (const session of sessions) session.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 

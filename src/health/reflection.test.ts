@@ -49,17 +49,21 @@ function fileNames(protos: Uint8Array[]): string[] {
 
 describe("gRPC server reflection", () => {
   let server: http2.Http2Server;
+  const sessions = new Set<http2.ServerHttp2Session>();
   let baseUrl: string;
 
   before(async () => {
     server = http2.createServer(
       connectNodeAdapter({ routes: (router) => registerReflection(router, served) }),
     );
+    server.on("session", (session) => sessions.add(session));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
 
   after(async () => {
+    // The client transports keep their sessions open; close() waits for every session to end.
+    for (const session of sessions) session.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
