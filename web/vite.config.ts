@@ -8,6 +8,10 @@ const root = fileURLToPath(new URL(".", import.meta.url));
 export default defineConfig({
   root,
   plugins: [react()],
-  build: { outDir: fileURLToPath(new URL("./dist", import.meta.url)), emptyOutDir: true, chunkSizeWarningLimit: 1500 },
+  build: {
+    outDir: fileURLToPath(new URL("./dist", import.meta.url)),
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 1500,
+  },
   server: { proxy: { "^/(ect|workflow|health|metrics|v1)": "http://127.0.0.1:8080" } },
 });

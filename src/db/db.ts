@@ -11,6 +11,8 @@ export interface QueryResult<R = Row> {
 export interface QueryOptions {
   /** Aborting cancels the statement in the database (PostgreSQL) or before it starts (embedded). */
   signal?: AbortSignal;
+  /** A page of a server stream: admitted by the stream limits, so it bypasses the unary bulkhead. */
+  streamPage?: boolean;
 }
 
 /** Something that runs parameterised SQL: the database or an open transaction. */

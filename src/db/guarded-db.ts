@@ -31,7 +31,12 @@ export class GuardedDb implements Db {
     const operation = sqlOperation(sql);
     return this.policies.unary(
       (signal) => this.trace(sql, operation, () => this.inner.query<R>(sql, params, { signal })),
-      { idempotent: READ_ONLY.test(sql), method: operation, signal: options.signal },
+      {
+        idempotent: READ_ONLY.test(sql),
+        method: operation,
+        signal: options.signal,
+        bulkhead: !options.streamPage,
+      },
     );
   }
 

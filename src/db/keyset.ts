@@ -32,7 +32,7 @@ export async function* keysetPages<R = Row, K = unknown>(
   let size = Math.min(options.firstPageSize, cap);
   const fetchPage = (after: K | undefined, limit: number) => {
     const { sql, params } = query.page(after, limit);
-    return db.query<R>(sql, params, { signal }).then((result) => result.rows);
+    return db.query<R>(sql, params, { signal, streamPage: true }).then((result) => result.rows);
   };
   let pending: Promise<R[]> | undefined = fetchPage(undefined, size);
   while (pending) {

@@ -16,9 +16,11 @@ export function errorsInterceptor(logger: Logger): Interceptor {
     if (error instanceof ConnectError) return error;
     const code = (error as { code?: unknown }).code;
     const sqlState = typeof code === "string" ? code : "";
-    if ((error as Error)?.name === "AbortError" || sqlState === "57014") {
+    if ((error as Error)?.name === "AbortError")
       return new ConnectError("the call was cancelled", Code.Canceled);
-    }
+    // query_canceled that no caller asked for: the server's statement_timeout fired.
+    if (sqlState === "57014")
+      return new ConnectError("a database statement timed out", Code.DeadlineExceeded);
     if (sqlState === "23505") return new ConnectError("the record exists already", Code.AlreadyExists);
     if (sqlState === "23503")
       return new ConnectError("a referenced record does not exist", Code.FailedPrecondition);

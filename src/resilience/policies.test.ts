@@ -157,6 +157,42 @@ test("failures that are not transient do not count against the circuit", async (
   assert.equal(p.breakerState(), "closed");
 });
 
+test("timed-out attempts count against the circuit, so a hanging database opens it", async () => {
+  const p = policies({ ...fast, timeout: { ...fast.timeout, unaryMs: 5 } });
+  const hang = (signal: AbortSignal) =>
+    new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)));
+  for (let i = 0; i < 10; i++) {
+    assert.equal(code(await failure(p.unary(hang, { idempotent: false }))), Code.DeadlineExceeded);
+  }
+  assert.equal(p.breakerState(), "open");
+});
+
+test("a statement_timeout from the server is DEADLINE_EXCEEDED, not retried", async () => {
+  const p = policies();
+  let calls = 0;
+  const error = await failure(
+    p.unary(
+      async () => {
+        calls++;
+        throw Object.assign(new Error("canceling statement due to statement timeout"), { code: "57014" });
+      },
+      { idempotent: true },
+    ),
+  );
+  assert.equal(code(error), Code.DeadlineExceeded);
+  assert.equal(calls, 1);
+});
+
+test("a stream's page query bypasses the unary bulkhead; the stream limits admitted it", async () => {
+  const p = policies({ ...fast, bulkhead: { maxConcurrent: 1, maxQueue: 0 } });
+  let release!: () => void;
+  const running = p.unary(() => new Promise<void>((resolve) => (release = resolve)), { idempotent: false });
+  assert.equal(code(await failure(p.unary(async () => 1, { idempotent: true }))), Code.ResourceExhausted);
+  assert.equal(await p.unary(async () => "page", { idempotent: true, bulkhead: false }), "page");
+  release();
+  await running;
+});
+
 test("bulkhead overflow is RESOURCE_EXHAUSTED with retry-after", async () => {
   const p = policies({ ...fast, bulkhead: { maxConcurrent: 1, maxQueue: 1 } });
   const rejected: string[] = [];

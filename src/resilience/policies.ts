@@ -46,6 +46,11 @@ export interface UnaryOptions {
   readonly method?: string;
   /** The caller's signal (client cancel or RPC deadline); aborting it cancels the query. */
   readonly signal?: AbortSignal;
+  /**
+   * False for a page of a server stream: the stream limits already admitted the stream, and one
+   * granted a slot must not be turned away half-way by the unary bulkhead (the pool queues it).
+   */
+  readonly bulkhead?: boolean;
 }
 
 /** How one stream may be treated; streams default to idempotent because they read. */
@@ -120,7 +125,10 @@ export function createDatabasePolicies(
 
   const { breaker: b } = settings;
   const transient = handleWhen(isTransientError);
-  const breaker = circuitBreaker(transient, {
+  // Like Polly, the breaker counts a timed-out attempt as a failure: a database that hangs must open
+  // the circuit, or every call waits out its whole timeout. Caller cancels and bad input do not count.
+  const failed = handleWhen((error) => isTransientError(error) || error instanceof AttemptTimedOut);
+  const breaker = circuitBreaker(failed, {
     halfOpenAfter: b.breakDurationMs,
     breaker: new SamplingBreaker({
       // cockatiel opens on failures > threshold·total; shaving a hair off gives Polly's "≥ ratio".
@@ -148,8 +156,9 @@ export function createDatabasePolicies(
     next: () => backoffAt(attempt + 1),
   });
   /** A retry policy per call, so its events can name the method. */
-  const chainFor = (idempotent: boolean, method: string): IPolicy => {
-    if (!idempotent || settings.retry.maxRetries <= 0) return guarded;
+  const chainFor = (idempotent: boolean, method: string, bulkheaded = true): IPolicy => {
+    const inner = bulkheaded ? guarded : breaker;
+    if (!idempotent || settings.retry.maxRetries <= 0) return inner;
     const policy = retry(transient, {
       maxAttempts: settings.retry.maxRetries,
       backoff: { next: () => backoffAt(1) },
@@ -158,7 +167,7 @@ export function createDatabasePolicies(
       const error = "error" in event ? event.error : undefined;
       events.retry.emit({ attempt: event.attempt, delayMs: event.delay, method, error });
     });
-    return wrap(policy, breaker, bulk);
+    return bulkheaded ? wrap(policy, breaker, bulk) : wrap(policy, breaker);
   };
 
   const breakerState = (): BreakerState => {
@@ -180,6 +189,10 @@ export function createDatabasePolicies(
       events.timeout.emit(outcome.method);
       return deadlineExceeded(`database work exceeded ${outcome.timeoutMs} ms`, error);
     }
+    if (error instanceof AttemptTimedOut) {
+      events.timeout.emit(outcome.method);
+      return deadlineExceeded("database statement timed out", error.cause);
+    }
     if (error instanceof BrokenCircuitError) {
       events.rejected.emit({ kind: "circuit-open", method: outcome.method });
       const remaining = Math.max(0, openedAt + b.breakDurationMs - Date.now());
@@ -196,7 +209,7 @@ export function createDatabasePolicies(
 
   async function unary<T>(fn: (signal: AbortSignal) => Promise<T>, options: UnaryOptions): Promise<T> {
     const method = options.method ?? "db";
-    const chain = chainFor(options.idempotent, method);
+    const chain = chainFor(options.idempotent, method, options.bulkhead ?? true);
     let timedOut = false;
     try {
       return await unaryTimeout.execute(({ signal }) => {
@@ -205,6 +218,10 @@ export function createDatabasePolicies(
           started.running++;
           try {
             return await fn(inner);
+          } catch (error) {
+            // Tell the breaker this attempt ran out of time (ours or the server's statement_timeout).
+            const ranOut = !options.signal?.aborted && (inner.aborted || sqlStateOf(error) === "57014");
+            throw ranOut ? new AttemptTimedOut(error) : error;
           } finally {
             started.running--;
           }
@@ -296,6 +313,18 @@ export function createDatabasePolicies(
     onTimeout: events.timeout.subscribe,
     onRejected: events.rejected.subscribe,
   };
+}
+
+/** An attempt cut by a timeout; counted by the breaker, never retried, reported as DEADLINE_EXCEEDED. */
+class AttemptTimedOut extends Error {
+  constructor(cause: unknown) {
+    super("database attempt timed out", { cause });
+  }
+}
+
+function sqlStateOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
 }
 
 function toBreakerState(state: CircuitState): BreakerState {

@@ -12,6 +12,7 @@ test("connection loss, restarts, serialization failures and deadlocks are transi
   for (const code of ["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT"])
     assert.ok(isTransientError(pg(code)), code);
   assert.ok(isTransientError(new Error("Connection terminated unexpectedly")));
+  assert.ok(isTransientError(new Error("timeout exceeded when trying to connect")), "pool connect timeout");
   assert.ok(isTransientError(new ConnectError("down", Code.Unavailable)));
 });
 

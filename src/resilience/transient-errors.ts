@@ -28,7 +28,12 @@ function check(error: unknown, depth: number): boolean {
     if (code.length === 5 && (code.startsWith("08") || transientSqlStates.has(code))) return true;
     if (transientNodeCodes.has(code)) return true;
   }
-  if (typeof message === "string" && message.startsWith("Connection terminated")) return true;
+  // pg's wording for a lost connection, and for a pool that could not connect in time.
+  if (
+    typeof message === "string" &&
+    /^(Connection terminated|timeout exceeded when trying to connect)/.test(message)
+  )
+    return true;
   // Node reports a refused dual-stack connect as an AggregateError of per-address errors.
   if (Array.isArray(errors) && errors.some((inner) => check(inner, depth + 1))) return true;
   return cause !== undefined && check(cause, depth + 1);

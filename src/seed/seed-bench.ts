@@ -26,7 +26,7 @@ export async function seedBenchmarkData(db: Db, size: BenchSize): Promise<void> 
            SELECT s.id, 'B' || lpad(s.id::text, 9, '0'), $3, $4, 100 + ($5::int[])[1 + s.g % array_length($5::int[], 1)],
                   m.unit_id, m.id, creator.id, now() - (s.g % 365) * interval '1 day', now() - (s.g % 30) * interval '1 day'
            FROM series s
-           JOIN members m ON m.id = 1 + (s.g * 7919) % (SELECT count(*) FROM members)
+           JOIN members m ON m.id = 1 + (s.g::bigint * 7919) % (SELECT count(*) FROM members)
            CROSS JOIN (SELECT id FROM users WHERE username = 'medtech') AS creator
            RETURNING id, module_id, workflow_id, work_status_id, updated_at
          ), details AS (

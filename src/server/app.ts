@@ -41,6 +41,8 @@ export interface App {
   policies: DatabasePolicies;
   health: HealthMonitor;
   streams: StreamLimiter;
+  /** Ends open-ended streams (WatchCases) so shutdown need not wait the whole grace period for them. */
+  beginShutdown(): void;
   close(): Promise<void>;
 }
 
@@ -119,10 +121,11 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
     authInterceptor({ tokens, directory, anonymousLimiter }),
     limitsInterceptor(streams, recordFirstItem),
   ];
+  const events = new CaseEvents();
   const routes = registerServices({
     config,
     db,
-    events: new CaseEvents(),
+    events,
     tokens,
     directory,
     traces: tracing.store,
@@ -169,7 +172,11 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
     policies,
     health,
     streams,
+    beginShutdown() {
+      events.close();
+    },
     async close() {
+      events.close();
       health.close();
       await http.close();
     },

@@ -15,8 +15,11 @@ export interface DualListener {
   server: net.Server;
   http1: http.Server;
   h2: http2.Http2Server;
-  /** Cuts every open connection (after the shutdown grace period). */
-  destroyAll(): void;
+  /**
+   * Stops new requests, calls onDraining (which ends open-ended streams), waits up to graceMs for the
+   * requests in flight to finish, then cuts every connection.
+   */
+  drain(graceMs: number, onDraining?: () => void): Promise<void>;
 }
 
 /**
@@ -28,11 +31,20 @@ export function createDualListener(
   handler: AnyHandler,
   options: { maxHeaderSize?: number } = {},
 ): DualListener {
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+  const counted: AnyHandler = (req, res) => {
+    inFlight++;
+    res.once("close", () => {
+      if (--inFlight === 0) idle?.();
+    });
+    handler(req, res);
+  };
   const http1 = http.createServer(
     { maxHeaderSize: options.maxHeaderSize, keepAliveTimeout: 65_000 },
-    handler,
+    counted,
   );
-  const h2 = http2.createServer({ maxSessionMemory: 64 }, handler);
+  const h2 = http2.createServer({ maxSessionMemory: 64 }, counted);
   const server = net.createServer((socket) => {
     socket.once("readable", () => {
       const head: Buffer | null =
@@ -60,7 +72,21 @@ export function createDualListener(
     server,
     http1,
     h2,
-    destroyAll() {
+    async drain(graceMs, onDraining) {
+      server.close();
+      // GOAWAY tells HTTP/2 clients to open no new streams; a session closes once its streams finish.
+      for (const session of sessions) session.close();
+      http1.closeIdleConnections();
+      onDraining?.();
+      const deadline = Date.now() + graceMs;
+      // Wait until every request has finished and every session has flushed its last frames and closed.
+      while ((inFlight > 0 || sessions.size > 0) && Date.now() < deadline) {
+        await new Promise<void>((resolve) => {
+          idle = resolve;
+          setTimeout(resolve, Math.min(50, Math.max(1, deadline - Date.now()))).unref();
+        });
+        http1.closeIdleConnections();
+      }
       http1.closeAllConnections();
       for (const session of sessions) session.destroy();
     },

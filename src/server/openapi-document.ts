@@ -19,7 +19,9 @@ export function openApiDocument(): OpenApiDocument {
       description:
         "Line of Duty case tracking for the Air Force Reserve: the ect.v1 case API and the wire-compatible " +
         "workflow.WorkflowService. Every route is transcoded from the gRPC contract; streams answer as NDJSON, " +
-        "or as Server-Sent Events with `Accept: text/event-stream`.",
+        "or as Server-Sent Events with `Accept: text/event-stream` (resume with `Last-Event-ID` or `?lastEventId=`; " +
+        "a browser EventSource, which cannot send headers, may pass its bearer token as `?access_token=` on " +
+        "those GET stream requests only).",
     },
     comments: commentsFromDescriptorSet(fromBinary(FileDescriptorSetSchema, readFileSync(descriptorsFile))),
   });

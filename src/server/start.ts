@@ -25,7 +25,7 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
   if (config.seedDemo && (await seedIfEmpty(db))) logger.info("demo data seeded");
   const app = await createApp(config, db, logger);
   const listener = createDualListener(app.handler);
-  const { server, http1, h2 } = listener;
+  const { server } = listener;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());
@@ -41,14 +41,7 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
     stop() {
       stopping ??= (async () => {
         // Stop accepting, let calls in flight finish for the grace period, then cut what remains.
-        server.close();
-        const idle = Promise.all([
-          new Promise((resolve) => http1.close(resolve)),
-          new Promise((resolve) => h2.close(resolve)),
-        ]);
-        const grace = new Promise((resolve) => setTimeout(resolve, config.shutdownGraceMs).unref());
-        await Promise.race([idle, grace]);
-        listener.destroyAll();
+        await listener.drain(config.shutdownGraceMs, () => app.beginShutdown());
         await app.close();
         await db.close();
       })();

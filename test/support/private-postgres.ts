@@ -44,7 +44,9 @@ export interface PrivatePostgres {
 async function pgBin(name: string, args: string[], timeoutMs: number): Promise<string> {
   const binary = join(binDir!, name);
   const [file, argv] =
-    process.getuid?.() === 0 ? ["/usr/sbin/runuser", ["-u", "postgres", "--", binary, ...args]] : [binary, args];
+    process.getuid?.() === 0
+      ? ["/usr/sbin/runuser", ["-u", "postgres", "--", binary, ...args]]
+      : [binary, args];
   const { stdout } = await run(file, argv, { timeout: timeoutMs, killSignal: "SIGKILL" });
   return stdout;
 }

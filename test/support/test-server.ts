@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import type { DestinationStream } from "pino";
 import { type Config, loadConfig } from "../../src/config.js";
 import { type RunningServer, startServer } from "../../src/server/start.js";
 import { createLogger } from "../../src/telemetry/logger.js";
@@ -15,10 +16,14 @@ export interface TestServer extends RunningServer {
   config: Readonly<Config>;
 }
 
-/** Starts ECT for a test: in-memory PGlite, or a new database created on the test PostgreSQL server. */
+/**
+ * Starts ECT for a test: in-memory PGlite, or a new database created on the test PostgreSQL server.
+ * Pass `logDestination` to capture the server's JSON log lines (at level info unless env says otherwise).
+ */
 export async function startTestServer(
   databaseUrl: string | undefined,
   env: Record<string, string> = {},
+  logDestination?: DestinationStream,
 ): Promise<TestServer> {
   let url = databaseUrl;
   let drop: (() => Promise<void>) | undefined;
@@ -42,7 +47,7 @@ export async function startTestServer(
     ECT_PORT: "0",
     ECT_HOST: "127.0.0.1",
     ECT_DATA_DIR: "memory",
-    ECT_LOG_LEVEL: process.env.ECT_TEST_LOG_LEVEL ?? "silent",
+    ECT_LOG_LEVEL: process.env.ECT_TEST_LOG_LEVEL ?? (logDestination ? "info" : "silent"),
     ECT_DB_POOL_MIN: "0",
     ECT_DB_POOL_MAX: "20",
     ECT_SHUTDOWN_GRACE_MS: "500",
@@ -51,7 +56,7 @@ export async function startTestServer(
     ...(url ? { ECT_DATABASE_URL: url } : {}),
     ...env,
   });
-  const server = await startServer(config, createLogger({ level: config.logLevel, pretty: false }));
+  const server = await startServer(config, createLogger({ level: config.logLevel, pretty: false, destination: logDestination }));
   return {
     ...server,
     config,

@@ -25,14 +25,15 @@ export function usePath(): string {
 }
 
 /** An anchor that navigates client-side on a plain click. */
-export function Link(props: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string }) {
+export function Link({ href, ...props }: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string }) {
   return (
     <a
       {...props}
+      href={href}
       onClick={(event) => {
         if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
         event.preventDefault();
-        navigate(props.href);
+        navigate(href);
       }}
     />
   );

@@ -17,6 +17,7 @@ export interface CaseChange {
  */
 export class CaseEvents {
   private readonly emitter = new EventEmitter();
+  private closed = false;
 
   constructor() {
     // Every open WatchCases stream listens; the stream cap bounds how many there are.
@@ -32,6 +33,23 @@ export class CaseEvents {
   subscribe(listener: (change: CaseChange) => void): () => void {
     this.emitter.on("change", listener);
     return () => this.emitter.off("change", listener);
+  }
+
+  /** Ends every watcher (server shutdown): each WatchCases stream completes normally. */
+  close(): void {
+    this.closed = true;
+    this.emitter.emit("close");
+  }
+
+  /** True once close() was called. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Calls listener once when the fan-out closes; returns the unsubscribe function. */
+  onClose(listener: () => void): () => void {
+    this.emitter.once("close", listener);
+    return () => this.emitter.off("close", listener);
   }
 
   /** How many watchers listen now. */

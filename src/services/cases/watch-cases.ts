@@ -35,8 +35,13 @@ export async function* watchCases(
   });
   const onAbort = () => wake?.();
   signal.addEventListener("abort", onAbort);
+  let closed = events.isClosed;
+  const stopOnClose = events.onClose(() => {
+    closed = true;
+    wake?.();
+  });
   try {
-    while (!signal.aborted) {
+    while (!signal.aborted && !closed) {
       if (pending.length === 0) {
         await new Promise<void>((resolve) => {
           wake = resolve;
@@ -57,6 +62,7 @@ export async function* watchCases(
       });
     }
   } finally {
+    stopOnClose();
     unsubscribe();
     signal.removeEventListener("abort", onAbort);
   }

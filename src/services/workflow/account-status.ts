@@ -15,7 +15,8 @@ export function accountStatusNumber(status: string): number {
 export function accountStatusOf(field: string, value: number | undefined): AccountStatus | null {
   if (value === undefined || value === 0) return null;
   const status = statuses[value - 1];
-  if (!status) throw invalidArgument(field, "must be 1 pending, 2 active, 3 inactive, 4 disabled or 5 expired");
+  if (!status)
+    throw invalidArgument(field, "must be 1 pending, 2 active, 3 inactive, 4 disabled or 5 expired");
   return status;
 }
 

@@ -118,7 +118,14 @@ export const caseLookups = [
         AND ($8::text IS NULL OR m.middle_name ILIKE $8::text)
       ORDER BY lower(m.last_name), m.id LIMIT $2`,
     keyOf: (row: { id: number; sort_name: string }) => [row.sort_name, String(row.id)],
-    item: (row: { id: number; ssn: string; first_name: string; last_name: string; middle_name: string }) => ({
+    item: (row: {
+      id: number;
+      sort_name: string;
+      ssn: string;
+      first_name: string;
+      last_name: string;
+      middle_name: string;
+    }) => ({
       memberId: row.id,
       ssn: row.ssn,
       firstName: row.first_name,
@@ -151,11 +158,19 @@ export const caseLookups = [
         AND ($7::text IS NULL OR m.first_name ILIKE $7::text)
       ORDER BY lower(m.last_name), m.id LIMIT $2`,
     keyOf: (row: { id: number; sort_name: string }) => [row.sort_name, String(row.id)],
-    item: (row: { id: number; ssn: string; name: string }) => ({ memberId: row.id, ssn: row.ssn, name: row.name }),
+    item: (row: { id: number; sort_name: string; ssn: string; name: string }) => ({
+      memberId: row.id,
+      ssn: row.ssn,
+      name: row.name,
+    }),
   }),
   lookup({
     name: "getWorkflowsByRefId",
-    params: (request, context) => [requiredId("ref_id", request.refId), optionalId("module", request.module), unitScope(context)],
+    params: (request, context) => [
+      requiredId("ref_id", request.refId),
+      optionalId("module", request.module),
+      unitScope(context),
+    ],
     // The workflows a case has been through, in the order it entered them (from its tracking rows).
     sql: `
       SELECT t.workflow_id, t.case_id, t.module_id, min(t.id) AS first_id
@@ -165,7 +180,7 @@ export const caseLookups = [
       HAVING ($1::bigint IS NULL OR min(t.id) > $1::bigint)
       ORDER BY first_id LIMIT $2`,
     keyOf: (row: { first_id: number }) => row.first_id,
-    item: (row: { workflow_id: number; case_id: number; module_id: number }) => ({
+    item: (row: { first_id: number; workflow_id: number; case_id: number; module_id: number }) => ({
       workflowId: row.workflow_id,
       refId: row.case_id,
       module: row.module_id,
@@ -188,7 +203,13 @@ export const caseLookups = [
       HAVING ($1::bigint IS NULL OR min(t.id) > $1::bigint)
       ORDER BY first_id LIMIT $2`,
     keyOf: (row: { first_id: number }) => row.first_id,
-    item: (row: { workflow_id: number; case_id: number; module_id: number; workflow_type_id: number }) => ({
+    item: (row: {
+      first_id: number;
+      workflow_id: number;
+      case_id: number;
+      module_id: number;
+      workflow_type_id: number;
+    }) => ({
       workflowId: row.workflow_id,
       refId: row.case_id,
       module: row.module_id,
@@ -197,7 +218,11 @@ export const caseLookups = [
   }),
   lookup({
     name: "getWorkstatusesByRefId",
-    params: (request, context) => [requiredId("ref_id", request.refId), optionalId("module", request.module), unitScope(context)],
+    params: (request, context) => [
+      requiredId("ref_id", request.refId),
+      optionalId("module", request.module),
+      unitScope(context),
+    ],
     // Every status the case has been in, oldest first (its tracking rows).
     sql: `
       SELECT t.id, t.work_status_id, t.case_id, t.module_id FROM tracking t
@@ -205,7 +230,7 @@ export const caseLookups = [
         AND ($4::int IS NULL OR t.module_id = $4::int) AND ${caseInScope("$3", "$5")}
       ORDER BY t.id LIMIT $2`,
     keyOf: (row: { id: number }) => row.id,
-    item: (row: { work_status_id: number; case_id: number; module_id: number }) => ({
+    item: (row: { id: number; work_status_id: number; case_id: number; module_id: number }) => ({
       workstatusId: row.work_status_id,
       refId: row.case_id,
       module: row.module_id,
@@ -227,7 +252,13 @@ export const caseLookups = [
         AND ${caseInScope("$3", "$6")}
       ORDER BY t.id LIMIT $2`,
     keyOf: (row: { id: number }) => row.id,
-    item: (row: { work_status_id: number; case_id: number; module_id: number; work_status_type_id: number }) => ({
+    item: (row: {
+      id: number;
+      work_status_id: number;
+      case_id: number;
+      module_id: number;
+      work_status_type_id: number;
+    }) => ({
       workstatusId: row.work_status_id,
       refId: row.case_id,
       module: row.module_id,

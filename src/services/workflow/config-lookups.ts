@@ -120,7 +120,10 @@ export const configLookups = [
   }),
   lookup({
     name: "getWorkflowTitleByWorkStatusId",
-    params: (request) => [requiredId("workflow_id", request.workflowId), optionalId("sub_case", request.subCase)],
+    params: (request) => [
+      requiredId("workflow_id", request.workflowId),
+      optionalId("sub_case", request.subCase),
+    ],
     // The title a case shows at each work status of the workflow: "<workflow>: <status>".
     sql: `
       SELECT ws.id, w.id AS workflow_id, w.title || ': ' || ws.display_text AS title, coalesce($4::int, 0) AS sub_case
@@ -155,7 +158,10 @@ export const configLookups = [
   }),
   lookup({
     name: "getPermissionsByCompo",
-    params: (request) => [requiredId("workflow_id", request.workflowId), optionalCompo("compo", request.compo)],
+    params: (request) => [
+      requiredId("workflow_id", request.workflowId),
+      optionalCompo("compo", request.compo),
+    ],
     sql: `
       SELECT p.id, p.name, coalesce($4::text, '0') AS component, EXISTS (
         SELECT 1 FROM workflow_permissions wp JOIN role_permissions rp ON rp.role_id = wp.role_id
@@ -181,7 +187,7 @@ export const configLookups = [
       WHERE ($1::int[] IS NULL OR (v.sort_order, p.id) > (($1::int[])[1], ($1::int[])[2])) AND v.workflow_id = $3::int
       ORDER BY v.sort_order, p.id LIMIT $2`,
     keyOf: (row: { id: number; sort_order: number }) => [row.sort_order, row.id],
-    item: (row: { id: number; title: string; url: string; workflow_id: number }) => ({
+    item: (row: { id: number; sort_order: number; title: string; url: string; workflow_id: number }) => ({
       pageId: row.id,
       pageName: row.title,
       workflowId: row.workflow_id,
@@ -276,7 +282,13 @@ export const configLookups = [
       WHERE ($1::int IS NULL OR o.id > $1::int) AND ws.workflow_id = $3::int AND ws.status_code_id = $4::int AND o.active
       ORDER BY o.id LIMIT $2`,
     keyOf: (row: { id: number }) => row.id,
-    item: (row: { id: number; display_text: string; workflow_id: number; status_code_id: number; death_status: string }) => ({
+    item: (row: {
+      id: number;
+      display_text: string;
+      workflow_id: number;
+      status_code_id: number;
+      death_status: string;
+    }) => ({
       stepId: row.id,
       stepName: row.display_text,
       workflowId: row.workflow_id,

@@ -13,7 +13,7 @@ export const logLookups = [
       WHERE ($1::text[] IS NULL OR (l.execution_date, l.id) < (($1::text[])[1]::timestamptz, ($1::text[])[2]::int))
       ORDER BY l.execution_date DESC, l.id DESC LIMIT $2`,
     keyOf: (row: { id: number; date_key: string }) => [row.date_key, String(row.id)],
-    item: (row: { id: number; name: string; execution_date: string; message: string }) => ({
+    item: (row: { id: number; date_key: string; name: string; execution_date: string; message: string }) => ({
       logId: row.id,
       processName: row.name,
       executionDate: row.execution_date,
@@ -25,7 +25,10 @@ export const logLookups = [
     params: (request) => [requiredText("process_name", request.processName, 200)],
     sql: `SELECT id, name, active FROM processes WHERE ($1::int IS NULL OR id > $1::int) AND name = $3::text LIMIT $2`,
     keyOf: (row: { id: number }) => row.id,
-    item: (row: { name: string; active: boolean }) => ({ processName: row.name, isActive: row.active }),
+    item: (row: { id: number; name: string; active: boolean }) => ({
+      processName: row.name,
+      isActive: row.active,
+    }),
   }),
   lookup({
     name: "findProcessLastExecutionDate",
@@ -38,7 +41,7 @@ export const logLookups = [
       ) l ON true
       WHERE ($1::int IS NULL OR p.id > $1::int) AND p.name = $3::text LIMIT $2`,
     keyOf: (row: { id: number }) => row.id,
-    item: (row: { name: string; last_execution_date: string; message: string }) => ({
+    item: (row: { id: number; name: string; last_execution_date: string; message: string }) => ({
       processName: row.name,
       lastExecutionDate: row.last_execution_date,
       message: row.message,

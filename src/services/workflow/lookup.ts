@@ -12,7 +12,9 @@ export type TwinnedName = { [K in MethodName]: `${K}Stream` extends MethodName ?
 /** The request message of an RPC. */
 export type RequestOf<K extends MethodName> = MessageShape<Methods[K]["input"]>;
 /** One streamed item of a twinned RPC, as a plain init object. */
-export type ItemOf<K extends TwinnedName> = MessageInitShape<Methods[Extract<`${K}Stream`, MethodName>]["output"]>;
+export type ItemOf<K extends TwinnedName> = MessageInitShape<
+  Methods[Extract<`${K}Stream`, MethodName>]["output"]
+>;
 /** The unary response of an RPC, as a plain init object. */
 export type ResponseOf<K extends MethodName> = MessageInitShape<Methods[K]["output"]>;
 
@@ -29,7 +31,7 @@ export interface Lookup<K extends TwinnedName, R> {
   params(request: RequestOf<K>, context: HandlerContext): unknown[];
   sql: string;
   /** The keyset position of a row; the last row of a page starts the next one. */
-  keyOf(row: R): unknown;
+  keyOf(row: NoInfer<R>): unknown;
   /** Maps one row to one item; on the stream's hot path, so it only builds the item. */
   item(row: R): ItemOf<K>;
   /** The unary response when it carries more than `items` (GetReinvestigationRequests adds `count`). */
@@ -41,9 +43,24 @@ export function lookup<K extends TwinnedName, R>(declaration: Lookup<K, R>): Loo
   return declaration;
 }
 
-/** A lookup whose types were checked where it was declared. */
-// biome-ignore lint/suspicious/noExplicitAny: the registry holds lookups of every request and row type
-export type AnyLookup = Lookup<any, any>;
+/** A lookup whose types were checked where it was declared, as the registry holds it. */
+export interface AnyLookup {
+  name: TwinnedName;
+  params(request: never, context: HandlerContext): unknown[];
+  sql: string;
+  keyOf(row: never): unknown;
+  item(row: never): unknown;
+  response?(items: never[]): unknown;
+}
+
+/** The same lookup seen through untyped rows and requests, once derivation no longer needs the types. */
+interface ErasedLookup {
+  params(request: unknown, context: HandlerContext): unknown[];
+  sql: string;
+  keyOf(row: unknown): unknown;
+  item(row: unknown): unknown;
+  response?(items: unknown[]): unknown;
+}
 
 /** The two handlers derived from one lookup. */
 export interface DerivedLookup {
@@ -52,7 +69,12 @@ export interface DerivedLookup {
 }
 
 /** Derives the unary handler (pages collected into `{items}`) and the stream twin (one item per row). */
-export function deriveLookup(db: Queryable, paging: Omit<KeysetOptions, "signal">, declaration: AnyLookup): DerivedLookup {
+export function deriveLookup(
+  db: Queryable,
+  paging: Omit<KeysetOptions, "signal">,
+  typed: AnyLookup,
+): DerivedLookup {
+  const declaration = typed as unknown as ErasedLookup;
   const { sql, keyOf, item } = declaration;
   const keysetQuery = (params: unknown[]): KeysetQuery<unknown, unknown> => ({
     page: (after, limit) => ({ sql, params: [after ?? null, limit, ...params] }),

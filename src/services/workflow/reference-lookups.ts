@@ -29,18 +29,29 @@ export const referenceLookups = [
     params: (request) => [requiredId("workflow_id", request.workflowId)],
     sql: reasonsOfKind("return"),
     keyOf: (row: ReasonRow) => row.id,
-    item: (row: ReasonRow) => ({ reasonId: row.id, reasonText: row.description, workflowId: row.workflow_id }),
+    item: (row: ReasonRow) => ({
+      reasonId: row.id,
+      reasonText: row.description,
+      workflowId: row.workflow_id,
+    }),
   }),
   lookup({
     name: "getRwoaReasons",
     params: (request) => [requiredId("workflow_id", request.workflowId)],
     sql: reasonsOfKind("rwoa"),
     keyOf: (row: ReasonRow) => row.id,
-    item: (row: ReasonRow) => ({ reasonId: row.id, reasonText: row.description, workflowId: row.workflow_id }),
+    item: (row: ReasonRow) => ({
+      reasonId: row.id,
+      reasonText: row.description,
+      workflowId: row.workflow_id,
+    }),
   }),
   lookup({
     name: "getFindings",
-    params: (request) => [requiredId("workflow_id", request.workflowId), optionalId("group_id", request.groupId)],
+    params: (request) => [
+      requiredId("workflow_id", request.workflowId),
+      optionalId("group_id", request.groupId),
+    ],
     // A role sees its own wording of a finding where it has one.
     sql: `
       SELECT f.id, wf.workflow_id, coalesce($4::int, 0) AS group_id, coalesce(ft.text, f.description) AS finding_text

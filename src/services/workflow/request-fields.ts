@@ -35,7 +35,8 @@ export function requiredText(field: string, value: string | undefined, max = 200
 export function optionalCompo(field: string, value: string | number | undefined): string | null {
   const code = String(value ?? "").trim();
   if (code === "" || code === "0") return null;
-  if (!/^[0-9A-Za-z]$/.test(code)) throw invalidArgument(field, "must be a one-character component code such as 6");
+  if (!/^[0-9A-Za-z]$/.test(code))
+    throw invalidArgument(field, "must be a one-character component code such as 6");
   return code;
 }
 
@@ -58,7 +59,8 @@ export function optionalDate(field: string, value: string | undefined): Date | n
   const text = (value ?? "").trim();
   if (text === "") return null;
   const date = /^\d{4}-\d{2}-\d{2}/.test(text) ? new Date(text) : new Date(Number.NaN);
-  if (Number.isNaN(date.getTime())) throw invalidArgument(field, `must be an ISO-8601 date such as 2025-01-31, got "${text}"`);
+  if (Number.isNaN(date.getTime()))
+    throw invalidArgument(field, `must be an ISO-8601 date such as 2025-01-31, got "${text}"`);
   return date;
 }
 

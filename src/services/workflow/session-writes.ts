@@ -22,8 +22,10 @@ export const updateLogin: Handler<"updateLogin"> = async (db, request, context) 
   if (sessionId !== null && !/^[A-Za-z0-9._:-]+$/.test(sessionId)) {
     throw invalidArgument("session_id", "1–128 characters of A-Z a-z 0-9 . _ : -");
   }
-  const remoteAddress = optionalText("remote_addr", request.remoteAddr, 64) ?? context.values.get(remoteAddressKey);
-  if (remoteAddress && isIP(remoteAddress) === 0) throw invalidArgument("remote_addr", "must be an IPv4 or IPv6 address");
+  const remoteAddress =
+    optionalText("remote_addr", request.remoteAddr, 64) ?? context.values.get(remoteAddressKey);
+  if (remoteAddress && isIP(remoteAddress) === 0)
+    throw invalidArgument("remote_addr", "must be an IPv4 or IPv6 address");
 
   return db.transaction(async (tx) => {
     const user = await tx.query<{ edipin: string; account_status: string; current_role_id: number | null }>(
@@ -32,7 +34,8 @@ export const updateLogin: Handler<"updateLogin"> = async (db, request, context) 
     );
     if (user.rows.length === 0) throw notFound("user", userId);
     const { edipin, account_status: status, current_role_id: roleId } = user.rows[0];
-    if (status !== "active") throw failedPrecondition(`user ${userId} cannot sign in: the account is ${status}`);
+    if (status !== "active")
+      throw failedPrecondition(`user ${userId} cannot sign in: the account is ${status}`);
 
     const idle = await tx.query<{ user_id: number }>(
       `DELETE FROM sessions WHERE last_access < now() - interval '${SESSION_IDLE_LIMIT}' RETURNING user_id`,

@@ -75,7 +75,10 @@ export const statusLookups = [
   }),
   lookup({
     name: "getStatusCodesByWorkflowAndAccessScope",
-    params: (request) => [requiredId("workflow_id", request.workflowId), optionalId("access_scope", request.accessScope)],
+    params: (request) => [
+      requiredId("workflow_id", request.workflowId),
+      optionalId("access_scope", request.accessScope),
+    ],
     // access_scope of a status is its holder role's; statuses nobody holds (final ones) have scope 0.
     sql: `
       SELECT sc.id, sc.description, ws.workflow_id, coalesce(r.access_scope, 0) AS access_scope
@@ -110,7 +113,10 @@ export const statusLookups = [
     params: (request) => [requiredId("workstatus_id", request.workstatusId)],
     sql: `SELECT id, display_text FROM work_statuses WHERE ($1::int IS NULL OR id > $1::int) AND id = $3::int LIMIT $2`,
     keyOf: (row: { id: number }) => row.id,
-    item: (row: { id: number; display_text: string }) => ({ workstatusId: row.id, workstatusText: row.display_text }),
+    item: (row: { id: number; display_text: string }) => ({
+      workstatusId: row.id,
+      workstatusText: row.display_text,
+    }),
   }),
   lookup({
     name: "getWorkstatusTypes",

@@ -78,7 +78,10 @@ export const userLookups = [
   }),
   lookup({
     name: "getUserAltTitleByGroupCompo",
-    params: (request) => [requiredId("group_id", request.groupId), optionalCompo("work_compo", request.workCompo)],
+    params: (request) => [
+      requiredId("group_id", request.groupId),
+      optionalCompo("work_compo", request.workCompo),
+    ],
     sql: `
       SELECT t.user_id, t.title, u.work_compo FROM user_alt_titles t JOIN users u ON u.id = t.user_id
       WHERE ($1::int IS NULL OR t.user_id > $1::int) AND t.role_id = $3::int
@@ -146,7 +149,7 @@ export const userLookups = [
       WHERE ($1::text IS NULL OR s.id > $1::text) AND s.last_access > now() - interval '30 minutes'
       ORDER BY s.id LIMIT $2`,
     keyOf: (row: { id: string }) => row.id,
-    item: (row: { user_id: number; username: string; last_activity: string }) => ({
+    item: (row: { id: string; user_id: number; username: string; last_activity: string }) => ({
       userId: row.user_id,
       userName: row.username,
       lastActivity: row.last_activity,
@@ -162,7 +165,13 @@ export const userLookups = [
       WHERE u.id = $3::int AND ($1::text IS NULL OR coalesce(s.id, '') > $1::text)
       ORDER BY coalesce(s.id, '') LIMIT $2`,
     keyOf: (row: { session_id: string }) => row.session_id,
-    item: (row: { id: number; username: string; ip_address: string; last_login: string }) => ({
+    item: (row: {
+      id: number;
+      session_id: string;
+      username: string;
+      ip_address: string;
+      last_login: string;
+    }) => ({
       userId: row.id,
       userName: row.username,
       ipAddress: row.ip_address,
@@ -174,7 +183,8 @@ export const userLookups = [
     params(request) {
       const origin = optionalId("origin_user_id", request.originUserId);
       const edipin = optionalText("user_edipin", request.userEdipin, 20);
-      if (origin === null && edipin === null) throw invalidArgument("user_edipin", "required (or origin_user_id)");
+      if (origin === null && edipin === null)
+        throw invalidArgument("user_edipin", "required (or origin_user_id)");
       return [origin, edipin, HQ_TECHNICIAN_ROLE];
     },
     // The count of approved HQ technician accounts held under the EDIPIN (the origin user's when none is given).
@@ -218,6 +228,10 @@ export const userLookups = [
                     AND ur.status = 'approved' AND ur.active)
       ORDER BY u.id LIMIT $2`,
     keyOf: (row: { id: number }) => row.id,
-    item: (row: { id: number; email: string; name: string }) => ({ id: row.id, email: row.email, name: row.name }),
+    item: (row: { id: number; email: string; name: string }) => ({
+      id: row.id,
+      email: row.email,
+      name: row.name,
+    }),
   }),
 ];

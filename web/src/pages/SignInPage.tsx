@@ -34,7 +34,11 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (session: Session) => v
       <ul className="user-list" aria-label="Demo users">
         {users.map((user) => (
           <li key={user.username}>
-            <button type="button" data-testid={`signin-${user.username}`} onClick={() => signIn(user.username)}>
+            <button
+              type="button"
+              data-testid={`signin-${user.username}`}
+              onClick={() => signIn(user.username)}
+            >
               <strong>{user.roleName}</strong>
               <span>
                 {user.displayName} ({user.username}) · {user.unitName}

@@ -1,0 +1,55 @@
+/** One scrape of a server's /metrics: resident set and V8 heap in use. */
+export interface MemorySample {
+  ms: number;
+  rss: number;
+  heap: number;
+}
+
+const metric = (text: string, name: string) => {
+  const match = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, "m").exec(text);
+  return match ? Number(match[1]) : Number.NaN;
+};
+
+/** Scrapes process_resident_memory_bytes and nodejs_heap_size_used_bytes once. */
+export async function scrapeMemory(metricsUrl: string, since: number): Promise<MemorySample> {
+  const text = await (await fetch(metricsUrl)).text();
+  return {
+    ms: performance.now() - since,
+    rss: metric(text, "process_resident_memory_bytes"),
+    heap: metric(text, "nodejs_heap_size_used_bytes"),
+  };
+}
+
+/** Samples a server's memory every `intervalMs` while `work` runs; returns the samples with its result. */
+export async function sampleWhile<T>(
+  metricsUrl: string,
+  intervalMs: number,
+  work: () => Promise<T>,
+): Promise<{ result: T; samples: MemorySample[] }> {
+  const since = performance.now();
+  const samples: MemorySample[] = [await scrapeMemory(metricsUrl, since)];
+  let done = false;
+  const loop = (async () => {
+    while (!done) {
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      if (!done) samples.push(await scrapeMemory(metricsUrl, since).catch(() => samples[samples.length - 1]));
+    }
+  })();
+  try {
+    const result = await work();
+    return { result, samples };
+  } finally {
+    done = true;
+    await loop;
+    samples.push(await scrapeMemory(metricsUrl, since));
+  }
+}
+
+/** Growth over the first sample: peak RSS and peak heap minus where they started, in bytes. */
+export function growth(samples: readonly MemorySample[]): { rss: number; heap: number } {
+  const [first] = samples;
+  return {
+    rss: Math.max(...samples.map((s) => s.rss)) - first.rss,
+    heap: Math.max(...samples.map((s) => s.heap)) - first.heap,
+  };
+}

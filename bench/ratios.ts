@@ -1,0 +1,100 @@
+import { median, spread } from "./stats.js";
+
+/** A figure derived per repeat from recorded values; `higher` tells which way is better. */
+export interface FigureDef {
+  name: string;
+  label: string;
+  /** numerator / denominator per repeat, or a single recorded value when `of` is a string. */
+  of: string | [string, string];
+  unit: "×" | "ms" | "MiB" | "/s";
+  higher: boolean;
+  target?: number;
+  /** Compared with the baseline by `--check` (ratios only, never absolute numbers). */
+  check: boolean;
+}
+
+/** A figure's repeats and their median and spread. */
+export interface Figure extends FigureDef {
+  values: number[];
+  median: number;
+  spread: number;
+  met?: boolean;
+}
+
+// Growth under 1 MiB is within the sampling noise; counting it as 1 MiB keeps the memory ratios finite.
+const FLOOR: Record<string, number> = { "memory.stream.heapMiB": 1, "memory.stream.rssMiB": 1 };
+
+/** The figures the run reports, in table order. */
+export const figureDefs: FigureDef[] = [
+  { name: "cases_vs_pg", label: "ect.v1 StreamCases / raw pg read", of: ["ect.cases", "pg.cases"], unit: "×", higher: true, target: 0.8, check: true },
+  { name: "items_vs_connect", label: "per-item stream / connect-node peer", of: ["ect.items", "connect.items"], unit: "×", higher: true, target: 2, check: true },
+  { name: "items_vs_grpcjs", label: "per-item stream / grpc-js peer", of: ["ect.items", "grpcjs.items"], unit: "×", higher: true, target: 1, check: true },
+  { name: "items_vs_pg", label: "per-item stream / raw pg read", of: ["ect.items", "pg.active"], unit: "×", higher: true, check: true },
+  { name: "ttfi_vs_connect", label: "TTFI p50 connect peer / ECT", of: ["ttfi.p50.connect.items", "ttfi.p50.ect.items"], unit: "×", higher: true, check: true },
+  { name: "ttfi_p50", label: "TTFI p50, per-item stream (unloaded)", of: "ttfi.p50.ect.items", unit: "ms", higher: false, target: 2.3, check: false },
+  { name: "ttfi_p99", label: "TTFI p99, per-item stream (unloaded)", of: "ttfi.p99.ect.items", unit: "ms", higher: false, target: 10, check: false },
+  { name: "ttfi_cases_p50", label: "TTFI p50, StreamCases (unloaded)", of: "ttfi.p50.ect.cases", unit: "ms", higher: false, target: 2.3, check: false },
+  { name: "ttfi_cases_p99", label: "TTFI p99, StreamCases (unloaded)", of: "ttfi.p99.ect.cases", unit: "ms", higher: false, target: 10, check: false },
+  { name: "memory_heap", label: "heap growth buffered / streamed", of: ["memory.buffered.heapMiB", "memory.stream.heapMiB"], unit: "×", higher: true, target: 20, check: true },
+  { name: "memory_rss", label: "RSS growth buffered / streamed", of: ["memory.buffered.rssMiB", "memory.stream.rssMiB"], unit: "×", higher: true, target: 11, check: true },
+  { name: "c10_vs_1", label: "10 streams / 1 stream (aggregate)", of: ["concurrent.10", "concurrent.1"], unit: "×", higher: true, check: true },
+  { name: "c50_vs_1", label: "50 streams / 1 stream (aggregate)", of: ["concurrent.50", "concurrent.1"], unit: "×", higher: true, target: 0.95, check: true },
+  { name: "c100_vs_1", label: "100 streams / 1 stream (aggregate)", of: ["concurrent.100", "concurrent.1"], unit: "×", higher: true, check: true },
+  { name: "c50_ttfi_p99", label: "TTFI p99, 50 streams starting together", of: "concurrent.50.ttfiP99", unit: "ms", higher: false, target: 100, check: false },
+  { name: "c100_rss", label: "server RSS, 100 streams", of: "concurrent.100.rssMiB", unit: "MiB", higher: false, target: 1024, check: false },
+  { name: "c1000_rss", label: "server RSS, 1000 streams", of: "concurrent.1000.rssMiB", unit: "MiB", higher: false, target: 1024, check: false },
+  { name: "slow_rss", label: "slow consumer (10 items/s): RSS growth", of: "slow.rssMiB", unit: "MiB", higher: false, target: 50, check: false },
+  { name: "rest_vs_fastify", label: "GetCase REST / bare Fastify route", of: ["unary.rest", "unary.fastify"], unit: "×", higher: true, target: 0.7, check: true },
+  { name: "grpc_vs_rest", label: "GetCase gRPC / REST", of: ["unary.grpc", "unary.rest"], unit: "×", higher: true, target: 1, check: true },
+  { name: "tracing_items", label: "per-item stream traced / always_off", of: ["ect.items", "ect.items.untraced"], unit: "×", higher: true, check: true },
+  { name: "tracing_cases", label: "StreamCases traced / always_off", of: ["ect.cases", "ect.cases.untraced"], unit: "×", higher: true, check: true },
+];
+
+/** Absolute figures printed beside the ratios (never checked against the baseline). */
+export const absoluteDefs: [string, string, string][] = [
+  ["pg.cases", "raw pg read, case rows", "rows/s"],
+  ["ect.cases", "ect.v1 StreamCases (batches)", "items/s"],
+  ["ect.cases.untraced", "  … OTEL_TRACES_SAMPLER=always_off", "items/s"],
+  ["pg.active", "raw pg read, active-case rows", "rows/s"],
+  ["ect.items", "ECT GetActiveCasesStream (per item)", "items/s"],
+  ["ect.items.untraced", "  … OTEL_TRACES_SAMPLER=always_off", "items/s"],
+  ["connect.items", "connect-node peer (per item)", "items/s"],
+  ["grpcjs.items", "grpc-js peer (per item)", "items/s"],
+  ["ttfi.p50.connect.items", "TTFI p50 connect-node peer", "ms"],
+  ["ttfi.p50.grpcjs.items", "TTFI p50 grpc-js peer", "ms"],
+  ["concurrent.1", "1 stream", "items/s"],
+  ["concurrent.10", "10 streams", "items/s"],
+  ["concurrent.50", "50 streams", "items/s"],
+  ["concurrent.100", "100 streams", "items/s"],
+  ["concurrent.1000", "1000 streams", "items/s"],
+  ["memory.stream.heapMiB", "heap growth, streaming", "MiB"],
+  ["memory.buffered.heapMiB", "heap growth, buffered", "MiB"],
+  ["memory.stream.rssMiB", "RSS growth, streaming", "MiB"],
+  ["memory.buffered.rssMiB", "RSS growth, buffered", "MiB"],
+  ["unary.grpc", "GetCase gRPC", "req/s"],
+  ["unary.grpc.p99", "GetCase gRPC p99", "ms"],
+  ["unary.rest", "GetCase REST", "req/s"],
+  ["unary.rest.p99", "GetCase REST p99", "ms"],
+  ["unary.fastify", "bare Fastify GetCase", "req/s"],
+  ["unary.fastify.p99", "bare Fastify GetCase p99", "ms"],
+];
+
+/** Derives every figure whose inputs were recorded. */
+export function deriveFigures(values: Record<string, number[]>): Figure[] {
+  const figures: Figure[] = [];
+  for (const def of figureDefs) {
+    let series: number[];
+    if (typeof def.of === "string") {
+      if (!values[def.of]) continue;
+      series = values[def.of];
+    } else {
+      const [top, bottom] = def.of;
+      if (!values[top] || !values[bottom]) continue;
+      series = values[top].map((v, i) => v / Math.max(values[bottom][i], FLOOR[bottom] ?? 0));
+    }
+    const m = median(series);
+    const met = def.target === undefined ? undefined : def.higher ? m >= def.target : m <= def.target;
+    figures.push({ ...def, values: series, median: m, spread: spread(series), met });
+  }
+  return figures;
+}

@@ -1,0 +1,249 @@
+import type { BenchData } from "./database.js";
+import type { CallResult, GrpcTarget } from "./grpc-client.js";
+import { growth, type MemorySample, sampleWhile } from "./memory-sampler.js";
+import type { Children } from "./processes.js";
+import { type Driver, type EctServer, startEct } from "./servers.js";
+
+/** How big and how long a run is. */
+export interface Profile {
+  name: "quick" | "full";
+  database: string;
+  cases: number;
+  repeats: number;
+  ttfiCalls: number;
+  concurrency: number[];
+  concurrencyMs: number;
+  slowMs: number;
+  unaryMs: number;
+}
+
+/** Everything a scenario needs: the driver, the servers and the data. */
+export interface Rig {
+  profile: Profile;
+  driver: Driver;
+  data: BenchData;
+  authorization: string;
+  ect: EctServer;
+  ectUntraced: EctServer;
+  connect: string;
+  grpcjs: string;
+  fastify: string;
+  children: Children;
+  ectEnv: NodeJS.ProcessEnv;
+}
+
+/** What the scenarios record: repeated numbers by name, plus series for the charts. */
+export interface Recorded {
+  values: Record<string, number[]>;
+  ttfi: Record<string, number[]>;
+  memory: Record<string, MemorySample[]>;
+  notes: string[];
+}
+
+const EMPTY = Buffer.alloc(0).toString("base64");
+
+/** A gRPC target for the driver (the body travels as base64 over IPC). */
+export const target = (url: string, path: string, count: GrpcTarget["count"], auth?: string): GrpcTarget => ({
+  url,
+  path,
+  count,
+  authorization: auth,
+  body: EMPTY as unknown as Uint8Array,
+});
+
+export const CASES = "/ect.v1.CaseService/StreamCases";
+export const ACTIVE_STREAM = "/workflow.WorkflowService/GetActiveCasesStream";
+export const ACTIVE_UNARY = "/workflow.WorkflowService/GetActiveCases";
+export const GET_CASE = "/ect.v1.CaseService/GetCase";
+
+const record = (recorded: Recorded, name: string, value: number) => {
+  recorded.values[name] ??= [];
+  recorded.values[name].push(value);
+};
+
+const expectAll = (name: string, items: number | undefined, expected: number, status?: string) => {
+  if (items !== expected) throw new Error(`${name}: ${items} items, expected ${expected} (status ${status})`);
+};
+
+/** Single-stream throughput of ECT against the raw driver and the peers, interleaved per repeat. */
+export async function throughput(rig: Rig, recorded: Recorded, log: (line: string) => void) {
+  const { driver, data, authorization: auth } = rig;
+  for (let repeat = 1; repeat <= rig.profile.repeats; repeat++) {
+    const pgCases = await driver.run({ kind: "pgRead", databaseUrl: data.url, rows: "cases", unitId: data.adminUnitId });
+    expectAll("pg cases", pgCases.items, data.cases);
+    record(recorded, "pg.cases", pgCases.itemsPerSecond!);
+    for (const [name, server] of [
+      ["ect.cases", rig.ect],
+      ["ect.cases.untraced", rig.ectUntraced],
+    ] as const) {
+      const run = await driver.run({ kind: "stream", target: target(server.url, CASES, "batch", auth) });
+      expectAll(name, run.items, data.cases, run.status);
+      record(recorded, name, run.itemsPerSecond!);
+    }
+    const pgActive = await driver.run({ kind: "pgRead", databaseUrl: data.url, rows: "active", unitId: 0 });
+    expectAll("pg active", pgActive.items, data.activeCases);
+    record(recorded, "pg.active", pgActive.itemsPerSecond!);
+    for (const [name, url, withAuth] of [
+      ["ect.items", rig.ect.url, true],
+      ["connect.items", rig.connect, false],
+      ["grpcjs.items", rig.grpcjs, false],
+      ["ect.items.untraced", rig.ectUntraced.url, true],
+    ] as const) {
+      const run = await driver.run({
+        kind: "stream",
+        target: target(url, ACTIVE_STREAM, "frames", withAuth ? auth : undefined),
+      });
+      expectAll(name, run.items, data.activeCases, run.status);
+      record(recorded, name, run.itemsPerSecond!);
+    }
+    log(
+      `  throughput ${repeat}/${rig.profile.repeats}: ` +
+        ["pg.cases", "ect.cases", "pg.active", "ect.items", "connect.items", "grpcjs.items"]
+          .map((name) => `${name} ${Math.round(recorded.values[name].at(-1)!)}/s`)
+          .join(", "),
+    );
+  }
+}
+
+/** Time to first item of many short streams on a warm connection, nothing else running. */
+export async function timeToFirstItem(rig: Rig, recorded: Recorded, log: (line: string) => void) {
+  const auth = rig.authorization;
+  const targets = {
+    "ect.items": target(rig.ect.url, ACTIVE_STREAM, "frames", auth),
+    "ect.cases": target(rig.ect.url, CASES, "batch", auth),
+    "connect.items": target(rig.connect, ACTIVE_STREAM, "frames"),
+    "grpcjs.items": target(rig.grpcjs, ACTIVE_STREAM, "frames"),
+  };
+  for (let repeat = 1; repeat <= rig.profile.repeats; repeat++) {
+    for (const [name, t] of Object.entries(targets)) {
+      const run = await rig.driver.run({ kind: "ttfi", target: t, calls: rig.profile.ttfiCalls });
+      if (run.errors) throw new Error(`ttfi ${name}: ${run.errors} calls without an item`);
+      record(recorded, `ttfi.p50.${name}`, run.p50Ms!);
+      record(recorded, `ttfi.p99.${name}`, run.p99Ms!);
+      recorded.ttfi[name] = run.ttfiMs!;
+    }
+    log(
+      `  ttfi ${repeat}/${rig.profile.repeats}: ` +
+        Object.keys(targets)
+          .map((name) => `${name} p50 ${recorded.values[`ttfi.p50.${name}`].at(-1)!.toFixed(2)} ms`)
+          .join(", "),
+    );
+  }
+}
+
+/** N streams started together for a fixed time; aggregate items/s, TTFI of the first wave, server RSS. */
+export async function concurrency(rig: Rig, recorded: Recorded, log: (line: string) => void) {
+  const t = target(rig.ect.url, ACTIVE_STREAM, "frames", rig.authorization);
+  for (let repeat = 1; repeat <= rig.profile.repeats; repeat++) {
+    for (const streams of rig.profile.concurrency) {
+      const { result, samples } = await sampleWhile(`${rig.ect.url}/metrics`, 250, () =>
+        rig.driver.run({ kind: "concurrent", target: t, streams, durationMs: rig.profile.concurrencyMs }),
+      );
+      if (result.errors) throw new Error(`${streams} streams: ${result.errors} failed: ${result.status}`);
+      record(recorded, `concurrent.${streams}`, result.itemsPerSecond!);
+      record(recorded, `concurrent.${streams}.ttfiP99`, result.p99Ms!);
+      record(recorded, `concurrent.${streams}.rssMiB`, Math.max(...samples.map((s) => s.rss)) / 2 ** 20);
+      log(
+        `  ${streams} streams (${repeat}): ${Math.round(result.itemsPerSecond!)} items/s, ` +
+          `ttfi p99 ${result.p99Ms!.toFixed(1)} ms`,
+      );
+    }
+  }
+}
+
+/**
+ * Streaming every active case against returning them as one buffered unary response, each repeat on a
+ * fresh server so one phase's heap does not hide the other's; growth over the phase's first sample.
+ */
+export async function memory(rig: Rig, recorded: Recorded, log: (line: string) => void) {
+  const auth = rig.authorization;
+  for (let repeat = 1; repeat <= rig.profile.repeats; repeat++) {
+    const server = await startEct(rig.children, "ect-memory", rig.ectEnv);
+    try {
+      const metrics = `${server.url}/metrics`;
+      // Warm both paths once with a short read so code loading does not count as growth.
+      await rig.driver.run({
+        kind: "stream",
+        target: target(server.url, ACTIVE_STREAM, "frames", auth),
+        durationMs: 300,
+      });
+      const streamed = await sampleWhile(metrics, 100, () =>
+        rig.driver.run({ kind: "stream", target: target(server.url, ACTIVE_STREAM, "frames", auth) }),
+      );
+      expectAll("memory stream", streamed.result.items, rig.data.activeCases, streamed.result.status);
+      const buffered = await sampleWhile(metrics, 100, () =>
+        rig.driver.run({ kind: "stream", target: target(server.url, ACTIVE_UNARY, "batch", auth) }),
+      );
+      expectAll("memory buffered", buffered.result.items, rig.data.activeCases, buffered.result.status);
+      const s = growth(streamed.samples);
+      const b = growth(buffered.samples);
+      record(recorded, "memory.stream.heapMiB", s.heap / 2 ** 20);
+      record(recorded, "memory.stream.rssMiB", s.rss / 2 ** 20);
+      record(recorded, "memory.buffered.heapMiB", b.heap / 2 ** 20);
+      record(recorded, "memory.buffered.rssMiB", b.rss / 2 ** 20);
+      recorded.memory["stream"] = streamed.samples;
+      recorded.memory["buffered"] = buffered.samples;
+      log(
+        `  memory ${repeat}: stream heap +${(s.heap / 2 ** 20).toFixed(1)} MiB rss +${(s.rss / 2 ** 20).toFixed(1)} MiB; ` +
+          `buffered heap +${(b.heap / 2 ** 20).toFixed(1)} MiB rss +${(b.rss / 2 ** 20).toFixed(1)} MiB`,
+      );
+    } finally {
+      await rig.children.stop(server.child);
+    }
+  }
+}
+
+/** One consumer reading 10 items/s: the server must not buffer the rest of the rows. */
+export async function slowConsumer(rig: Rig, recorded: Recorded, log: (line: string) => void) {
+  const { result, samples } = await sampleWhile(`${rig.ect.url}/metrics`, 500, () =>
+    rig.driver.run({
+      kind: "stream",
+      target: target(rig.ect.url, ACTIVE_STREAM, "frames", rig.authorization),
+      itemsPerSecond: 10,
+      durationMs: rig.profile.slowMs,
+    }),
+  );
+  const g = growth(samples);
+  record(recorded, "slow.rssMiB", g.rss / 2 ** 20);
+  record(recorded, "slow.heapMiB", g.heap / 2 ** 20);
+  recorded.memory["slow consumer"] = samples;
+  log(
+    `  slow consumer: ${result.items} items in ${(result.ms! / 1000).toFixed(1)} s, server rss +${(g.rss / 2 ** 20).toFixed(1)} MiB, heap +${(g.heap / 2 ** 20).toFixed(1)} MiB`,
+  );
+}
+
+/** Unary GetCase: gRPC and REST on ECT against the bare Fastify route, closed loop of 16 callers. */
+export async function unary(rig: Rig, recorded: Recorded, log: (line: string) => void) {
+  const { driver, data } = rig;
+  const common = { ids: data.caseIds, concurrency: 16, durationMs: rig.profile.unaryMs };
+  for (let repeat = 1; repeat <= rig.profile.repeats; repeat++) {
+    const runs = {
+      "unary.grpc": await driver.run({
+        kind: "unaryGrpc",
+        target: target(rig.ect.url, GET_CASE, "frames", rig.authorization),
+        ...common,
+      }),
+      "unary.rest": await driver.run({
+        kind: "unaryRest",
+        url: rig.ect.url,
+        pathPrefix: "/ect/v1/cases/",
+        authorization: rig.authorization,
+        ...common,
+      }),
+      "unary.fastify": await driver.run({ kind: "unaryRest", url: rig.fastify, pathPrefix: "/cases/", ...common }),
+    };
+    for (const [name, run] of Object.entries(runs)) {
+      if (run.errors! > run.requests! * 0.01) throw new Error(`${name}: ${run.errors}/${run.requests} failed`);
+      record(recorded, name, run.itemsPerSecond!);
+      record(recorded, `${name}.p99`, run.p99Ms!);
+    }
+    log(
+      `  unary ${repeat}: ` +
+        Object.entries(runs)
+          .map(([name, run]) => `${name} ${Math.round(run.itemsPerSecond!)} req/s p99 ${run.p99Ms!.toFixed(1)} ms`)
+          .join(", "),
+    );
+  }
+}
+
+export type { CallResult };

@@ -1,0 +1,182 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { toJson } from "@bufbuild/protobuf";
+import { Code, type ConnectError } from "@connectrpc/connect";
+import type { Db } from "../../db/db.js";
+import { WorkflowService } from "../../gen/workflow/workflow_pb.js";
+import { callerFor, clientAs, collect, openSeededDb } from "./test-harness.js";
+import { lookups, workflowService } from "./workflow-service.js";
+
+let db: Db;
+let client: ReturnType<typeof clientAs>;
+let ids: { lodCase: number; medtech: number; boardtech: number };
+
+before(async () => {
+  db = await openSeededDb();
+  client = clientAs(db, await callerFor(db, "admin"));
+  const { rows } = await db.query<{ lod: number; medtech: number; boardtech: number }>(
+    `SELECT (SELECT min(c.id) FROM cases c JOIN work_statuses ws ON ws.id = c.work_status_id WHERE ws.status_code_id = 14) AS lod,
+            (SELECT id FROM users WHERE username = 'medtech') AS medtech,
+            (SELECT id FROM users WHERE username = 'boardtech') AS boardtech`,
+  );
+  await db.query("INSERT INTO case_locks (case_id, module_id, user_id) VALUES ($1, 2, $2)", [
+    rows[0].lod,
+    rows[0].medtech,
+  ]);
+  ids = { lodCase: rows[0].lod, medtech: rows[0].medtech, boardtech: rows[0].boardtech };
+});
+after(() => db.close());
+
+/** A request for each lookup that finds seeded rows. */
+const requests = (): Record<string, object> => ({
+  getManagedUsers: { showAllUsers: true },
+  getUserAltTitle: { groupId: 2 },
+  getUserAltTitleByGroupCompo: { groupId: 4, workCompo: 6 },
+  getUsersAltTitleByGroup: { groupId: 4 },
+  getUserName: { first: "Maria", last: "Santos" },
+  getUsersOnline: {},
+  getWhois: { userId: ids.medtech },
+  hasHQTechAccount: { userEdipin: "1000000013" },
+  getMailingListForLOD: { refId: ids.lodCase },
+  getReinvestigationRequests: { userId: ids.boardtech },
+  getActiveCases: {},
+  getAllLocks: {},
+  searchMemberData: { lastName: "Sm" },
+  searchMemberDataTest: { name: "Sm" },
+  getWorkflowsByRefId: { refId: ids.lodCase },
+  getWorkflowsByRefIdAndType: { refId: ids.lodCase, workflowType: 1 },
+  getWorkstatusesByRefId: { refId: ids.lodCase },
+  getWorkstatusesByRefIdAndType: { refId: ids.lodCase, workstatusType: 1 },
+  getWorkflowByCompo: { compo: "6" },
+  getViewableByGroup: { groupId: 2 },
+  getCreatableByGroup: { groupId: 1 },
+  getWorkflowFromModule: { moduleId: 2 },
+  getModuleFromWorkflow: { workflowId: 1 },
+  getWorkflowInitialStatusCode: { workflowId: 1 },
+  getWorkflowTitle: { moduleId: 5 },
+  getWorkflowTitleByWorkStatusId: { workflowId: 1 },
+  getPermissions: { workflowId: 1 },
+  getPermissionsByCompo: { workflowId: 1, compo: "6" },
+  getPagesByWorkflowId: { workflowId: 1 },
+  getPageAccessByGroup: { workflow: 1, status: 12, group: 4 },
+  getPageAccessByWorkflowView: { workflow: 1, status: 12, compo: "6" },
+  getWorkflowById: { workflowId: 2 },
+  getWorkflowTypes: {},
+  getStepsByWorkflow: { workflow: 1 },
+  getStepsByWorkflowAndStatus: { workflow: 1, status: 15 },
+  getActionsByStep: { stepId: 1 },
+  isFinalStatusCode: { statusId: 19 },
+  getStatusCodesByCompo: { compo: "6" },
+  getStatusCodesByCompoAndModule: { compo: "6", module: 5 },
+  getStatusCodesBySignCode: { groupId: 5 },
+  getStatusCodesByWorkflow: { workflowId: 1 },
+  getStatusCodesByWorkflowAndAccessScope: { workflowId: 1, accessScope: 3 },
+  getStatusCodeScope: { statusId: 15 },
+  getWorkstatusById: { workstatusId: 112 },
+  getWorkstatusTypes: {},
+  getCancelReasons: { workflowId: 1, isFormal: false },
+  getReturnReasons: { workflowId: 1 },
+  getRwoaReasons: { workflowId: 1 },
+  getFindings: { workflowId: 1, groupId: 8 },
+  getAllFindingByReasonOf: {},
+  getFindingByReasonOfById: { id: 3 },
+  getAllLogs: {},
+  isProcessActive: { processName: "AuditArchive" },
+  findProcessLastExecutionDate: { processName: "SessionCleanup" },
+});
+
+type AnyCall = (request: object) => Promise<{ items: unknown[] }>;
+type AnyStream = (request: object) => AsyncIterable<unknown>;
+
+describe("the lookup registry", () => {
+  test("derives a unary RPC and its stream twin for every lookup, and the service implements all 135 RPCs", () => {
+    const declared = lookups.map((lookup) => lookup.name).sort();
+    assert.deepEqual(declared, Object.keys(requests()).sort());
+    const impl = workflowService({ db, streaming: { firstPageSize: 2, pageSize: 5 } }) as unknown as Record<
+      string,
+      unknown
+    >;
+    const methods = Object.keys(WorkflowService.method);
+    assert.equal(methods.length, 135);
+    assert.deepEqual(
+      methods.filter((name) => typeof impl[name] !== "function"),
+      [],
+    );
+    assert.equal(Object.keys(impl).length, 135);
+  });
+
+  test("every lookup finds seeded rows and its stream twin yields exactly the unary items, across keyset pages", async () => {
+    const calls = client as unknown as Record<string, AnyCall & AnyStream>;
+    for (const [name, request] of Object.entries(requests())) {
+      const unary = await (calls[name] as AnyCall)(request);
+      const streamed = await collect((calls[`${name}Stream`] as AnyStream)(request));
+      assert.ok(unary.items.length > 0, `${name} found no rows`);
+      const schema = WorkflowService.method[`${name}Stream` as keyof typeof WorkflowService.method].output;
+      const json = (items: unknown[]) => items.map((item) => toJson(schema, item as never));
+      assert.deepEqual(json(streamed), json(unary.items), `${name}: stream and unary differ`);
+    }
+  });
+
+  test("answers come from the data: SSNs are masked, ids are real, the HQ technician count is real", async () => {
+    const members = await client.searchMemberData({ lastName: "Sm" });
+    for (const member of members.items) assert.match(member.ssn, /^\*\*\*-\*\*-\d{4}$/);
+    // The case waits on the wing commander: the active wing commanders of its unit and the units above it.
+    const list = await client.getMailingListForLOD({ refId: ids.lodCase });
+    const wingCommanders = await db.query<{ id: number }>(
+      `SELECT u.id FROM users u JOIN cases c ON c.id = $1
+       WHERE u.current_role_id = 6 AND u.account_status = 'active'
+         AND u.unit_id IN (SELECT ancestor_id FROM unit_tree WHERE descendant_id = c.unit_id) ORDER BY u.id`,
+      [ids.lodCase],
+    );
+    assert.ok(wingCommanders.rows.length > 0);
+    assert.deepEqual(
+      list.items.map((item) => item.id),
+      wingCommanders.rows.map((row) => row.id),
+    );
+    const inbox = await client.getReinvestigationRequests({ userId: ids.boardtech });
+    assert.equal(inbox.count, inbox.items.length);
+    assert.match(inbox.items[0].description, /^RR-\S+ \| \*\*\*-\*\*-\d{4} \| /);
+    const hq = await client.hasHQTechAccount({ userEdipin: "1000000013" });
+    assert.equal(hq.items[0].hasAccount, true);
+    const none = await client.hasHQTechAccount({ userEdipin: "1000000001" });
+    assert.equal(none.items[0].hasAccount, false);
+    const locks = await client.getAllLocks({});
+    assert.deepEqual(
+      locks.items.map((lock) => [lock.userId, lock.lockType]),
+      [[ids.medtech, "Line of Duty"]],
+    );
+    const name = await client.getUserName({ first: "Maria", last: "Santos" });
+    assert.equal(name.items[0].fullName, "maria.santos");
+  });
+
+  test("case reads are limited to the caller's units", async () => {
+    const medtech445 = clientAs(db, await callerFor(db, "medtech445"));
+    const cases = await medtech445.getActiveCases({});
+    const units = await db.query<{ id: number }>(
+      "SELECT descendant_id AS id FROM unit_tree WHERE ancestor_id = 11",
+    );
+    const allowed = new Set(units.rows.map((row) => row.id));
+    const caseUnits = await db.query<{ unit_id: number }>(
+      "SELECT unit_id FROM cases WHERE id = ANY($1::int[])",
+      [cases.items.map((item) => item.caseId)],
+    );
+    assert.ok(cases.items.length > 0);
+    for (const row of caseUnits.rows)
+      assert.ok(allowed.has(row.unit_id), `unit ${row.unit_id} is outside the caller's wing`);
+    const outside = await medtech445.getWorkstatusesByRefId({ refId: ids.lodCase });
+    assert.equal(outside.items.length, 0);
+  });
+
+  test("a missing or malformed field is INVALID_ARGUMENT naming the field", async () => {
+    await assert.rejects(client.getWorkflowById({}), (error: ConnectError) => {
+      assert.equal(error.code, Code.InvalidArgument);
+      assert.match(error.rawMessage, /^workflow_id:/);
+      return true;
+    });
+    await assert.rejects(collect(client.searchMemberDataStream({ ssn: "12" })), (error: ConnectError) => {
+      assert.equal(error.code, Code.InvalidArgument);
+      assert.match(error.rawMessage, /^ssn:/);
+      return true;
+    });
+  });
+});

@@ -1,0 +1,212 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { after, before, describe, it } from "node:test";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { startTestServer, type TestServer } from "../support/test-server.js";
+
+/** The LOD route: who moves the case out of each status, in order. */
+const route = [
+  "medtech",
+  "medofficer",
+  "unitcc",
+  "wingja",
+  "wingcc",
+  "boardtech",
+  "boardmed",
+  "boardlegal",
+  "approver",
+];
+const artifacts = "test-artifacts/e2e";
+const updateScreenshots = process.env.ECT_UPDATE_SCREENSHOTS === "1";
+
+describe("the web client in Chromium", { timeout: 180_000 }, () => {
+  let server: TestServer;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  let shot = 0;
+
+  before(async () => {
+    if (!existsSync("web/dist/index.html")) {
+      const build = spawnSync(
+        "npx",
+        ["vite", "build", "--config", "web/vite.config.ts", "--logLevel", "warn"],
+        {
+          stdio: "inherit",
+        },
+      );
+      assert.equal(build.status, 0, "the web client builds");
+    }
+    mkdirSync(artifacts, { recursive: true });
+    server = await startTestServer(undefined);
+    browser = await chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  /** A fresh browser context signed in as a demo user, on the inbox. */
+  async function signIn(username: string, width = 1280, height = 800): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width, height } });
+    context.setDefaultTimeout(30_000);
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.getByTestId(`signin-${username}`).click();
+    await page.getByTestId("current-role").waitFor();
+    await inboxLoaded(page);
+    return page;
+  }
+
+  async function inboxLoaded(page: Page) {
+    await page.waitForFunction(
+      () => /cases in/.test(document.querySelector('[data-testid="inbox-status"]')?.textContent ?? ""),
+      undefined,
+      { timeout: 30_000 },
+    );
+  }
+
+  async function screenshot(page: Page, name: string): Promise<string> {
+    shot += 1;
+    const path = `${artifacts}/${String(shot).padStart(2, "0")}-${name}.png`;
+    await page.screenshot({ path, fullPage: true });
+    return path;
+  }
+
+  async function close(page: Page) {
+    await page.context().close();
+  }
+
+  /** Starts an LOD from the UI as the medical technician and returns its case number, on the case page. */
+  async function startLod(page: Page, description: string): Promise<string> {
+    await page.getByRole("link", { name: "Start new LOD" }).click();
+    await page.getByTestId("member-search").fill("a");
+    await page.getByTestId("member-option").first().locator("input").check();
+    await page.getByTestId("incident").fill(description);
+    await page.getByTestId("create-case").click();
+    await page.waitForURL(/\/cases\/\d+$/);
+    return ((await page.getByTestId("case-number").textContent()) ?? "").trim();
+  }
+
+  /** Signs and forwards the case open on the page; the approver records the first finding offered. */
+  async function signAndForward(page: Page) {
+    await page.getByTestId("sign").click();
+    await page.getByTestId("signed").waitFor();
+    const finding = page.getByTestId("finding");
+    if (await finding.count()) await finding.selectOption({ index: 1 });
+    await page.getByTestId("forward").first().click();
+    await page.getByTestId("no-actions").waitFor();
+  }
+
+  const row = (page: Page, caseNumber: string) =>
+    page.locator(`[data-testid="inbox-row"][data-case="${caseNumber}"]`);
+
+  it("a new LOD moves through every role to final approval while a second browser watches live", async () => {
+    const watcher = await signIn("admin");
+    await watcher.getByRole("link", { name: "Dashboard" }).click();
+    await watcher.getByTestId("health-status").getByText("Healthy").waitFor();
+
+    let page = await signIn("medtech");
+    const caseNumber = await startLod(page, "Sprained ankle during unit PT");
+    const casePath = new URL(page.url()).pathname;
+    assert.match(caseNumber, /^\d{8}-\d+$/);
+    await screenshot(page, "medtech-created");
+
+    for (const [index, user] of route.entries()) {
+      if (index > 0) {
+        // Opened before the previous role moved the case: the row arrived over WatchCases, without a reload.
+        await row(page, caseNumber).waitFor({ timeout: 20_000 });
+        if (user === "boardtech") {
+          const inbox = await screenshot(page, `${user}-inbox`);
+          if (updateScreenshots) copyFileSync(inbox, "docs/screenshots/inbox.png");
+        }
+        await row(page, caseNumber).getByRole("link").click();
+        await page.getByTestId("case-number").getByText(caseNumber).waitFor();
+      }
+      const nextUser = route[index + 1];
+      const next = nextUser ? await signIn(nextUser) : undefined;
+      if (next) assert.equal(await row(next, caseNumber).count(), 0, `${nextUser} does not see it yet`);
+      await signAndForward(page);
+      await screenshot(page, `${String(index + 1).padStart(2, "0")}-${user}-forwarded`);
+      await close(page);
+      if (next) page = next;
+    }
+
+    const final = await signIn("admin");
+    await final.goto(`${server.url}${casePath}`);
+    await final.getByTestId("case-state").getByText("Completed").waitFor();
+    await final.getByRole("heading", { name: "Audit history" }).waitFor();
+    const casePage = await screenshot(final, "final-approval");
+    if (updateScreenshots) copyFileSync(casePage, "docs/screenshots/case.png");
+    await close(final);
+
+    await watcher.getByTestId("recent-moves").getByText(caseNumber).first().waitFor();
+    const moves = await watcher.getByTestId("moves-total").textContent();
+    assert.ok(Number(/\d+/.exec(moves ?? "")?.[0]) >= route.length, `dashboard counted the moves: ${moves}`);
+    await screenshot(watcher, "dashboard-live");
+    await close(watcher);
+  });
+
+  it("returns a case without action and cancels a case from the UI", async () => {
+    const medtech = await signIn("medtech");
+    const caseNumber = await startLod(medtech, "Back strain lifting pallets");
+    await signAndForward(medtech);
+
+    const officer = await signIn("medofficer");
+    await row(officer, caseNumber).getByRole("link").click();
+    await officer.getByTestId("rwoa-reason").selectOption({ index: 1 });
+    await officer.getByTestId("rwoa").click();
+    await officer.getByTestId("case-holder").getByText("Medical Technician").waitFor();
+    await screenshot(officer, "rwoa");
+    await close(officer);
+
+    await medtech.reload();
+    await medtech.getByTestId("sign").waitFor();
+    await medtech.getByTestId("cancel-reason").selectOption({ index: 1 });
+    await medtech.getByTestId("cancel").click();
+    await medtech.getByTestId("case-state").getByText("Cancelled").waitFor();
+    await screenshot(medtech, "cancelled");
+    await close(medtech);
+  });
+
+  it("navigating between pages 50 times leaves the JS heap flat", async (t) => {
+    const page = await signIn("admin");
+    const cdp = await page.context().newCDPSession(page);
+    const pages = ["Dashboard", "Logs", "Traces", "Administration", "Inbox"];
+    const heading: Record<string, string> = { Inbox: "Inbox", Logs: "Process logs" };
+    const visit = async (name: string) => {
+      await page.getByRole("link", { name, exact: true }).click();
+      await page.getByRole("heading", { level: 1, name: heading[name] ?? name }).waitFor();
+    };
+    const heap = async () => {
+      await cdp.send("HeapProfiler.collectGarbage");
+      return (await cdp.send("Runtime.getHeapUsage")).usedSize;
+    };
+    for (const name of pages) await visit(name);
+    const baseline = await heap();
+    for (let i = 0; i < 50; i++) await visit(pages[i % pages.length]);
+    await page.waitForTimeout(500);
+    const end = await heap();
+    const mb = (n: number) => (n / 1048576).toFixed(1);
+    t.diagnostic(`JS heap after GC: ${mb(baseline)} MB before, ${mb(end)} MB after 50 navigations`);
+    assert.ok(
+      end < baseline * 2 && end - baseline < 20 * 1048576,
+      `heap grew from ${mb(baseline)} MB to ${mb(end)} MB`,
+    );
+    const supportId = await page.getByTestId("support-id").textContent();
+    assert.match(supportId ?? "", /^corr-/, "the footer shows the last correlation id");
+    await close(page);
+  });
+
+  it("fits a 390 px phone screen", async () => {
+    const page = await signIn("unitcc", 390, 844);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(overflow <= 392, `no horizontal scrolling at 390 px (width ${overflow})`);
+    await screenshot(page, "phone-inbox");
+    await close(page);
+  });
+});

@@ -1,0 +1,66 @@
+import { useEffect, useState } from "react";
+import { errorText, transport } from "../api.js";
+
+interface Health {
+  status: string;
+  checks: Record<string, { status: string; description?: string }>;
+}
+
+/** Sums every sample of a Prometheus metric in a text exposition. */
+function metricSum(text: string, name: string): number {
+  let sum = 0;
+  for (const line of text.split("\n")) {
+    if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) sum += Number(line.split(" ").pop()) || 0;
+  }
+  return sum;
+}
+
+/** Health state (GET /health every 5 s), the client circuit, server rejections and active streams. */
+export function HealthPanel() {
+  const [health, setHealth] = useState<Health>();
+  const [metrics, setMetrics] = useState({ rejections: 0, activeStreams: 0 });
+  const [error, setError] = useState("");
+  useEffect(() => {
+    const abort = new AbortController();
+    const poll = async () => {
+      try {
+        const response = await fetch("/health", { signal: abort.signal });
+        setHealth((await response.json()) as Health);
+        const text = await (await fetch("/metrics", { signal: abort.signal })).text();
+        setMetrics({
+          rejections: metricSum(text, "ect_rejections_total"),
+          activeStreams: metricSum(text, "ect_active_streams"),
+        });
+        setError("");
+      } catch (e) {
+        if (!abort.signal.aborted) setError(errorText(e));
+      }
+    };
+    poll();
+    const timer = setInterval(poll, 5000);
+    return () => {
+      abort.abort();
+      clearInterval(timer);
+    };
+  }, []);
+  return (
+    <section className="panel" aria-labelledby="health-title">
+      <h2 id="health-title">Health</h2>
+      <p className={`big status-${health?.status ?? "unknown"}`} data-testid="health-status">
+        {health?.status ?? "…"}
+      </p>
+      <ul>
+        {Object.entries(health?.checks ?? {}).map(([name, check]) => (
+          <li key={name}>
+            {name}: {check.status}
+            {check.description && ` (${check.description})`}
+          </li>
+        ))}
+        <li>Client circuit: {transport.breakerState()}</li>
+        <li>Rate-limit and load rejections: {metrics.rejections}</li>
+        <li>Active server streams: {metrics.activeStreams}</li>
+      </ul>
+      {error && <p className="error">{error}</p>}
+    </section>
+  );
+}
