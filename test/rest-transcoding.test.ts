@@ -87,7 +87,9 @@ describe("REST transcoding against a running server", { timeout: 110_000 }, () =
       if (res.status < 200 || res.status > 299) return `unexpected status ${res.status}`;
       if (streaming) {
         if (!type.startsWith("application/x-ndjson")) return `stream answered ${type}`;
-        const lines = parseNdjson(res.truncated ? res.text.slice(0, res.text.lastIndexOf("\n") + 1) : res.text);
+        const lines = parseNdjson(
+          res.truncated ? res.text.slice(0, res.text.lastIndexOf("\n") + 1) : res.text,
+        );
         const failure = lines.find((line) => (line as { error?: unknown }).error !== undefined);
         if (failure) return `stream failed in-band: ${JSON.stringify(failure)}`;
       } else {
@@ -99,7 +101,9 @@ describe("REST transcoding against a running server", { timeout: 110_000 }, () =
       return undefined;
     }
     const clientErrors = [...outcomes.clientError].map(([status, n]) => `${n}×${status}`).join(", ");
-    console.log(`REST GET routes: ${outcomes.ok} answered 2xx; 4xx (missing parameters): ${clientErrors || "none"}`);
+    console.log(
+      `REST GET routes: ${outcomes.ok} answered 2xx; 4xx (missing parameters): ${clientErrors || "none"}`,
+    );
   });
 
   it("serves an OpenAPI document that validates, at /openapi.json and its Swagger alias", async () => {
@@ -206,8 +210,13 @@ describe("REST transcoding against a running server", { timeout: 110_000 }, () =
         "ids count the messages from 1",
       );
       const resumed = parseSse(
-        (await fetchFor(`${server.url}/v1/logs/stream`, { headers: { ...headers, "last-event-id": "590" } }, 30_000))
-          .text,
+        (
+          await fetchFor(
+            `${server.url}/v1/logs/stream`,
+            { headers: { ...headers, "last-event-id": "590" } },
+            30_000,
+          )
+        ).text,
       );
       assert.deepEqual(
         resumed.map((frame) => frame.id),

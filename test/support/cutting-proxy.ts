@@ -1,4 +1,4 @@
-import { createServer, type Server, type Socket, connect } from "node:net";
+import { connect, createServer, type Server, type Socket } from "node:net";
 
 /** A loopback TCP proxy that cuts the first event-stream response short, to make a browser reconnect. */
 export interface CuttingProxy {

@@ -56,7 +56,10 @@ export async function startTestServer(
     ...(url ? { ECT_DATABASE_URL: url } : {}),
     ...env,
   });
-  const server = await startServer(config, createLogger({ level: config.logLevel, pretty: false, destination: logDestination }));
+  const server = await startServer(
+    config,
+    createLogger({ level: config.logLevel, pretty: false, destination: logDestination }),
+  );
   return {
     ...server,
     config,
