@@ -45,6 +45,9 @@ window.ui = SwaggerUIBundle({
   validatorUrl: null,
   presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
   layout: "StandaloneLayout",
+  // 160 operations expanded at once stop rendering in Swagger UI 5; collapsed tags with a filter box work.
+  docExpansion: "none",
+  filter: true,
 });
 </script>
 </body>
