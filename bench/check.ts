@@ -26,7 +26,13 @@ export function compare(current: readonly Figure[], baseline: readonly Figure[])
     if (!base) continue;
     const slack = TOLERANCE + Math.max(base.spread, figure.spread) / 2;
     const limit = base.median * (1 - slack);
-    out.push({ name: figure.name, baseline: base.median, current: figure.median, limit, ok: figure.median >= limit });
+    out.push({
+      name: figure.name,
+      baseline: base.median,
+      current: figure.median,
+      limit,
+      ok: figure.median >= limit,
+    });
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import os from "node:os";
 import pg from "pg";
-import { Children, exited } from "./processes.js";
+import { type Children, exited } from "./processes.js";
 
 /** The benchmark database and what the scenarios need to know about it. */
 export interface BenchData {
@@ -8,7 +8,8 @@ export interface BenchData {
   cases: number;
   activeCases: number;
   adminUnitId: number;
-  caseIds: [number, number];
+  /** A random sample of existing case ids for GetCase. */
+  caseIds: number[];
   postgres: string;
 }
 
@@ -50,7 +51,10 @@ export async function ensureData(
   const seeded =
     exists > 0 &&
     (await withDb(url.href, async (c) => {
-      const tables = await count(c, "SELECT count(*) AS n FROM pg_tables WHERE tablename IN ('cases', 'sessions')");
+      const tables = await count(
+        c,
+        "SELECT count(*) AS n FROM pg_tables WHERE tablename IN ('cases', 'sessions')",
+      );
       if (tables < 2) return false;
       const cases = await count(c, "SELECT count(*) AS n FROM cases WHERE case_number LIKE 'B%'");
       const users = await count(c, "SELECT count(*) AS n FROM users WHERE username LIKE 'bench%'");
@@ -66,14 +70,22 @@ export async function ensureData(
     const started = Date.now();
     const seed = children.spawn("seed", "src/cli.ts", {
       env: { ECT_DATABASE_URL: url.href, ECT_LOG_LEVEL: "warn", ECT_DB_STATEMENT_TIMEOUT_MS: "3600000" },
-      args: ["seed", "--cases", String(size.cases), "--users", String(size.users), "--online", String(size.online)],
+      args: [
+        "seed",
+        "--cases",
+        String(size.cases),
+        "--users",
+        String(size.users),
+        "--online",
+        String(size.online),
+      ],
     });
     await exited(seed);
     log(`seeded in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   }
   return withDb(url.href, async (c) => {
     const admin = await c.query("SELECT unit_id FROM users WHERE username = 'admin'");
-    const range = await c.query("SELECT min(id) AS low, max(id) AS high FROM cases");
+    const sample = await c.query<{ id: number }>("SELECT id FROM cases ORDER BY random() LIMIT 2000");
     const active = await count(
       c,
       `SELECT count(*) AS n FROM cases c JOIN work_statuses ws ON ws.id = c.work_status_id
@@ -84,7 +96,7 @@ export async function ensureData(
       cases: await count(c, "SELECT count(*) AS n FROM cases"),
       activeCases: active,
       adminUnitId: admin.rows[0].unit_id,
-      caseIds: [range.rows[0].low, range.rows[0].high],
+      caseIds: sample.rows.map((row) => row.id),
       postgres: (await c.query("SHOW server_version")).rows[0].server_version,
     };
   });

@@ -13,17 +13,17 @@ import { quantile } from "./stats.js";
 
 /** A task run.ts sends; `id` pairs it with its answer. */
 export type Task = { id: number } & (
-  | { kind: "pgRead"; databaseUrl: string; rows: "cases" | "active"; unitId: number }
+  | { kind: "pgRead"; databaseUrl: string; rows: "cases" | "active"; unitId: number; limit?: number }
   | { kind: "stream"; target: GrpcTarget; itemsPerSecond?: number; durationMs?: number }
   | { kind: "ttfi"; target: GrpcTarget; calls: number }
   | { kind: "concurrent"; target: GrpcTarget; streams: number; durationMs: number }
-  | { kind: "unaryGrpc"; target: GrpcTarget; ids: [number, number]; concurrency: number; durationMs: number }
+  | { kind: "unaryGrpc"; target: GrpcTarget; ids: number[]; concurrency: number; durationMs: number }
   | {
       kind: "unaryRest";
       url: string;
       pathPrefix: string;
       authorization?: string;
-      ids: [number, number];
+      ids: number[];
       concurrency: number;
       durationMs: number;
     }
@@ -56,7 +56,7 @@ async function pgRead(task: Extract<Task, { kind: "pgRead" }>): Promise<Measured
     const started = performance.now();
     let items = 0;
     let ttfi = -1;
-    for await (const rows of pgPages(client, query)) {
+    for await (const rows of pgPages(client, query, undefined, task.limit)) {
       if (ttfi < 0) ttfi = performance.now() - started;
       items += rows.length;
     }
@@ -95,12 +95,22 @@ async function ttfi(task: Extract<Task, { kind: "ttfi" }>): Promise<Measured> {
     await call(session, target, { stopAfter: 1 }); // warm-up
     const times: number[] = [];
     let errors = 0;
+    const status = new Set<string>();
     for (let i = 0; i < task.calls; i++) {
       const result = await call(session, target, { stopAfter: 1 });
       if (result.ttfiMs >= 0) times.push(result.ttfiMs);
-      else errors++;
+      else {
+        errors++;
+        status.add(`${result.status} ${result.message ?? ""}`);
+      }
     }
-    return { ttfiMs: times, errors, p50Ms: quantile(times, 0.5), p99Ms: quantile(times, 0.99) };
+    return {
+      ttfiMs: times,
+      errors,
+      p50Ms: quantile(times, 0.5),
+      p99Ms: quantile(times, 0.99),
+      status: [...status].join("; "),
+    };
   } finally {
     session.close();
   }
@@ -150,7 +160,7 @@ async function concurrent(task: Extract<Task, { kind: "concurrent" }>): Promise<
   }
 }
 
-const randomId = ([low, high]: [number, number]) => low + Math.floor(Math.random() * (high - low + 1));
+const randomId = (ids: number[]) => ids[Math.floor(Math.random() * ids.length)];
 
 /** Runs `concurrency` loops of requests until the deadline; collects latencies. */
 async function closedLoop(

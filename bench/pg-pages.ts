@@ -9,16 +9,20 @@ export async function* pgPages<R extends { id: number }>(
   db: pg.Pool | pg.Client,
   query: PageQuery,
   signal?: AbortSignal,
+  limit = 0,
 ): AsyncGenerator<R[]> {
+  const cap = limit > 0 ? limit : Number.POSITIVE_INFINITY;
   let after: number | undefined;
-  let size = FIRST_PAGE;
+  let size = Math.min(FIRST_PAGE, cap);
+  let read = 0;
   for (;;) {
     signal?.throwIfAborted();
     const { sql, params } = query(after, size);
     const { rows } = await db.query<R>(sql, params);
     if (rows.length > 0) yield rows;
-    if (rows.length < size) return;
+    read += rows.length;
+    if (rows.length < size || read >= cap) return;
     after = rows[rows.length - 1].id;
-    size = PAGE;
+    size = Math.min(PAGE, cap - read);
   }
 }

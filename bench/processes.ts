@@ -10,7 +10,11 @@ export class Children {
   private readonly running = new Set<ChildProcess>();
 
   /** Starts `node --import tsx [flags] script args` with env; stderr is prefixed and forwarded. */
-  spawn(name: string, script: string, options: { env?: NodeJS.ProcessEnv; flags?: string[]; args?: string[] }) {
+  spawn(
+    name: string,
+    script: string,
+    options: { env?: NodeJS.ProcessEnv; flags?: string[]; args?: string[] },
+  ) {
     const child = spawn(
       process.execPath,
       ["--import", "tsx", ...(options.flags ?? []), script, ...(options.args ?? [])],
@@ -34,7 +38,8 @@ export class Children {
   private track(name: string, child: ChildProcess) {
     this.running.add(child);
     child.stderr?.on("data", (chunk: Buffer) => {
-      for (const line of chunk.toString().split("\n")) if (line.trim()) process.stderr.write(`[${name}] ${line}\n`);
+      for (const line of chunk.toString().split("\n"))
+        if (line.trim()) process.stderr.write(`[${name}] ${line}\n`);
     });
     child.once("exit", () => this.running.delete(child));
   }

@@ -76,7 +76,8 @@ function lineChart(title: string, xLabel: string, yLabel: string, lines: Line[],
   const xticks = logX
     ? Array.from({ length: Math.floor(x1) - Math.ceil(x0) + 1 }, (_, i) => 10 ** (Math.ceil(x0) + i))
     : Array.from({ length: 5 }, (_, i) => x0 + ((x1 - x0) * i) / 4);
-  const label = (v: number) => (v >= 1e6 ? `${(v / 1e6).toFixed(1)}M` : v >= 1e3 ? `${(v / 1e3).toFixed(0)}k` : `${+v.toFixed(2)}`);
+  const label = (v: number) =>
+    v >= 1e6 ? `${(v / 1e6).toFixed(1)}M` : v >= 1e3 ? `${(v / 1e3).toFixed(0)}k` : `${+v.toFixed(2)}`;
   return `<figure><svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="sans-serif" font-size="11">
   <text x="${W / 2}" y="16" text-anchor="middle" font-size="13">${esc(title)}</text>
   ${ticks.map((t) => `<line x1="${L}" x2="${W - 20}" y1="${py(t)}" y2="${py(t)}" stroke="#eee"/><text x="${L - 6}" y="${py(t) + 4}" text-anchor="end">${label(t)}</text>`).join("")}
@@ -133,11 +134,15 @@ export function htmlReport(results: Results): string {
     .map(([name, key]) => [name, median(v[key])]);
   const concurrencyLine: Line = {
     name: "ECT per-item stream",
-    points: results.concurrency.filter((n) => v[`concurrent.${n}`]).map((n) => [n, median(v[`concurrent.${n}`])]),
+    points: results.concurrency
+      .filter((n) => v[`concurrent.${n}`])
+      .map((n) => [n, median(v[`concurrent.${n}`])]),
   };
   const ttfiP99Line: Line = {
     name: "p99 TTFI (ms)",
-    points: results.concurrency.filter((n) => v[`concurrent.${n}.ttfiP99`]).map((n) => [n, median(v[`concurrent.${n}.ttfiP99`])]),
+    points: results.concurrency
+      .filter((n) => v[`concurrent.${n}.ttfiP99`])
+      .map((n) => [n, median(v[`concurrent.${n}.ttfiP99`])]),
   };
   const ttfiLines = Object.entries(results.ttfi).map(([name, values]) => ({ name, points: cdf(values) }));
   const memLines = (key: "rss" | "heap") =>
@@ -152,7 +157,10 @@ export function htmlReport(results: Results): string {
         const rows = block.split("\n").filter((line) => !/^\|[-:|]+\|$/.test(line));
         return `<table>${rows
           .map((row, i) => {
-            const cells = row.split("|").slice(1, -1).map((c) => esc(c.trim()).replace(/\*\*(.+)\*\*/, "<b>$1</b>"));
+            const cells = row
+              .split("|")
+              .slice(1, -1)
+              .map((c) => esc(c.trim()).replace(/\*\*(.+)\*\*/, "<b>$1</b>"));
             const tag = i === 0 ? "th" : "td";
             return `<tr>${cells.map((c) => `<${tag}>${c}</${tag}>`).join("")}</tr>`;
           })

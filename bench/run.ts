@@ -7,6 +7,7 @@
  *   --write-baseline   store this run's ratios as bench/baseline.json
  *   --repeats N        repeats of each measurement (default 3)
  *   --cpu-prof         also profile the server during one per-item stream (bench/results/cpu/)
+ *   --only a,b         run only these scenarios (throughput, ttfi, concurrency, unary, slow, memory)
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
@@ -25,6 +26,7 @@ import {
   type Profile,
   type Recorded,
   type Rig,
+  settle,
   slowConsumer,
   target,
   throughput,
@@ -40,6 +42,7 @@ const { values: args } = parseArgs({
     "write-baseline": { type: "boolean", default: false },
     repeats: { type: "string", default: "3" },
     "cpu-prof": { type: "boolean", default: false },
+    only: { type: "string" },
   },
 });
 
@@ -53,6 +56,7 @@ const profile: Profile = args.quick
       name: "quick",
       database: "ect_bench_quick",
       cases: 200_000,
+      casesLimit: 50_000,
       repeats,
       ttfiCalls: 200,
       concurrency: [1, 10, 50, 100],
@@ -64,6 +68,7 @@ const profile: Profile = args.quick
       name: "full",
       database: "ect_bench",
       cases: 1_000_000,
+      casesLimit: 300_000,
       repeats,
       ttfiCalls: 1000,
       concurrency: [1, 10, 50, 100, 1000],
@@ -73,7 +78,8 @@ const profile: Profile = args.quick
     };
 
 const started = Date.now();
-const log = (line: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+const log = (line: string) =>
+  process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
 const children = new Children();
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -86,8 +92,16 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 async function main(): Promise<number> {
-  const data = await ensureData(ADMIN_URL, profile.database, { cases: profile.cases, users: 10_000, online: 5_000 }, children, log);
-  log(`data: ${data.cases} cases (${data.activeCases} active) in ${profile.database}, PostgreSQL ${data.postgres}`);
+  const data = await ensureData(
+    ADMIN_URL,
+    profile.database,
+    { cases: profile.cases, users: 10_000, online: 5_000 },
+    children,
+    log,
+  );
+  log(
+    `data: ${data.cases} cases (${data.activeCases} active) in ${profile.database}, PostgreSQL ${data.postgres}`,
+  );
   const secret = `bench-${process.pid}-${Date.now()}`;
   const tokens = await createTokenAuthority(loadConfig({ ECT_JWT_SECRET: secret, ECT_DATA_DIR: "memory" }));
   const authorization = `Bearer ${(await tokens.issue("admin")).token}`;
@@ -124,18 +138,25 @@ async function main(): Promise<number> {
     const auth = url === connect.url || url === grpcjs.url ? undefined : authorization;
     await driver.run({ kind: "stream", target: target(url, ACTIVE_STREAM, "frames", auth), durationMs: 500 });
   }
-  log("throughput (single stream)");
-  await throughput(rig, recorded, log);
-  log("time to first item (unloaded)");
-  await timeToFirstItem(rig, recorded, log);
-  log("concurrent streams");
-  await concurrency(rig, recorded, log);
-  log("unary GetCase");
-  await unary(rig, recorded, log);
-  log("slow consumer");
-  await slowConsumer(rig, recorded, log);
-  log("memory: streamed against buffered (fresh server per repeat)");
-  await memory(rig, recorded, log);
+  await settle();
+  const scenarios: [
+    string,
+    string,
+    (rig: Rig, recorded: Recorded, log: (line: string) => void) => Promise<void>,
+  ][] = [
+    ["throughput", "throughput (single stream)", throughput],
+    ["ttfi", "time to first item (unloaded)", timeToFirstItem],
+    ["concurrency", "concurrent streams", concurrency],
+    ["unary", "unary GetCase", unary],
+    ["slow", "slow consumer", slowConsumer],
+    ["memory", "memory: streamed against buffered (fresh server per repeat)", memory],
+  ];
+  const only = args.only?.split(",");
+  for (const [name, title, scenario] of scenarios) {
+    if (only && !only.includes(name)) continue;
+    log(title);
+    await scenario(rig, recorded, log);
+  }
   if (args["cpu-prof"]) await cpuProfile(rig, log);
 
   const figures = deriveFigures(recorded.values);
@@ -145,7 +166,14 @@ async function main(): Promise<number> {
     profile: profile.name,
     durationS: Math.round((Date.now() - started) / 1000),
     machine: machineFacts(data.postgres),
-    data: { cases: data.cases, activeCases: data.activeCases, users: 10_000, online: 5_000, repeats },
+    data: {
+      cases: data.cases,
+      activeCases: data.activeCases,
+      streamCasesRows: profile.casesLimit,
+      users: 10_000,
+      online: 5_000,
+      repeats,
+    },
     figures,
     values: recorded.values,
     ttfi: recorded.ttfi,
@@ -159,7 +187,12 @@ async function main(): Promise<number> {
   log(`wrote bench/results/${date}.json and .html (${results.durationS} s)`);
 
   if (args["write-baseline"]) {
-    const baseline = { date, profile: profile.name, machine: results.machine, figures: figures.filter((f) => f.check) };
+    const baseline = {
+      date,
+      profile: profile.name,
+      machine: results.machine,
+      figures: figures.filter((f) => f.check),
+    };
     await writeFile(BASELINE, `${JSON.stringify(baseline, null, 2)}\n`);
     log("wrote bench/baseline.json");
   }
@@ -169,7 +202,8 @@ async function main(): Promise<number> {
 
 async function check(figures: Figure[]): Promise<number> {
   const baseline = JSON.parse(await readFile(BASELINE, "utf8")) as { profile: string; figures: Figure[] };
-  if (baseline.profile !== profile.name) log(`warning: baseline is a ${baseline.profile} run, this is ${profile.name}`);
+  if (baseline.profile !== profile.name)
+    log(`warning: baseline is a ${baseline.profile} run, this is ${profile.name}`);
   const comparisons: Comparison[] = compare(figures, baseline.figures);
   process.stdout.write("| Ratio | Baseline | Now | Lowest passing | |\n|---|---:|---:|---:|---|\n");
   for (const c of comparisons) {
@@ -184,10 +218,13 @@ async function check(figures: Figure[]): Promise<number> {
 
 /** Profiles a dedicated server while it streams every active case, then summarises the top frames. */
 async function cpuProfile(rig: Rig, log: (line: string) => void) {
-  const dir = new URL("cpu/", RESULTS).pathname;
+  const dir = new URL(`cpu/${Date.now()}/`, RESULTS).pathname;
   await mkdir(dir, { recursive: true });
   const server = await startEct(children, "ect-cpu-prof", rig.ectEnv, ["--cpu-prof", "--cpu-prof-dir", dir]);
-  const run = await rig.driver.run({ kind: "stream", target: target(server.url, ACTIVE_STREAM, "frames", rig.authorization) });
+  const run = await rig.driver.run({
+    kind: "stream",
+    target: target(server.url, ACTIVE_STREAM, "frames", rig.authorization),
+  });
   log(`cpu profile: ${Math.round(run.itemsPerSecond!)} items/s under the profiler`);
   await children.stop(server.child, 15_000);
   process.stdout.write(`\n${await summariseCpuProfile(dir)}\n`);

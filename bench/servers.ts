@@ -22,6 +22,8 @@ export function ectEnv(data: BenchData, secret: string): NodeJS.ProcessEnv {
     // The buffered response of every active case (~35 MB at 1,000,000 cases) is the memory comparison.
     ECT_MAX_MESSAGE_BYTES: String(64 * 1024 * 1024),
     ECT_SHUTDOWN_GRACE_MS: "1000",
+    // Two ECT servers, the peers and the driver share PostgreSQL's default max_connections (100).
+    ECT_DB_POOL_MAX: "40",
     OTEL_EXPORTER_OTLP_ENDPOINT: "",
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "",
   };
@@ -44,7 +46,9 @@ export async function startEct(
   const url = `http://127.0.0.1:${port}`;
   await Promise.race([
     waitHttp(`${url}/health`),
-    new Promise((_, reject) => child.once("exit", (code) => reject(new Error(`${name} exited with ${code}`)))),
+    new Promise((_, reject) =>
+      child.once("exit", (code) => reject(new Error(`${name} exited with ${code}`))),
+    ),
   ]);
   return { url, child };
 }
