@@ -3,16 +3,16 @@ import { describe, it } from "node:test";
 import { memoryCheck } from "./memory-check.js";
 
 const signal = new AbortController().signal;
-const usage = (rss: number) => () => ({ rss, heapUsed: 1, heapTotal: 2, external: 3, arrayBuffers: 4 });
+const usage = (heapUsed: number) => () => ({ rss: 5000, heapUsed, heapTotal: 2, external: 3, arrayBuffers: 4 });
 
 describe("memoryCheck", () => {
   it("is Healthy at or below the threshold", async () => {
     const result = await memoryCheck(100, usage(100)).run(signal);
     assert.equal(result.status, "Healthy");
-    assert.equal(result.data?.rss, 100);
+    assert.equal(result.data?.heapUsed, 100);
   });
 
-  it("is Degraded above the threshold", async () => {
+  it("is Degraded when the JavaScript heap is above the threshold, whatever the resident set", async () => {
     assert.equal((await memoryCheck(100, usage(101)).run(signal)).status, "Degraded");
   });
 
