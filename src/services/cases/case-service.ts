@@ -1,11 +1,11 @@
 import { create } from "@bufbuild/protobuf";
-import { durationFromMs, timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { Db } from "../../db/db.js";
 import { keysetPages } from "../../db/keyset.js";
 import { canReinvestigate } from "../../domain/case-state.js";
 import { actorHoldsCase, openOptions } from "../../domain/next-actions.js";
-import { alreadyExists, failedPrecondition, invalidArgument, permissionDenied } from "../../errors.js";
+import { failedPrecondition, invalidArgument, permissionDenied } from "../../errors.js";
 import {
   type CaseFilter,
   type CaseService,
@@ -18,10 +18,8 @@ import {
 import {
   ActionKind,
   CaseEventType,
-  CaseLockSchema,
   CaseState,
   Module,
-  SignatureSchema,
   TrackingEntrySchema,
 } from "../../gen/ect/v1/resources_pb.js";
 import type { Caller } from "../../interceptors/caller-context.js";
@@ -39,10 +37,12 @@ import {
   text,
 } from "../validation.js";
 import type { CaseEvents } from "./case-events.js";
+import { loadSignatures, loadTracking } from "./case-history.js";
 import { actorOf, assertNotLockedByOther, type MoveRequest, moveCase } from "./case-moves.js";
 import { type CaseFilterValues, caseKeysetQuery, loadCaseRow } from "./case-queries.js";
 import { caseFromRow, statusFromRow } from "./case-row.js";
 import { createCase } from "./create-case.js";
+import { acquireLock, releaseLock, signCase } from "./signatures-and-locks.js";
 import { watchCases } from "./watch-cases.js";
 import { loadCaseFacts, loadFindings, loadOptions, loadReasons } from "./workflow-config.js";
 
@@ -270,110 +270,30 @@ export function caseService(deps: CaseServiceDeps): ServiceImpl<typeof CaseServi
     async signCase(request, context) {
       const caller = callerOf(context);
       const caseId = resourceId("name", request.name);
-      const signature = await db.transaction(async (tx) => {
-        const row = await loadCaseRow(tx, caller, caseId, true);
-        if (!actorHoldsCase(await loadCaseFacts(tx, row), actorOf(caller))) {
-          throw permissionDenied("only the role holding the case may sign at its current status");
-        }
-        const existing = await tx.query<{ id: number }>(
-          "SELECT id FROM signatures WHERE case_id = $1 AND work_status_id = $2 AND role_id = $3",
-          [caseId, row.work_status_id, caller.roleId],
-        );
-        if (existing.rowCount > 0)
-          throw alreadyExists("the case is already signed by your role at this status");
-        const inserted = await tx.query<{ id: number }>(
-          `INSERT INTO signatures (case_id, module_id, workflow_id, work_status_id, role_id, user_id, name_and_rank, title)
-           SELECT $1, $2, $3, $4, $5, u.id, trim(u.rank || ' ' || u.first_name || ' ' || u.last_name),
-                  coalesce(t.title, r.sign_title)
-           FROM users u JOIN roles r ON r.id = $5
-           LEFT JOIN user_alt_titles t ON t.user_id = u.id AND t.role_id = $5
-           WHERE u.id = $6 RETURNING id`,
-          [caseId, row.module_id, row.workflow_id, row.work_status_id, caller.roleId, caller.userId],
-        );
-        await recordAudit(tx, {
-          entityType: "case",
-          entityId: caseId,
-          action: "sign",
-          actor: caller.username,
-          after: { workStatusId: row.work_status_id, roleId: caller.roleId },
-        });
-        return inserted.rows[0].id;
-      });
-      return (await listSignatures(caseId, caller)).find((entry) => entry.id === signature)!;
+      const signatureId = await signCase(db, caller, caseId);
+      return (await loadSignatures(db, caseId)).find((entry) => entry.id === signatureId)!;
     },
 
     async acquireLock(request, context) {
-      const caller = callerOf(context);
-      const caseId = resourceId("name", request.name);
-      return db.transaction(async (tx) => {
-        const row = await loadCaseRow(tx, caller, caseId, true);
-        assertNotLockedByOther(row, caller);
-        const { rows } = await tx.query<{ lock_time: Date }>(
-          `INSERT INTO case_locks (case_id, module_id, user_id) VALUES ($1, $2, $3)
-           ON CONFLICT (case_id) DO UPDATE SET lock_time = now() RETURNING lock_time`,
-          [caseId, row.module_id, caller.userId],
-        );
-        return create(CaseLockSchema, {
-          userId: caller.userId,
-          username: caller.username,
-          lockTime: timestampFromDate(rows[0].lock_time),
-        });
-      });
+      return acquireLock(db, callerOf(context), resourceId("name", request.name));
     },
 
     async releaseLock(request, context) {
-      const caller = callerOf(context);
-      const caseId = resourceId("name", request.name);
-      await loadCaseRow(db, caller, caseId);
-      const { rowCount } = await db.query(
-        "DELETE FROM case_locks WHERE case_id = $1 AND (user_id = $2 OR $3)",
-        [caseId, caller.userId, caller.permissions.has("workflowAdmin")],
-      );
-      return { released: rowCount > 0 };
+      return { released: await releaseLock(db, callerOf(context), resourceId("name", request.name)) };
     },
 
     async listTracking(request, context) {
       const caller = callerOf(context);
       const caseId = resourceId("name", request.name);
       await loadCaseRow(db, caller, caseId);
-      const { rows } = await db.query<
-        Parameters<typeof statusFromRow>[0] & {
-          id: number;
-          start_time: Date;
-          end_time: Date | null;
-          completed_by: string | null;
-          action_label: string;
-          elapsed_ms: number;
-        }
-      >(
-        `SELECT t.id, t.start_time, t.end_time, u.username AS completed_by, t.action_label,
-                (extract(epoch FROM (coalesce(t.end_time, now()) - t.start_time)) * 1000)::float8 AS elapsed_ms,
-                ws.id AS work_status_id, ws.status_code_id, sc.description AS status_description,
-                sc.role_id AS holder_role_id, r.name AS holder_role_name, sc.is_final, sc.is_cancel
-         FROM tracking t JOIN work_statuses ws ON ws.id = t.work_status_id
-         JOIN status_codes sc ON sc.id = ws.status_code_id LEFT JOIN roles r ON r.id = sc.role_id
-         LEFT JOIN users u ON u.id = t.completed_by
-         WHERE t.case_id = $1 ORDER BY t.id`,
-        [caseId],
-      );
-      return create(ListTrackingResponseSchema, {
-        entries: rows.map((row) => ({
-          id: row.id,
-          status: statusFromRow(row),
-          startTime: timestampFromDate(row.start_time),
-          endTime: row.end_time ? timestampFromDate(row.end_time) : undefined,
-          timeInStatus: durationFromMs(Math.max(0, Math.round(row.elapsed_ms))),
-          completedBy: row.completed_by ?? "",
-          actionLabel: row.action_label,
-        })),
-      });
+      return create(ListTrackingResponseSchema, { entries: await loadTracking(db, caseId) });
     },
 
     async listSignatures(request, context) {
       const caller = callerOf(context);
       const caseId = resourceId("name", request.name);
       await loadCaseRow(db, caller, caseId);
-      return create(ListSignaturesResponseSchema, { signatures: await listSignatures(caseId, caller) });
+      return create(ListSignaturesResponseSchema, { signatures: await loadSignatures(db, caseId) });
     },
 
     async createReinvestigation(request, context) {
@@ -430,37 +350,5 @@ export function caseService(deps: CaseServiceDeps): ServiceImpl<typeof CaseServi
       comment: text("comment", comment, { max: 2000 }),
       reasonId,
     });
-  }
-
-  async function listSignatures(caseId: number, _caller: Caller) {
-    const { rows } = await db.query<{
-      id: number;
-      username: string;
-      role_name: string;
-      name_and_rank: string;
-      title: string;
-      work_status_id: number;
-      status_description: string;
-      signed_at: Date;
-    }>(
-      `SELECT s.id, u.username, r.name AS role_name, s.name_and_rank, s.title, s.work_status_id,
-              ws.display_text AS status_description, s.signed_at
-       FROM signatures s JOIN users u ON u.id = s.user_id JOIN roles r ON r.id = s.role_id
-       JOIN work_statuses ws ON ws.id = s.work_status_id
-       WHERE s.case_id = $1 ORDER BY s.signed_at, s.id`,
-      [caseId],
-    );
-    return rows.map((row) =>
-      create(SignatureSchema, {
-        id: row.id,
-        signer: row.username,
-        roleName: row.role_name,
-        nameAndRank: row.name_and_rank,
-        title: row.title,
-        workStatusId: row.work_status_id,
-        statusDescription: row.status_description,
-        signTime: timestampFromDate(row.signed_at),
-      }),
-    );
   }
 }
