@@ -14,6 +14,7 @@ export interface Results {
   ttfi: Record<string, number[]>;
   memory: Record<string, MemorySample[]>;
   concurrency: number[];
+  notes: string[];
 }
 
 const fmt = (value: number, unit: string) =>

@@ -179,6 +179,7 @@ async function main(): Promise<number> {
     ttfi: recorded.ttfi,
     memory: recorded.memory,
     concurrency: profile.concurrency,
+    notes: recorded.notes,
   };
   await mkdir(RESULTS, { recursive: true });
   await writeFile(new URL(`${date}.json`, RESULTS), `${JSON.stringify(results, null, 2)}\n`);

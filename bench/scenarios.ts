@@ -1,4 +1,5 @@
 import type { BenchData } from "./database.js";
+import type { Measured } from "./driver.js";
 import type { CallResult, GrpcTarget } from "./grpc-client.js";
 import { growth, type MemorySample, sampleWhile } from "./memory-sampler.js";
 import type { Children } from "./processes.js";
@@ -87,6 +88,28 @@ const expectAll = (name: string, items: number | undefined, expected: number, st
   if (items !== expected) throw new Error(`${name}: ${items} items, expected ${expected} (status ${status})`);
 };
 
+/**
+ * Runs a full read and checks it delivered every row; a read cut short (see the cancel race in
+ * bench/README.md) is noted and run once more after a pause, a second failure stops the run.
+ */
+async function complete(
+  recorded: Recorded,
+  log: (line: string) => void,
+  name: string,
+  expected: number,
+  read: () => Promise<Measured>,
+): Promise<Measured> {
+  const first = await read();
+  if (first.items === expected) return first;
+  const note = `${name}: ${first.items} of ${expected} items (status ${first.status}); measured again`;
+  recorded.notes.push(note);
+  log(`  ${note}`);
+  await settle();
+  const second = await read();
+  expectAll(name, second.items, expected, second.status);
+  return second;
+}
+
 /** Single-stream throughput of ECT against the raw driver and the peers, interleaved per repeat. */
 export async function throughput(rig: Rig, recorded: Recorded, log: (line: string) => void) {
   const { driver, data, authorization: auth } = rig;
@@ -106,11 +129,9 @@ export async function throughput(rig: Rig, recorded: Recorded, log: (line: strin
       ["ect.cases.untraced", rig.ectUntraced],
     ] as const) {
       const body = streamCasesBody(limit);
-      const run = await driver.run({
-        kind: "stream",
-        target: target(server.url, CASES, "batch", auth, body),
-      });
-      expectAll(name, run.items, limit, run.status);
+      const run = await complete(recorded, log, name, limit, () =>
+        driver.run({ kind: "stream", target: target(server.url, CASES, "batch", auth, body) }),
+      );
       record(recorded, name, run.itemsPerSecond!);
     }
     const pgActive = await driver.run({ kind: "pgRead", databaseUrl: data.url, rows: "active", unitId: 0 });
@@ -122,11 +143,12 @@ export async function throughput(rig: Rig, recorded: Recorded, log: (line: strin
       ["grpcjs.items", rig.grpcjs, false],
       ["ect.items.untraced", rig.ectUntraced.url, true],
     ] as const) {
-      const run = await driver.run({
-        kind: "stream",
-        target: target(url, ACTIVE_STREAM, "frames", withAuth ? auth : undefined),
-      });
-      expectAll(name, run.items, data.activeCases, run.status);
+      const run = await complete(recorded, log, name, data.activeCases, () =>
+        driver.run({
+          kind: "stream",
+          target: target(url, ACTIVE_STREAM, "frames", withAuth ? auth : undefined),
+        }),
+      );
       record(recorded, name, run.itemsPerSecond!);
     }
     log(
@@ -176,7 +198,17 @@ export async function concurrency(rig: Rig, recorded: Recorded, log: (line: stri
       const { result, samples } = await sampleWhile(`${rig.ect.url}/metrics`, 250, () =>
         rig.driver.run({ kind: "concurrent", target: t, streams, durationMs: rig.profile.concurrencyMs }),
       );
-      if (result.errors) throw new Error(`${streams} streams: ${result.errors} failed: ${result.status}`);
+      // Every stream is cancelled at the deadline: let the late cancels land before the next level.
+      await settle();
+      await settle();
+      if (result.errors! > streams / 2) {
+        throw new Error(`${streams} streams: ${result.errors} failed: ${result.status}`);
+      }
+      if (result.errors) {
+        const note = `${streams} streams: ${result.errors} failed (${result.status})`;
+        recorded.notes.push(note);
+        log(`  ${note}`);
+      }
       record(recorded, `concurrent.${streams}`, result.itemsPerSecond!);
       record(recorded, `concurrent.${streams}.ttfiP99`, result.p99Ms!);
       record(recorded, `concurrent.${streams}.rssMiB`, Math.max(...samples.map((s) => s.rss)) / 2 ** 20);
@@ -206,9 +238,10 @@ export async function memory(rig: Rig, recorded: Recorded, log: (line: string) =
       });
       await settle();
       const streamed = await sampleWhile(metrics, 100, () =>
-        rig.driver.run({ kind: "stream", target: target(server.url, ACTIVE_STREAM, "frames", auth) }),
+        complete(recorded, log, "memory stream", rig.data.activeCases, () =>
+          rig.driver.run({ kind: "stream", target: target(server.url, ACTIVE_STREAM, "frames", auth) }),
+        ),
       );
-      expectAll("memory stream", streamed.result.items, rig.data.activeCases, streamed.result.status);
       const buffered = await sampleWhile(metrics, 100, () =>
         rig.driver.run({ kind: "stream", target: target(server.url, ACTIVE_UNARY, "batch", auth) }),
       );
