@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import pg from "pg";
 import type { Db, PoolStats, Queryable, QueryOptions, QueryResult, Row, TransactionOptions } from "./db.js";
 
@@ -38,12 +39,14 @@ export class PgDb implements Db {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      return await runCancellable<R>(this.pool, client, sql, params, options.signal);
+      // Keyset pages repeat one statement many times: a named statement is planned once per connection.
+      const name = options.streamPage ? statementName(sql) : undefined;
+      return await runCancellable<R>(this.pool, client, sql, params, options.signal, name);
     } catch (error) {
       if (isConnectionError(error)) broken = error as Error;
       throw error;
     } finally {
-      client.release(broken);
+      client.release(broken ?? cancelledConnection(client));
     }
   }
 
@@ -68,7 +71,7 @@ export class PgDb implements Db {
       else await client.query("ROLLBACK").catch((rollbackError: Error) => (broken = rollbackError));
       throw error;
     } finally {
-      client.release(broken);
+      client.release(broken ?? cancelledConnection(client));
     }
   }
 
@@ -92,16 +95,19 @@ async function runCancellable<R>(
   sql: string,
   params: readonly unknown[],
   signal: AbortSignal | undefined,
+  name?: string,
 ): Promise<QueryResult<R>> {
   signal?.throwIfAborted();
   // pg has no AbortSignal support: cancel the backend's statement from another connection.
   const pid = (client as unknown as { processID?: number }).processID;
   const onAbort = () => {
-    if (pid) pool.query("SELECT pg_cancel_backend($1)", [pid]).catch(() => {});
+    if (!pid) return;
+    cancelled.add(client);
+    pool.query("SELECT pg_cancel_backend($1)", [pid]).catch(() => {});
   };
   signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    const result = await client.query(sql, params as unknown[]);
+    const result = await client.query({ text: sql, values: params as unknown[], name });
     return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length };
   } catch (error) {
     if (signal?.aborted && (error as { code?: string }).code === "57014") throw signal.reason ?? error;
@@ -109,6 +115,21 @@ async function runCancellable<R>(
   } finally {
     signal?.removeEventListener("abort", onAbort);
   }
+}
+
+/**
+ * Connections whose statement was cancelled from another connection. The cancel arrives asynchronously
+ * and could hit whatever the connection runs next, so such a connection is never reused.
+ */
+const cancelled = new WeakSet<pg.PoolClient>();
+
+function cancelledConnection(client: pg.PoolClient): Error | undefined {
+  return cancelled.has(client) ? new Error("statement cancelled; connection discarded") : undefined;
+}
+
+/** A stable name for a statement text (PostgreSQL allows 63 bytes). */
+function statementName(sql: string): string {
+  return `ect_${createHash("sha1").update(sql).digest("hex").slice(0, 24)}`;
 }
 
 function isConnectionError(error: unknown): boolean {
