@@ -9,6 +9,8 @@ export interface StreamLease {
   readonly caller: string;
   /** Waits until `n` items may be sent (never skips them); RESOURCE_EXHAUSTED past the acquire timeout. */
   takeItems(n: number, signal?: AbortSignal): Promise<void>;
+  /** Takes n item tokens if they are there now, without waiting (the streaming fast path). */
+  tryTakeItems(n: number): boolean;
   /** Frees the slot; safe to call more than once. */
   release(): void;
 }
@@ -156,6 +158,7 @@ export class StreamLimiter {
     let released = false;
     return {
       caller,
+      tryTakeItems: (n) => state.items.tryTake(n),
       takeItems: async (n, signal) => {
         try {
           const waited = await state.items.take(n, { signal, maxWaitMs: this.settings.acquireTimeoutMs });
