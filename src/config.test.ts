@@ -23,6 +23,16 @@ describe("configuration", () => {
     assert.throws(() => loadConfig({ ECT_DB_POOL_MIN: "50", ECT_DB_POOL_MAX: "10" }), /ECT_DB_POOL_MIN/);
     assert.throws(() => loadConfig({ ECT_AUTH_MODE: "oidc" }), /ECT_OIDC_ISSUER/);
     assert.throws(() => loadConfig({ ECT_SEED_DEMO: "maybe" }), /ECT_SEED_DEMO/);
+    assert.throws(() => loadConfig({ ECT_OIDC_AUTHORIZE_URL: "/authorize" }), /ECT_OIDC_AUTHORIZE_URL/);
+  });
+
+  it("asks the OIDC issuer for openid and profile unless ECT_OIDC_SCOPES says otherwise", () => {
+    assert.deepEqual(loadConfig({}).auth.oidcScopes, ["openid", "profile"]);
+    assert.deepEqual(loadConfig({ ECT_OIDC_SCOPES: "openid email, offline_access" }).auth.oidcScopes, [
+      "openid",
+      "email",
+      "offline_access",
+    ]);
   });
 
   it("reads the CORS allow-list as a comma-separated list", () => {

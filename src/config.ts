@@ -26,6 +26,14 @@ export interface Config {
     oidcIssuer: string | undefined;
     oidcAudience: string | undefined;
     oidcJwksUrl: string | undefined;
+    /** Public client id the web client signs in with; without it only API callers can use oidc mode. */
+    oidcClientId: string | undefined;
+    /** Authorization endpoint; undefined means the issuer's discovery document (or `${issuer}/authorize`). */
+    oidcAuthorizeUrl: string | undefined;
+    /** Token endpoint; undefined means the issuer's discovery document (or `${issuer}/token`). */
+    oidcTokenUrl: string | undefined;
+    /** Scopes the web client asks for. */
+    oidcScopes: readonly string[];
   };
   corsOrigins: readonly string[];
   logLevel: string;
@@ -107,6 +115,13 @@ function optional(env: Env, key: string): string | undefined {
   return raw ? raw : undefined;
 }
 
+function urlKey(env: Env, key: string): string | undefined {
+  const raw = optional(env, key);
+  if (raw !== undefined && !URL.canParse(raw))
+    throw new ConfigError(`${key} must be an absolute URL, got "${raw}"`);
+  return raw;
+}
+
 /** Builds and validates the configuration from an environment (process.env by default). */
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const profile = oneOf<Profile>(env, "ECT_PROFILE", "development", ["development", "production"]);
@@ -130,6 +145,10 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       oidcIssuer: optional(env, "ECT_OIDC_ISSUER"),
       oidcAudience: optional(env, "ECT_OIDC_AUDIENCE"),
       oidcJwksUrl: optional(env, "ECT_OIDC_JWKS_URL"),
+      oidcClientId: optional(env, "ECT_OIDC_CLIENT_ID"),
+      oidcAuthorizeUrl: urlKey(env, "ECT_OIDC_AUTHORIZE_URL"),
+      oidcTokenUrl: urlKey(env, "ECT_OIDC_TOKEN_URL"),
+      oidcScopes: (optional(env, "ECT_OIDC_SCOPES") ?? "openid profile").split(/[\s,]+/).filter(Boolean),
     },
     corsOrigins: (env.ECT_CORS_ORIGINS ?? "")
       .split(",")

@@ -3,7 +3,13 @@ import { describe, it } from "node:test";
 import { memoryCheck } from "./memory-check.js";
 
 const signal = new AbortController().signal;
-const usage = (heapUsed: number) => () => ({ rss: 5000, heapUsed, heapTotal: 2, external: 3, arrayBuffers: 4 });
+const usage = (heapUsed: number) => () => ({
+  rss: 5000,
+  heapUsed,
+  heapTotal: 2,
+  external: 3,
+  arrayBuffers: 4,
+});
 
 describe("memoryCheck", () => {
   it("is Healthy at or below the threshold", async () => {

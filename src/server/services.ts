@@ -1,6 +1,7 @@
 import type { DescFile, DescService } from "@bufbuild/protobuf";
 import type { ConnectRouter } from "@connectrpc/connect";
 import type { CallerDirectory } from "../auth/caller-directory.js";
+import { signInOptionsResolver } from "../auth/sign-in-options.js";
 import type { TokenAuthority } from "../auth/token-issuer.js";
 import type { Config } from "../config.js";
 import type { Db } from "../db/db.js";
@@ -56,7 +57,12 @@ export function registerServices(deps: ServiceDeps): (router: ConnectRouter) => 
     router.service(CaseService, caseService({ db: deps.db, events: deps.events, streaming }));
     router.service(
       IdentityService,
-      identityService({ db: deps.db, tokens: deps.tokens, directory: deps.directory }),
+      identityService({
+        db: deps.db,
+        tokens: deps.tokens,
+        directory: deps.directory,
+        signInOptions: signInOptionsResolver(deps.config.auth),
+      }),
     );
     router.service(MemberService, memberService({ db: deps.db, streaming }));
     router.service(AdminService, adminService({ db: deps.db }));

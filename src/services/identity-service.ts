@@ -3,6 +3,7 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { CallerDirectory } from "../auth/caller-directory.js";
+import type { SignInOptions } from "../auth/sign-in-options.js";
 import type { TokenAuthority } from "../auth/token-issuer.js";
 import type { Db } from "../db/db.js";
 import { failedPrecondition, notFound } from "../errors.js";
@@ -20,11 +21,13 @@ export interface IdentityServiceDeps {
   db: Db;
   tokens: TokenAuthority;
   directory: CallerDirectory;
+  /** How the web client signs in (see auth/sign-in-options.ts). */
+  signInOptions: () => Promise<SignInOptions>;
 }
 
-/** ect.v1.IdentityService: who the caller is, and demo sign-in in development mode. */
+/** ect.v1.IdentityService: who the caller is, how to sign in, and demo sign-in in development mode. */
 export function identityService(deps: IdentityServiceDeps): ServiceImpl<typeof IdentityService> {
-  const { db, tokens, directory } = deps;
+  const { db, tokens, directory, signInOptions } = deps;
 
   async function currentUser(caller: Caller): Promise<CurrentUser> {
     const { rows } = await db.query<{ display_name: string; unit_name: string }>(
@@ -90,6 +93,10 @@ export function identityService(deps: IdentityServiceDeps): ServiceImpl<typeof I
         expireTime: timestampFromDate(expiresAt),
         user: await currentUser(caller),
       };
+    },
+
+    async getSignInOptions() {
+      return signInOptions();
     },
 
     async getCurrentUser(_request, context) {

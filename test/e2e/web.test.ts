@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { startTestServer, type TestServer } from "../support/test-server.js";
+import { ensureWebBuilt } from "./build-web.js";
 
 /** The LOD route: who moves the case out of each status, in order. */
 const route = [
@@ -27,16 +27,7 @@ describe("the web client in Chromium", { timeout: 180_000 }, () => {
   let shot = 0;
 
   before(async () => {
-    if (!existsSync("web/dist/index.html")) {
-      const build = spawnSync(
-        "npx",
-        ["vite", "build", "--config", "web/vite.config.ts", "--logLevel", "warn"],
-        {
-          stdio: "inherit",
-        },
-      );
-      assert.equal(build.status, 0, "the web client builds");
-    }
+    await ensureWebBuilt();
     mkdirSync(artifacts, { recursive: true });
     server = await startTestServer(undefined);
     browser = await chromium.launch({

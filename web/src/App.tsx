@@ -1,11 +1,13 @@
 import { useEffect, useState } from "react";
 import { transport } from "./api.js";
+import { callbackPath } from "./oidc.js";
 import { AdminPage } from "./pages/AdminPage.js";
 import { CasePage } from "./pages/CasePage.js";
 import { DashboardPage } from "./pages/DashboardPage.js";
 import { InboxPage } from "./pages/InboxPage.js";
 import { LogsPage } from "./pages/LogsPage.js";
 import { NewCasePage } from "./pages/NewCasePage.js";
+import { SignInCallbackPage } from "./pages/SignInCallbackPage.js";
 import { SignInPage } from "./pages/SignInPage.js";
 import { TracesPage } from "./pages/TracesPage.js";
 import { Link, navigate, usePath } from "./router.js";
@@ -15,7 +17,10 @@ import { clearSession, loadSession, type Session } from "./session.js";
 export function App() {
   const [session, setSession] = useState<Session | undefined>(loadSession);
   const path = usePath();
-  if (!session) return <SignInPage onSignedIn={setSession} />;
+  if (!session) {
+    if (path === callbackPath) return <SignInCallbackPage onSignedIn={setSession} />;
+    return <SignInPage onSignedIn={setSession} />;
+  }
   const can = (permission: string) => session.permissions.includes(permission);
   const links: [string, string, boolean][] = [
     ["/", "Inbox", true],

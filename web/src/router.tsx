@@ -2,10 +2,11 @@ import { type AnchorHTMLAttributes, useEffect, useState } from "react";
 
 const listeners = new Set<() => void>();
 
-/** Moves to a client-side route without reloading the page. */
-export function navigate(path: string): void {
+/** Moves to a client-side route without reloading the page; `replace` leaves no history entry behind. */
+export function navigate(path: string, options: { replace?: boolean } = {}): void {
   if (path === window.location.pathname + window.location.search) return;
-  window.history.pushState(null, "", path);
+  if (options.replace) window.history.replaceState(null, "", path);
+  else window.history.pushState(null, "", path);
   for (const listener of listeners) listener();
 }
 

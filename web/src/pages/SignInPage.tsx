@@ -1,36 +1,69 @@
 import { useEffect, useState } from "react";
-import type { DemoUser } from "../../../src/gen/ect/v1/identity_service_pb.js";
+import type { DemoUser, SignInOptions } from "../../../src/gen/ect/v1/identity_service_pb.js";
 import { api, errorText } from "../api.js";
+import { beginOidcSignIn } from "../oidc.js";
 import { type Session, saveSession } from "../session.js";
 
-/** Development sign-in: pick a seeded demo user; the token lives in sessionStorage. */
+/** The sign-in page: demo users in development mode, the organisation's OIDC issuer in production. */
 export function SignInPage({ onSignedIn }: { onSignedIn: (session: Session) => void }) {
-  const [users, setUsers] = useState<DemoUser[]>([]);
+  const [options, setOptions] = useState<SignInOptions>();
   const [error, setError] = useState("");
+  useEffect(() => {
+    api.identity.getSignInOptions({}).then(setOptions, (e) => setError(errorText(e)));
+  }, []);
+  return (
+    <main className="signin">
+      <h1>Electronic Case Tracking</h1>
+      {error && (
+        <p role="alert" className="error" data-testid="signin-error">
+          {error}
+        </p>
+      )}
+      {options?.mode === "development" && <DemoUsers onSignedIn={onSignedIn} onError={setError} />}
+      {options?.mode === "oidc" && options.oidc && (
+        <>
+          <p>Sign in with the account your organisation gave you.</p>
+          <button
+            type="button"
+            className="primary"
+            data-testid="signin-oidc"
+            onClick={() => beginOidcSignIn(options.oidc!).catch((e) => setError(errorText(e)))}
+          >
+            Sign in with your organisation
+          </button>
+        </>
+      )}
+    </main>
+  );
+}
+
+/** Development sign-in: pick a seeded demo user; the token lives in sessionStorage. */
+function DemoUsers({
+  onSignedIn,
+  onError,
+}: {
+  onSignedIn: (session: Session) => void;
+  onError: (message: string) => void;
+}) {
+  const [users, setUsers] = useState<DemoUser[]>([]);
   useEffect(() => {
     api.identity.listDemoUsers({}).then(
       (response) => setUsers(response.users),
-      (e) => setError(errorText(e)),
+      (e) => onError(errorText(e)),
     );
-  }, []);
+  }, [onError]);
   async function signIn(username: string) {
     try {
       const response = await api.identity.signInDemoUser({ username });
       if (!response.user) throw new Error("sign-in returned no user");
       onSignedIn(saveSession(response.accessToken, response.user));
     } catch (e) {
-      setError(errorText(e));
+      onError(errorText(e));
     }
   }
   return (
-    <main className="signin">
-      <h1>Electronic Case Tracking</h1>
+    <>
       <p>Development mode: sign in as a demo user. Each role sees its own inbox and actions.</p>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
       <ul className="user-list" aria-label="Demo users">
         {users.map((user) => (
           <li key={user.username}>
@@ -47,6 +80,6 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (session: Session) => v
           </li>
         ))}
       </ul>
-    </main>
+    </>
   );
 }

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ect/v1/identity_service.proto.
  */
 export const file_ect_v1_identity_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch1lY3QvdjEvaWRlbnRpdHlfc2VydmljZS5wcm90bxIGZWN0LnYxIhYKFExpc3REZW1vVXNlcnNSZXF1ZXN0ImkKCERlbW9Vc2VyEhAKCHVzZXJuYW1lGAEgASgJEhQKDGRpc3BsYXlfbmFtZRgCIAEoCRIPCgdyb2xlX2lkGAMgASgFEhEKCXJvbGVfbmFtZRgEIAEoCRIRCgl1bml0X25hbWUYBSABKAkiOAoVTGlzdERlbW9Vc2Vyc1Jlc3BvbnNlEh8KBXVzZXJzGAEgAygLMhAuZWN0LnYxLkRlbW9Vc2VyIikKFVNpZ25JbkRlbW9Vc2VyUmVxdWVzdBIQCgh1c2VybmFtZRgBIAEoCSKCAQoWU2lnbkluRGVtb1VzZXJSZXNwb25zZRIUCgxhY2Nlc3NfdG9rZW4YASABKAkSLwoLZXhwaXJlX3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiEKBHVzZXIYAyABKAsyEy5lY3QudjEuQ3VycmVudFVzZXIiFwoVR2V0Q3VycmVudFVzZXJSZXF1ZXN0IqMBCgtDdXJyZW50VXNlchIPCgd1c2VyX2lkGAEgASgFEhAKCHVzZXJuYW1lGAIgASgJEhQKDGRpc3BsYXlfbmFtZRgDIAEoCRIPCgdyb2xlX2lkGAQgASgFEhEKCXJvbGVfbmFtZRgFIAEoCRIPCgd1bml0X2lkGAYgASgFEhEKCXVuaXRfbmFtZRgHIAEoCRITCgtwZXJtaXNzaW9ucxgIIAMoCTLxAgoPSWRlbnRpdHlTZXJ2aWNlEnIKDUxpc3REZW1vVXNlcnMSHC5lY3QudjEuTGlzdERlbW9Vc2Vyc1JlcXVlc3QaHS5lY3QudjEuTGlzdERlbW9Vc2Vyc1Jlc3BvbnNlIiSKtRgGcHVibGljgtPkkwIUEhIvZWN0L3YxL2RlbW8tdXNlcnMSfwoOU2lnbkluRGVtb1VzZXISHS5lY3QudjEuU2lnbkluRGVtb1VzZXJSZXF1ZXN0Gh4uZWN0LnYxLlNpZ25JbkRlbW9Vc2VyUmVzcG9uc2UiLoq1GAZwdWJsaWOC0+STAh46ASoiGS9lY3QvdjEvZGVtby11c2VyczpzaWduSW4SaQoOR2V0Q3VycmVudFVzZXISHS5lY3QudjEuR2V0Q3VycmVudFVzZXJSZXF1ZXN0GhMuZWN0LnYxLkN1cnJlbnRVc2VyIiOKtRgNYXV0aGVudGljYXRlZILT5JMCDBIKL2VjdC92MS9tZWIGcHJvdG8z", [file_ect_v1_options, file_google_api_annotations, file_google_protobuf_timestamp]);
+  fileDesc("Ch1lY3QvdjEvaWRlbnRpdHlfc2VydmljZS5wcm90bxIGZWN0LnYxIhYKFExpc3REZW1vVXNlcnNSZXF1ZXN0ImkKCERlbW9Vc2VyEhAKCHVzZXJuYW1lGAEgASgJEhQKDGRpc3BsYXlfbmFtZRgCIAEoCRIPCgdyb2xlX2lkGAMgASgFEhEKCXJvbGVfbmFtZRgEIAEoCRIRCgl1bml0X25hbWUYBSABKAkiOAoVTGlzdERlbW9Vc2Vyc1Jlc3BvbnNlEh8KBXVzZXJzGAEgAygLMhAuZWN0LnYxLkRlbW9Vc2VyIikKFVNpZ25JbkRlbW9Vc2VyUmVxdWVzdBIQCgh1c2VybmFtZRgBIAEoCSKCAQoWU2lnbkluRGVtb1VzZXJSZXNwb25zZRIUCgxhY2Nlc3NfdG9rZW4YASABKAkSLwoLZXhwaXJlX3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiEKBHVzZXIYAyABKAsyEy5lY3QudjEuQ3VycmVudFVzZXIiGQoXR2V0U2lnbkluT3B0aW9uc1JlcXVlc3QiPwoNU2lnbkluT3B0aW9ucxIMCgRtb2RlGAEgASgJEiAKBG9pZGMYAiABKAsyEi5lY3QudjEuT2lkY1NpZ25JbiKJAQoKT2lkY1NpZ25JbhIOCgZpc3N1ZXIYASABKAkSEQoJY2xpZW50X2lkGAIgASgJEh4KFmF1dGhvcml6YXRpb25fZW5kcG9pbnQYAyABKAkSFgoOdG9rZW5fZW5kcG9pbnQYBCABKAkSDgoGc2NvcGVzGAUgAygJEhAKCGF1ZGllbmNlGAYgASgJIhcKFUdldEN1cnJlbnRVc2VyUmVxdWVzdCKjAQoLQ3VycmVudFVzZXISDwoHdXNlcl9pZBgBIAEoBRIQCgh1c2VybmFtZRgCIAEoCRIUCgxkaXNwbGF5X25hbWUYAyABKAkSDwoHcm9sZV9pZBgEIAEoBRIRCglyb2xlX25hbWUYBSABKAkSDwoHdW5pdF9pZBgGIAEoBRIRCgl1bml0X25hbWUYByABKAkSEwoLcGVybWlzc2lvbnMYCCADKAky6AMKD0lkZW50aXR5U2VydmljZRJyCg1MaXN0RGVtb1VzZXJzEhwuZWN0LnYxLkxpc3REZW1vVXNlcnNSZXF1ZXN0Gh0uZWN0LnYxLkxpc3REZW1vVXNlcnNSZXNwb25zZSIkirUYBnB1YmxpY4LT5JMCFBISL2VjdC92MS9kZW1vLXVzZXJzEn8KDlNpZ25JbkRlbW9Vc2VyEh0uZWN0LnYxLlNpZ25JbkRlbW9Vc2VyUmVxdWVzdBoeLmVjdC52MS5TaWduSW5EZW1vVXNlclJlc3BvbnNlIi6KtRgGcHVibGljgtPkkwIeOgEqIhkvZWN0L3YxL2RlbW8tdXNlcnM6c2lnbkluEnUKEEdldFNpZ25Jbk9wdGlvbnMSHy5lY3QudjEuR2V0U2lnbkluT3B0aW9uc1JlcXVlc3QaFS5lY3QudjEuU2lnbkluT3B0aW9ucyIpirUYBnB1YmxpY4LT5JMCGRIXL2VjdC92MS9zaWduLWluLW9wdGlvbnMSaQoOR2V0Q3VycmVudFVzZXISHS5lY3QudjEuR2V0Q3VycmVudFVzZXJSZXF1ZXN0GhMuZWN0LnYxLkN1cnJlbnRVc2VyIiOKtRgNYXV0aGVudGljYXRlZILT5JMCDBIKL2VjdC92MS9tZWIGcHJvdG8z", [file_ect_v1_options, file_google_api_annotations, file_google_protobuf_timestamp]);
 
 /**
  * @generated from message ect.v1.ListDemoUsersRequest
@@ -130,6 +130,91 @@ export const SignInDemoUserResponseSchema: GenMessage<SignInDemoUserResponse> = 
   messageDesc(file_ect_v1_identity_service, 4);
 
 /**
+ * @generated from message ect.v1.GetSignInOptionsRequest
+ */
+export type GetSignInOptionsRequest = Message<"ect.v1.GetSignInOptionsRequest"> & {
+};
+
+/**
+ * Describes the message ect.v1.GetSignInOptionsRequest.
+ * Use `create(GetSignInOptionsRequestSchema)` to create a new message.
+ */
+export const GetSignInOptionsRequestSchema: GenMessage<GetSignInOptionsRequest> = /*@__PURE__*/
+  messageDesc(file_ect_v1_identity_service, 5);
+
+/**
+ * @generated from message ect.v1.SignInOptions
+ */
+export type SignInOptions = Message<"ect.v1.SignInOptions"> & {
+  /**
+   * "development" (pick a demo user) or "oidc" (sign in at the organisation's issuer).
+   *
+   * @generated from field: string mode = 1;
+   */
+  mode: string;
+
+  /**
+   * Set in oidc mode only.
+   *
+   * @generated from field: ect.v1.OidcSignIn oidc = 2;
+   */
+  oidc?: OidcSignIn | undefined;
+};
+
+/**
+ * Describes the message ect.v1.SignInOptions.
+ * Use `create(SignInOptionsSchema)` to create a new message.
+ */
+export const SignInOptionsSchema: GenMessage<SignInOptions> = /*@__PURE__*/
+  messageDesc(file_ect_v1_identity_service, 6);
+
+/**
+ * What a browser needs for the Authorization Code flow with PKCE as a public client.
+ *
+ * @generated from message ect.v1.OidcSignIn
+ */
+export type OidcSignIn = Message<"ect.v1.OidcSignIn"> & {
+  /**
+   * @generated from field: string issuer = 1;
+   */
+  issuer: string;
+
+  /**
+   * @generated from field: string client_id = 2;
+   */
+  clientId: string;
+
+  /**
+   * @generated from field: string authorization_endpoint = 3;
+   */
+  authorizationEndpoint: string;
+
+  /**
+   * @generated from field: string token_endpoint = 4;
+   */
+  tokenEndpoint: string;
+
+  /**
+   * @generated from field: repeated string scopes = 5;
+   */
+  scopes: string[];
+
+  /**
+   * The audience ECT's tokens must carry; some issuers need it on the authorize request.
+   *
+   * @generated from field: string audience = 6;
+   */
+  audience: string;
+};
+
+/**
+ * Describes the message ect.v1.OidcSignIn.
+ * Use `create(OidcSignInSchema)` to create a new message.
+ */
+export const OidcSignInSchema: GenMessage<OidcSignIn> = /*@__PURE__*/
+  messageDesc(file_ect_v1_identity_service, 7);
+
+/**
  * @generated from message ect.v1.GetCurrentUserRequest
  */
 export type GetCurrentUserRequest = Message<"ect.v1.GetCurrentUserRequest"> & {
@@ -140,7 +225,7 @@ export type GetCurrentUserRequest = Message<"ect.v1.GetCurrentUserRequest"> & {
  * Use `create(GetCurrentUserRequestSchema)` to create a new message.
  */
 export const GetCurrentUserRequestSchema: GenMessage<GetCurrentUserRequest> = /*@__PURE__*/
-  messageDesc(file_ect_v1_identity_service, 5);
+  messageDesc(file_ect_v1_identity_service, 8);
 
 /**
  * @generated from message ect.v1.CurrentUser
@@ -192,10 +277,10 @@ export type CurrentUser = Message<"ect.v1.CurrentUser"> & {
  * Use `create(CurrentUserSchema)` to create a new message.
  */
 export const CurrentUserSchema: GenMessage<CurrentUser> = /*@__PURE__*/
-  messageDesc(file_ect_v1_identity_service, 6);
+  messageDesc(file_ect_v1_identity_service, 9);
 
 /**
- * Who the caller is, and (in development mode) signing in as a demo user.
+ * Who the caller is, how to sign in, and (in development mode) signing in as a demo user.
  *
  * @generated from service ect.v1.IdentityService
  */
@@ -219,6 +304,16 @@ export const IdentityService: GenService<{
     methodKind: "unary";
     input: typeof SignInDemoUserRequestSchema;
     output: typeof SignInDemoUserResponseSchema;
+  },
+  /**
+   * How the web client signs in: demo users (development mode) or the OIDC issuer's Authorization Code flow.
+   *
+   * @generated from rpc ect.v1.IdentityService.GetSignInOptions
+   */
+  getSignInOptions: {
+    methodKind: "unary";
+    input: typeof GetSignInOptionsRequestSchema;
+    output: typeof SignInOptionsSchema;
   },
   /**
    * The signed-in user, their current role and its permissions.
