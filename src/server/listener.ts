@@ -32,31 +32,13 @@ export function createDualListener(
   options: { maxHeaderSize?: number } = {},
 ): DualListener {
   let inFlight = 0;
-  let draining = false;
   let idle: (() => void) | undefined;
-  // The HTTP/1.1 server never listens itself, so Node does not track its connections: we do.
-  const http1Sockets = new Set<net.Socket>();
-  const busyHttp1Sockets = new Map<net.Socket, number>();
   const counted: AnyHandler = (req, res) => {
     inFlight++;
-    const socket = "stream" in req ? undefined : (req.socket as net.Socket);
-    if (socket) {
-      busyHttp1Sockets.set(socket, (busyHttp1Sockets.get(socket) ?? 0) + 1);
-      if (draining) res.setHeader("connection", "close");
-    }
     res.once("close", () => {
-      if (socket) {
-        const left = (busyHttp1Sockets.get(socket) ?? 1) - 1;
-        if (left > 0) busyHttp1Sockets.set(socket, left);
-        else busyHttp1Sockets.delete(socket);
-        if (draining && left <= 0) socket.end();
-      }
       if (--inFlight === 0) idle?.();
     });
     handler(req, res);
-  };
-  const closeIdleHttp1 = () => {
-    for (const socket of http1Sockets) if (!busyHttp1Sockets.has(socket)) socket.destroy();
   };
   const http1 = http.createServer(
     { maxHeaderSize: options.maxHeaderSize, keepAliveTimeout: 65_000 },
@@ -77,10 +59,6 @@ export function createDualListener(
         head
           .subarray(0, Math.min(head.length, PREFACE.length))
           .equals(PREFACE.subarray(0, Math.min(head.length, PREFACE.length)));
-      if (!isH2) {
-        http1Sockets.add(socket);
-        socket.once("close", () => http1Sockets.delete(socket));
-      }
       (isH2 ? h2 : http1).emit("connection", socket);
     });
     socket.on("error", () => socket.destroy());
@@ -96,10 +74,9 @@ export function createDualListener(
     h2,
     async drain(graceMs, onDraining) {
       server.close();
-      draining = true;
       // GOAWAY tells HTTP/2 clients to open no new streams; a session closes once its streams finish.
       for (const session of sessions) session.close();
-      closeIdleHttp1();
+      http1.closeIdleConnections();
       onDraining?.();
       const deadline = Date.now() + graceMs;
       // Wait until every request has finished and every session has flushed its last frames and closed.
@@ -108,9 +85,9 @@ export function createDualListener(
           idle = resolve;
           setTimeout(resolve, Math.min(50, Math.max(1, deadline - Date.now()))).unref();
         });
-        closeIdleHttp1();
+        http1.closeIdleConnections();
       }
-      for (const socket of http1Sockets) socket.destroy();
+      http1.closeAllConnections();
       for (const session of sessions) session.destroy();
     },
   };
