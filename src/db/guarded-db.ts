@@ -30,12 +30,15 @@ export class GuardedDb implements Db {
   ): Promise<QueryResult<R>> {
     const operation = sqlOperation(sql);
     return this.policies.unary(
-      (signal) => this.trace(sql, operation, () => this.inner.query<R>(sql, params, { signal })),
+      (signal) =>
+        this.trace(sql, operation, () =>
+          this.inner.query<R>(sql, params, { signal, streamPage: options.streamPage }),
+        ),
       {
         idempotent: READ_ONLY.test(sql),
         method: operation,
         signal: options.signal,
-        bulkhead: !options.streamPage,
+        streamPage: options.streamPage,
       },
     );
   }

@@ -188,7 +188,7 @@ test("a stream's page query bypasses the unary bulkhead; the stream limits admit
   let release!: () => void;
   const running = p.unary(() => new Promise<void>((resolve) => (release = resolve)), { idempotent: false });
   assert.equal(code(await failure(p.unary(async () => 1, { idempotent: true }))), Code.ResourceExhausted);
-  assert.equal(await p.unary(async () => "page", { idempotent: true, bulkhead: false }), "page");
+  assert.equal(await p.unary(async () => "page", { idempotent: true, streamPage: true }), "page");
   release();
   await running;
 });
@@ -357,4 +357,21 @@ test("a consumer that stops early closes the source and aborts its signal", asyn
   }
   assert.ok(closed);
   assert.ok(signal?.aborted);
+});
+
+test("a stream's page query waits up to the stream idle timeout, a unary call only the unary timeout", async () => {
+  const p = policies({ ...fast, timeout: { unaryMs: 5, streamIdleMs: 60 } });
+  const slow = (ms: number) => (signal: AbortSignal) =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => resolve("done"), ms);
+      signal.addEventListener("abort", () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      });
+    });
+  assert.equal(code(await failure(p.unary(slow(25), { idempotent: false }))), Code.DeadlineExceeded);
+  assert.equal(await p.unary(slow(25), { idempotent: false, streamPage: true }), "done");
+  const cut = await failure(p.unary(slow(1_000), { idempotent: false, streamPage: true }));
+  assert.equal(code(cut), Code.DeadlineExceeded);
+  assert.match((cut as Error).message, /60 ms/);
 });

@@ -47,10 +47,11 @@ export interface UnaryOptions {
   /** The caller's signal (client cancel or RPC deadline); aborting it cancels the query. */
   readonly signal?: AbortSignal;
   /**
-   * False for a page of a server stream: the stream limits already admitted the stream, and one
-   * granted a slot must not be turned away half-way by the unary bulkhead (the pool queues it).
+   * A page of a server stream: the stream limits already admitted the stream, and one granted a slot
+   * must not be turned away half-way by the unary bulkhead (the pool queues it); and a stream is cut
+   * only after the stream idle timeout without progress, not the unary timeout.
    */
-  readonly bulkhead?: boolean;
+  readonly streamPage?: boolean;
 }
 
 /** How one stream may be treated; streams default to idempotent because they read. */
@@ -149,6 +150,7 @@ export function createDatabasePolicies(
   breaker.onStateChange((state) => events.state.emit(toBreakerState(state)));
   const bulk = bulkhead(settings.bulkhead.maxConcurrent, settings.bulkhead.maxQueue);
   const unaryTimeout = timeout(settings.timeout.unaryMs, TimeoutStrategy.Cooperative);
+  const streamPageTimeout = timeout(settings.timeout.streamIdleMs, TimeoutStrategy.Cooperative);
   const guarded = wrap(breaker, bulk);
 
   const backoffAt = (attempt: number): IBackoff<IRetryBackoffContext<unknown>> => ({
@@ -209,10 +211,11 @@ export function createDatabasePolicies(
 
   async function unary<T>(fn: (signal: AbortSignal) => Promise<T>, options: UnaryOptions): Promise<T> {
     const method = options.method ?? "db";
-    const chain = chainFor(options.idempotent, method, options.bulkhead ?? true);
+    const streamPage = options.streamPage ?? false;
+    const chain = chainFor(options.idempotent, method, !streamPage);
     let timedOut = false;
     try {
-      return await unaryTimeout.execute(({ signal }) => {
+      return await (streamPage ? streamPageTimeout : unaryTimeout).execute(({ signal }) => {
         const started = { running: 0 };
         const work = chain.execute(async ({ signal: inner }) => {
           started.running++;
@@ -235,7 +238,7 @@ export function createDatabasePolicies(
       throw classify(error, {
         method,
         timedOut,
-        timeoutMs: settings.timeout.unaryMs,
+        timeoutMs: streamPage ? settings.timeout.streamIdleMs : settings.timeout.unaryMs,
         callerSignal: options.signal,
       });
     }
