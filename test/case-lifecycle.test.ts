@@ -74,6 +74,12 @@ for (const database of testDatabases()) {
           : undefined;
         const moved = await client.takeAction({ name: created.name, optionId: forward.optionId, findingId });
         assert.equal(moved.case?.status?.workStatusId, forward.targetStatus?.workStatusId);
+        assert.equal(
+          moved.tracking?.status?.workStatusId,
+          forward.targetStatus?.workStatusId,
+          "the new tracking row",
+        );
+        assert.ok(moved.tracking?.id && moved.tracking.startTime, "the tracking row the move opened");
       }
       const final = await cases("admin").getCase({ name: created.name });
       assert.equal(final.state, CaseState.COMPLETED);

@@ -28,7 +28,8 @@ export interface MoveRequest {
 export interface MoveResult {
   before: CaseRow;
   after: CaseRow;
-  trackingId: number;
+  /** The tracking row the move opened, and when. */
+  tracking: { id: number; startTime: Date };
 }
 
 /** Refuses a change while another user holds the case's edit lock. */
@@ -96,11 +97,11 @@ async function writeMove(
      WHERE case_id = $1 AND end_time IS NULL`,
     [before.id, caller.userId, plan.option.label, request.comment],
   );
-  const { rows } = await tx.query<{ id: number }>(
+  const { rows } = await tx.query<{ id: number; start_time: Date }>(
     `INSERT INTO tracking (case_id, module_id, workflow_id, work_status_id, start_time, end_time)
      SELECT $1, $2, $3, ws.id, now(), CASE WHEN sc.is_final THEN now() END
      FROM work_statuses ws JOIN status_codes sc ON sc.id = ws.status_code_id WHERE ws.id = $4
-     RETURNING id`,
+     RETURNING id, start_time`,
     [before.id, before.module_id, before.workflow_id, plan.toWorkStatusId],
   );
   for (const effect of plan.effects) {
@@ -158,5 +159,5 @@ async function writeMove(
       comment: request.comment || undefined,
     },
   });
-  return { before, after, trackingId: rows[0].id };
+  return { before, after, tracking: { id: rows[0].id, startTime: rows[0].start_time } };
 }

@@ -84,16 +84,12 @@ export function caseService(deps: CaseServiceDeps): ServiceImpl<typeof CaseServi
       actor: caller.username,
       time: new Date(),
     });
-    const tracking = await db.query<{ start_time: Date }>("SELECT start_time FROM tracking WHERE id = $1", [
-      result.trackingId,
-    ]);
     return create(TakeActionResponseSchema, {
       case: after,
       tracking: create(TrackingEntrySchema, {
-        id: result.trackingId,
+        id: result.tracking.id,
         status: after.status,
-        startTime: timestampFromDate(tracking.rows[0].start_time),
-        actionLabel: "",
+        startTime: timestampFromDate(result.tracking.startTime),
       }),
     });
   }
