@@ -365,6 +365,14 @@ describe("ECT when its PostgreSQL fails", { skip: skip ?? false, timeout: 240_00
         assert.match(outcome.retryAfter ?? "", /^\d+$/);
       }
       for (const outcome of ran) assert.equal(outcome.items, expected, "every stream delivered every case");
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      const rejected = Number(/ect_rejections_total\{kind="stream_limit"\} (\d+)/.exec(metrics)?.[1] ?? 0);
+      assert.ok(rejected >= 50, `the stream-limit rejections are counted (${rejected})`);
+      const streaming = (await (await fetch(`${server.url}/health/streaming`)).json()) as {
+        checks: { streaming: { status: string; data: { recentFailures: number } } };
+      };
+      assert.ok(streaming.checks.streaming.data.recentFailures >= 50, "health reports the recent rejections");
+      assert.equal(streaming.checks.streaming.status, "Degraded");
     });
 
     it("keeps server memory bounded while a slow consumer reads a large stream", async () => {

@@ -65,7 +65,7 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
       logger.warn({ method }, "database call timed out");
     },
     onRejected: (kind, method) => {
-      metrics.rejections.inc({ kind: kind === "bulkhead" ? "bulkhead" : "rate_limit" });
+      metrics.rejections.inc({ kind: kind === "bulkhead" ? "bulkhead" : "circuit_open" });
       logger.warn({ kind, method }, "database call rejected");
     },
   });
@@ -87,6 +87,19 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
   const recordFirstItem = (ms: number) => {
     if (firstItems.push(ms) > 1000) firstItems.shift();
   };
+  // Stream rejections of the last minute: the health check reports recent trouble, not all-time counts.
+  const recentRejections: number[] = [];
+  const RECENT_MS = 60_000;
+  streams.onRejected(() => {
+    metrics.rejections.inc({ kind: "stream_limit" });
+    recentRejections.push(Date.now());
+    if (recentRejections.length > 10_000) recentRejections.shift();
+  });
+  const countRecentRejections = () => {
+    const since = Date.now() - RECENT_MS;
+    while (recentRejections.length > 0 && recentRejections[0] < since) recentRejections.shift();
+    return recentRejections.length;
+  };
   const health = new HealthMonitor([
     databaseCheck(
       async (signal) => {
@@ -102,7 +115,7 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
         active: stats.total,
         perCallerMax: settings.streams.perCallerConcurrent,
         processMax: settings.streams.processConcurrent,
-        recentFailures: stats.rejections.slots + stats.rejections.items,
+        recentFailures: countRecentRejections(),
         firstItemP50Ms: sorted[Math.floor(sorted.length * 0.5)] ?? 0,
         firstItemP99Ms: sorted[Math.floor(sorted.length * 0.99)] ?? 0,
       };

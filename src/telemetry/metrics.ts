@@ -11,7 +11,7 @@ export interface PoolConnections {
 export const CIRCUIT_STATE = { closed: 0, halfOpen: 1, open: 2 } as const;
 
 /** Why a call was turned away before it ran. */
-export type RejectionKind = "bulkhead" | "rate_limit" | "stream_limit";
+export type RejectionKind = "bulkhead" | "rate_limit" | "stream_limit" | "circuit_open";
 
 /** The server's Prometheus metrics, on their own registry (never prom-client's global one). */
 export interface EctMetrics {
