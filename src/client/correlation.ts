@@ -1,18 +1,11 @@
 import type { Interceptor } from "@connectrpc/connect";
+import { CORRELATION_HEADER, newCorrelationId } from "../correlation-id.js";
 import { Emitter, type Subscribe } from "../resilience/events.js";
 
 /** Header and gRPC metadata key of the correlation id (REQUIREMENTS §4). */
-export const correlationHeader = "x-correlation-id";
+export const correlationHeader = CORRELATION_HEADER;
 
-/** A fresh id `corr-<UTC yyyyMMddHHmmss>-<32 hex>`, the same shape the server generates. */
-export function newCorrelationId(
-  now: Date = new Date(),
-  randomBytes: (n: number) => Uint8Array = (n) => globalThis.crypto.getRandomValues(new Uint8Array(n)),
-): string {
-  const stamp = now.toISOString().replace(/\D/g, "").slice(0, 14);
-  const hex = Array.from(randomBytes(16), (b) => b.toString(16).padStart(2, "0")).join("");
-  return `corr-${stamp}-${hex}`;
-}
+export { newCorrelationId };
 
 /** The last correlation id a call carried, so a UI can show it next to an error. */
 export interface CorrelationTracker {

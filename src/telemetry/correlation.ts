@@ -1,8 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { randomBytes } from "node:crypto";
+import { CORRELATION_HEADER, isValidCorrelationId, newCorrelationId } from "../correlation-id.js";
 
-/** Header and gRPC metadata key carrying the correlation id. */
-export const CORRELATION_HEADER = "x-correlation-id";
+export { CORRELATION_HEADER, isValidCorrelationId };
 
 /** What every log line and span of one call can know about it; lives for the whole call, streams included. */
 export interface CallContext {
@@ -16,22 +15,14 @@ export interface CallContext {
 }
 
 const storage = new AsyncLocalStorage<CallContext>();
-const VALID_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
-/** True for an id we keep as sent: 1–128 characters of [A-Za-z0-9._:-]. */
-export function isValidCorrelationId(id: string): boolean {
-  return VALID_ID.test(id);
-}
-
 /** A fresh id: `corr-<UTC yyyyMMddHHmmss>-<32 hex>`. */
 export function generateCorrelationId(now: Date = new Date()): string {
-  const stamp = now.toISOString().slice(0, 19).replace(/[-T:]/g, "");
-  return `corr-${stamp}-${randomBytes(16).toString("hex")}`;
+  return newCorrelationId(now);
 }
 
 /** Keeps a valid incoming id, otherwise generates one. */
 export function resolveCorrelationId(incoming?: string | null): string {
-  return incoming && VALID_ID.test(incoming) ? incoming : generateCorrelationId();
+  return incoming && isValidCorrelationId(incoming) ? incoming : generateCorrelationId();
 }
 
 /** Runs fn (and everything it starts asynchronously) inside the given call context. */
