@@ -6,12 +6,11 @@ import { invalidArgument } from "../errors.js";
 import { type MemberService, SearchMembersResponseSchema } from "../gen/ect/v1/member_service_pb.js";
 import { countItems } from "../telemetry/correlation.js";
 import { callerOf } from "./call-caller.js";
-import { maskSsn } from "./mask-ssn.js";
 import { text } from "./validation.js";
 
 interface MemberRow {
   id: number;
-  ssn: string;
+  masked_ssn: string;
   last_name: string;
   first_name: string;
   middle_name: string;
@@ -43,7 +42,7 @@ export function memberService(deps: {
           page(after, limit) {
             const condition = bySsn ? "right(m.ssn, 4) = $1" : "lower(m.last_name) LIKE $1";
             return {
-              sql: `SELECT m.id, m.ssn, m.last_name, m.first_name, m.middle_name, m.grade, m.date_of_birth,
+              sql: `SELECT m.id, masked_ssn(m.ssn) AS masked_ssn, m.last_name, m.first_name, m.middle_name, m.grade, m.date_of_birth,
                            m.unit_id, u.name AS unit_name, u.pas_code
                     FROM members m JOIN units u ON u.id = m.unit_id
                     WHERE ${condition} AND m.id > $2
@@ -61,7 +60,7 @@ export function memberService(deps: {
         yield create(SearchMembersResponseSchema, {
           members: rows.map((row) => ({
             id: row.id,
-            maskedSsn: maskSsn(row.ssn),
+            maskedSsn: row.masked_ssn,
             lastName: row.last_name,
             firstName: row.first_name,
             middleName: row.middle_name,

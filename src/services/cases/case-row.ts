@@ -9,14 +9,13 @@ import {
   CaseStatusSchema,
   Module,
 } from "../../gen/ect/v1/resources_pb.js";
-import { maskSsn } from "../mask-ssn.js";
 
 /** The columns every case read selects; one query shape for get, list, stream and watch. */
 export const CASE_COLUMNS = `
   c.id, c.case_number, c.module_id, c.workflow_id, w.title AS workflow_title, c.work_status_id,
   ws.status_code_id, sc.description AS status_description, sc.role_id AS holder_role_id,
   hr.name AS holder_role_name, sc.is_final, sc.is_cancel,
-  m.id AS member_id, m.ssn, m.last_name, m.first_name, m.middle_name, m.grade, m.date_of_birth,
+  m.id AS member_id, masked_ssn(m.ssn) AS masked_ssn, m.last_name, m.first_name, m.middle_name, m.grade, m.date_of_birth,
   c.unit_id, u.name AS unit_name, u.pas_code,
   ld.incident_description, ld.formal_investigation, f.code AS finding_code,
   lk.user_id AS lock_user_id, lu.username AS lock_username, lk.lock_time,
@@ -53,7 +52,7 @@ export interface CaseRow {
   is_final: boolean;
   is_cancel: boolean;
   member_id: number;
-  ssn: string;
+  masked_ssn: string;
   last_name: string;
   first_name: string;
   middle_name: string;
@@ -123,7 +122,7 @@ export function caseFromRow(row: CaseRow): Case {
     state: stateOf[caseState({ isFinal: row.is_final, isCancel: row.is_cancel })],
     member: {
       id: row.member_id,
-      maskedSsn: maskSsn(row.ssn),
+      maskedSsn: row.masked_ssn,
       lastName: row.last_name,
       firstName: row.first_name,
       middleName: row.middle_name,

@@ -27,7 +27,7 @@ export const caseLookups = [
     // ECT has no restricted SARC cases, so sarc = true finds none.
     sql: `
       WITH me AS (SELECT current_role_id AS role_id, unit_id FROM users WHERE id = $3::int)
-      SELECT c.id, concat_ws(' | ', c.case_number, '***-**-' || right(m.ssn, 4), m.last_name || ', ' || m.first_name,
+      SELECT c.id, concat_ws(' | ', c.case_number, masked_ssn(m.ssn), m.last_name || ', ' || m.first_name,
                un.name, sc.description, 'received ' || to_char(t.start_time, 'YYYY-MM-DD'),
                (current_date - t.start_time::date) || ' days') AS description
       FROM me
@@ -107,7 +107,7 @@ export const caseLookups = [
       ];
     },
     sql: `
-      SELECT m.id, lower(m.last_name) AS sort_name, '***-**-' || right(m.ssn, 4) AS ssn,
+      SELECT m.id, lower(m.last_name) AS sort_name, masked_ssn(m.ssn) AS ssn,
              m.first_name, m.last_name, m.middle_name
       FROM members m
       WHERE ($1::text[] IS NULL OR (lower(m.last_name), m.id) > (($1::text[])[1], ($1::text[])[2]::int))
@@ -148,7 +148,7 @@ export const caseLookups = [
       ];
     },
     sql: `
-      SELECT m.id, lower(m.last_name) AS sort_name, '***-**-' || right(m.ssn, 4) AS ssn,
+      SELECT m.id, lower(m.last_name) AS sort_name, masked_ssn(m.ssn) AS ssn,
              trim(m.last_name || ', ' || m.first_name || ' ' || m.middle_name) AS name
       FROM members m
       WHERE ($1::text[] IS NULL OR (lower(m.last_name), m.id) > (($1::text[])[1], ($1::text[])[2]::int))
