@@ -51,6 +51,8 @@ export interface Config {
     acquireTimeoutMs: number;
     idleTimeoutMs: number;
     heartbeatMs: number;
+    /** Native gRPC page streams written a page of frames at a time (src/grpc-pages); off: connect-node. */
+    framedPages: boolean;
   };
   resilience: {
     breakerFailureRatio: number;
@@ -181,6 +183,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       acquireTimeoutMs: intKey(env, "ECT_STREAM_ACQUIRE_TIMEOUT_MS", 5000, 0, 600_000),
       idleTimeoutMs: intKey(env, "ECT_STREAM_IDLE_TIMEOUT_MS", 120_000, 1000, 3_600_000),
       heartbeatMs: intKey(env, "ECT_SSE_HEARTBEAT_MS", 15_000, 100, 600_000),
+      framedPages: boolKey(env, "ECT_GRPC_FRAMED_PAGES", true),
     },
     resilience: {
       breakerFailureRatio: numberKey(env, "ECT_BREAKER_FAILURE_RATIO", 0.5, 0.01, 1),

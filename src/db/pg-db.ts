@@ -36,18 +36,64 @@ export class PgDb implements Db {
 
   async query<R = Row>(sql: string, params: readonly unknown[] = [], options: QueryOptions = {}) {
     options.signal?.throwIfAborted();
+    if (options.streamPage) return this.queryPage<R>(sql, params, options.signal);
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      // Keyset pages repeat one statement many times: a named statement is planned once per connection.
-      const name = options.streamPage ? statementName(sql) : undefined;
-      return await runCancellable<R>(this.pool, client, sql, params, options.signal, name);
+      return await runCancellable<R>(this.pool, client, sql, params, options.signal);
     } catch (error) {
       if (isConnectionError(error)) broken = error as Error;
       throw error;
     } finally {
       client.release(broken ?? cancelledConnection(client));
     }
+  }
+
+  /**
+   * One keyset page of a stream. A page is short work bounded by its page size, so when its stream
+   * is cancelled the caller is answered at once but the page may finish on its connection for up to
+   * PAGE_CANCEL_GRACE_MS: cancelling it at once would cost a second connection for the cancel and
+   * discard this one, a few milliseconds of connection set-up for every cancelled stream. A page
+   * still running after the grace (blocked on a lock) is cancelled in the server as any statement.
+   */
+  private async queryPage<R>(
+    sql: string,
+    params: readonly unknown[],
+    signal: AbortSignal | undefined,
+  ): Promise<QueryResult<R>> {
+    const client = await this.pool.connect();
+    let cancelTimer: NodeJS.Timeout | undefined;
+    let settled = false;
+    // Keyset pages repeat one statement many times: a named statement is planned once per connection.
+    const running = client.query({ text: sql, values: params as unknown[], name: statementName(sql) }).then(
+      (result) => {
+        settled = true;
+        clearTimeout(cancelTimer);
+        client.release(cancelledConnection(client));
+        return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length };
+      },
+      (error: unknown) => {
+        settled = true;
+        clearTimeout(cancelTimer);
+        client.release(isConnectionError(error) ? (error as Error) : cancelledConnection(client));
+        throw error;
+      },
+    );
+    if (!signal) return running;
+    if (signal.aborted) running.catch(() => {});
+    return new Promise<QueryResult<R>>((resolve, reject) => {
+      const onAbort = () => {
+        running.catch(() => {});
+        reject(signal.reason);
+        // Never cancel once settled: the connection may already run someone else's statement.
+        cancelTimer = setTimeout(() => {
+          if (!settled) cancelBackend(this.pool, client);
+        }, PAGE_CANCEL_GRACE_MS).unref();
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      running.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    });
   }
 
   async transaction<T>(work: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
@@ -89,25 +135,29 @@ export class PgDb implements Db {
   }
 }
 
+/** How long a cancelled stream's page may keep running before it is cancelled in the server. */
+const PAGE_CANCEL_GRACE_MS = 1000;
+
+/** pg has no AbortSignal support: cancels the backend's statement from another connection. */
+function cancelBackend(pool: pg.Pool, client: pg.PoolClient): void {
+  const pid = (client as unknown as { processID?: number }).processID;
+  if (!pid) return;
+  cancelled.add(client);
+  pool.query("SELECT pg_cancel_backend($1)", [pid]).catch(() => {});
+}
+
 async function runCancellable<R>(
   pool: pg.Pool,
   client: pg.PoolClient,
   sql: string,
   params: readonly unknown[],
   signal: AbortSignal | undefined,
-  name?: string,
 ): Promise<QueryResult<R>> {
   signal?.throwIfAborted();
-  // pg has no AbortSignal support: cancel the backend's statement from another connection.
-  const pid = (client as unknown as { processID?: number }).processID;
-  const onAbort = () => {
-    if (!pid) return;
-    cancelled.add(client);
-    pool.query("SELECT pg_cancel_backend($1)", [pid]).catch(() => {});
-  };
+  const onAbort = () => cancelBackend(pool, client);
   signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    const result = await client.query({ text: sql, values: params as unknown[], name });
+    const result = await client.query({ text: sql, values: params as unknown[] });
     return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length };
   } catch (error) {
     if (signal?.aborted && (error as { code?: string }).code === "57014") throw signal.reason ?? error;

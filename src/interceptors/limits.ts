@@ -1,11 +1,15 @@
 import type { DescMethod } from "@bufbuild/protobuf";
 import type { Interceptor } from "@connectrpc/connect";
+import { framedWeight } from "../grpc-pages/framed-page.js";
 import type { StreamLimiter } from "../resilience/stream-limiter.js";
 import { callerKey, remoteAddressKey } from "./caller-context.js";
 
 const weightField = new WeakMap<DescMethod, string | null>();
 
-/** A batch response (one repeated field) weighs its batch size; any other message weighs 1. */
+/**
+ * A batch response (one repeated field) weighs its batch size, a framed page its message count; any
+ * other message weighs 1.
+ */
 function batchField(method: DescMethod): string | null {
   let field = weightField.get(method);
   if (field === undefined) {
@@ -64,7 +68,8 @@ async function* paced<T>(
         first = false;
         firstItem();
       }
-      const weight = field ? ((message as Record<string, unknown[]>)[field]?.length ?? 1) : 1;
+      const weight =
+        framedWeight(message) ?? (field ? ((message as Record<string, unknown[]>)[field]?.length ?? 1) : 1);
       // Await only when the bucket is short: a per-item await is the costliest part of a fast stream.
       if (weight > 0 && !lease.tryTakeItems(weight)) await lease.takeItems(weight, signal);
       yield message;

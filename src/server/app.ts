@@ -8,6 +8,7 @@ import { createTokenAuthority, type TokenAuthority } from "../auth/token-issuer.
 import type { Config } from "../config.js";
 import type { Db } from "../db/db.js";
 import { GuardedDb } from "../db/guarded-db.js";
+import { createPageStreamHandler } from "../grpc-pages/page-stream-handler.js";
 import { databaseCheck } from "../health/database-check.js";
 import { HealthMonitor } from "../health/health-monitor.js";
 import { memoryCheck } from "../health/memory-check.js";
@@ -23,6 +24,7 @@ import { KeyRateLimiter } from "../resilience/key-rate-limiter.js";
 import { createDatabasePolicies, type DatabasePolicies } from "../resilience/policies.js";
 import { StreamLimiter } from "../resilience/stream-limiter.js";
 import { CaseEvents } from "../services/cases/case-events.js";
+import { workflowPageStreams } from "../services/workflow/workflow-service.js";
 import { createMetrics, type EctMetrics } from "../telemetry/metrics.js";
 import { createQueryTracer } from "../telemetry/spans.js";
 import { initTracing } from "../telemetry/tracing.js";
@@ -48,8 +50,9 @@ export interface App {
 
 /**
  * Wires the server: database behind its policies, the interceptor chain (correlation → tracing →
- * metrics/log → errors → auth → limits), every service, REST transcoding over the same chain, and the
- * plain HTTP routes (health, metrics, OpenAPI, docs, web client).
+ * metrics/log → errors → auth → limits), every service, REST transcoding over the same chain, native
+ * gRPC page streams over the same chain, and the plain HTTP routes (health, metrics, OpenAPI, docs,
+ * web client).
  */
 export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Logger): Promise<App> {
   const tracing = initTracing();
@@ -153,11 +156,21 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
   });
   const http = await createHttpRoutes({ config, metrics, health, traces: tracing.store, logger });
   const corsOrigins = new Set(config.corsOrigins);
+  const contextValues = (req: { socket?: { remoteAddress?: string } | null }) =>
+    createContextValues().set(remoteAddressKey, req.socket?.remoteAddress ?? "");
+  const pageStreams = config.streaming.framedPages
+    ? createPageStreamHandler({
+        methods: workflowPageStreams({ db, streaming: config.streaming }),
+        interceptors,
+        readMaxBytes,
+        contextValues,
+      })
+    : undefined;
   const rpc = connectNodeAdapter({
     routes,
     interceptors,
     readMaxBytes,
-    contextValues: (req) => createContextValues().set(remoteAddressKey, req.socket?.remoteAddress ?? ""),
+    contextValues,
     // connect-node widens its request types; these are the same Node http/http2 objects.
     fallback: (req, res) => {
       const response = res as unknown as ServerResponse | Http2ServerResponse;
@@ -177,6 +190,7 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
   return {
     handler(req, res) {
       if (applyCors(corsOrigins, req, res)) return;
+      if (pageStreams && "stream" in req && pageStreams(req, res as Http2ServerResponse)) return;
       rpc(req, res);
     },
     db,

@@ -62,13 +62,18 @@ interface ErasedLookup {
   response?(items: unknown[]): unknown;
 }
 
-/** The two handlers derived from one lookup. */
+/** The handlers derived from one lookup. */
 export interface DerivedLookup {
   unary(request: unknown, context: HandlerContext): Promise<unknown>;
   stream(request: unknown, context: HandlerContext): AsyncIterable<unknown>;
+  /** The stream twin's items a keyset page at a time, for the page-framed gRPC path. */
+  pages(request: unknown, context: HandlerContext): AsyncIterable<unknown[]>;
 }
 
-/** Derives the unary handler (pages collected into `{items}`) and the stream twin (one item per row). */
+/**
+ * Derives the unary handler (pages collected into `{items}`), the stream twin (one item per row) and
+ * the twin's pages of items.
+ */
 export function deriveLookup(
   db: Queryable,
   paging: Omit<KeysetOptions, "signal">,
@@ -80,21 +85,26 @@ export function deriveLookup(
     page: (after, limit) => ({ sql, params: [after ?? null, limit, ...params] }),
     keyOf,
   });
-  const pages = (request: unknown, context: HandlerContext) =>
-    keysetPages(db, keysetQuery(declaration.params(request, context)), { ...paging, signal: context.signal });
+  async function* pages(request: unknown, context: HandlerContext): AsyncGenerator<unknown[]> {
+    const query = keysetQuery(declaration.params(request, context));
+    for await (const rows of keysetPages(db, query, { ...paging, signal: context.signal })) {
+      const items = new Array(rows.length);
+      for (let i = 0; i < rows.length; i++) items[i] = item(rows[i]);
+      yield items;
+    }
+  }
 
   return {
     async unary(request, context) {
       const items: unknown[] = [];
-      for await (const rows of pages(request, context)) {
-        for (let i = 0; i < rows.length; i++) items.push(item(rows[i]));
+      for await (const page of pages(request, context)) {
+        for (let i = 0; i < page.length; i++) items.push(page[i]);
       }
       return declaration.response ? declaration.response(items) : { items };
     },
     async *stream(request, context) {
-      for await (const rows of pages(request, context)) {
-        for (let i = 0; i < rows.length; i++) yield item(rows[i]);
-      }
+      for await (const page of pages(request, context)) yield* page;
     },
+    pages,
   };
 }

@@ -1,6 +1,8 @@
+import type { DescMethod } from "@bufbuild/protobuf";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import type { Db } from "../../db/db.js";
-import type { WorkflowService } from "../../gen/workflow/workflow_pb.js";
+import { WorkflowService } from "../../gen/workflow/workflow_pb.js";
+import type { PageStreamMethod } from "../../grpc-pages/page-stream-handler.js";
 import { caseLookups } from "./case-lookups.js";
 import { addSignature, insertWorkstatus, updateWorkstatus } from "./case-writes.js";
 import { configLookups } from "./config-lookups.js";
@@ -87,6 +89,18 @@ export function workflowService(deps: WorkflowServiceDeps): ServiceImpl<typeof W
     };
   }
   return impl as ServiceImpl<typeof WorkflowService>;
+}
+
+/**
+ * The stream twins of the lookups as page sources, for the page-framed gRPC path
+ * (src/grpc-pages/page-stream-handler.ts); they yield the same items as the twins above.
+ */
+export function workflowPageStreams(deps: WorkflowServiceDeps): PageStreamMethod[] {
+  const methods = WorkflowService.method as Record<string, DescMethod>;
+  return lookups.map((declaration) => ({
+    method: methods[`${declaration.name}Stream`],
+    pages: deriveLookup(deps.db, deps.streaming, declaration).pages,
+  }));
 }
 
 // Keeps the hand-written handler tables honest: each entry must fit its RPC's request and response.
