@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createRemoteJWKSet, type JWTPayload, jwtVerify, SignJWT } from "jose";
 import type { Config } from "../config.js";
+import { VerifiedTokens } from "./verified-tokens.js";
 
 const ISSUER = "ect-development";
 const AUDIENCE = "ect";
@@ -25,10 +26,10 @@ export async function createTokenAuthority(
   const ttl = config.auth.tokenTtlSeconds;
   return {
     mode: "development",
-    async verify(token) {
+    verify: rememberVerified(async (token) => {
       const { payload } = await jwtVerify(token, secret, { issuer: ISSUER, audience: AUDIENCE });
-      return usernameOf(payload);
-    },
+      return payload;
+    }),
     async issue(username) {
       const expiresAt = new Date(Date.now() + ttl * 1000);
       const token = await new SignJWT({ preferred_username: username })
@@ -48,16 +49,29 @@ function oidcAuthority(auth: Config["auth"]): TokenAuthority {
   const jwks = createRemoteJWKSet(new URL(auth.oidcJwksUrl!));
   return {
     mode: "oidc",
-    async verify(token) {
+    verify: rememberVerified(async (token) => {
       const { payload } = await jwtVerify(token, jwks, {
         issuer: auth.oidcIssuer,
         audience: auth.oidcAudience,
       });
-      return usernameOf(payload);
-    },
+      return payload;
+    }),
     async issue() {
       throw new Error("tokens come from the OIDC issuer in oidc mode");
     },
+  };
+}
+
+/** Checks each distinct token once and answers from memory until it expires (see VerifiedTokens). */
+function rememberVerified(check: (token: string) => Promise<JWTPayload>): TokenAuthority["verify"] {
+  const verified = new VerifiedTokens();
+  return async (token) => {
+    const known = verified.get(token);
+    if (known !== undefined) return known;
+    const payload = await check(token);
+    const username = usernameOf(payload);
+    verified.remember(token, username, payload.exp);
+    return username;
   };
 }
 

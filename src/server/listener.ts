@@ -45,7 +45,8 @@ export function createDualListener(
     counted,
   );
   const h2 = http2.createServer({ maxSessionMemory: 64 }, counted);
-  const server = net.createServer((socket) => {
+  // No Nagle delay: a stream's HEADERS and first DATA frame are separate small writes.
+  const server = net.createServer({ noDelay: true }, (socket) => {
     socket.once("readable", () => {
       const head: Buffer | null =
         socket.read(Math.min(PREFACE.length, socket.readableLength)) ?? socket.read();
