@@ -6,6 +6,7 @@
 import http from "node:http";
 import type http2 from "node:http2";
 import pg from "pg";
+import { PG_SESSION_OPTIONS } from "../src/db/pg-db.js";
 import { type CallResult, call, type GrpcTarget, openSession } from "./grpc-client.js";
 import { pgPages } from "./pg-pages.js";
 import { activePages, casePages } from "./rows.js";
@@ -49,7 +50,7 @@ const toBody = (target: GrpcTarget): GrpcTarget => ({
 });
 
 async function pgRead(task: Extract<Task, { kind: "pgRead" }>): Promise<Measured> {
-  const client = new pg.Client({ connectionString: task.databaseUrl });
+  const client = new pg.Client({ connectionString: task.databaseUrl, options: PG_SESSION_OPTIONS });
   await client.connect();
   try {
     const query = task.rows === "cases" ? casePages(task.unitId) : activePages;

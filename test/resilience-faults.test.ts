@@ -296,6 +296,16 @@ describe("ECT when its PostgreSQL fails", { skip: skip ?? false, timeout: 240_00
     after(async () => server?.stop());
 
     it("runs 100 streams of one caller, turns the other 50 away after the acquire timeout, and loses no item", async () => {
+      // A held stream keeps its slot only while HTTP/2 flow control blocks it: ten copies of the
+      // caller's 85 cases make each stream (~500 KB) far larger than the 64 KB stream window.
+      await server.db.exec(`
+        INSERT INTO cases (case_number, module_id, workflow_id, work_status_id, unit_id, member_id, created_by)
+        SELECT 'BULK-HOLD-' || g || '-' || c.case_number, c.module_id, c.workflow_id, c.work_status_id,
+               c.unit_id, c.member_id, c.created_by
+        FROM cases c CROSS JOIN generate_series(1, 10) g
+        WHERE c.case_number NOT LIKE 'BULK-%'
+          AND c.unit_id IN (SELECT descendant_id FROM unit_tree
+                            WHERE ancestor_id = (SELECT unit_id FROM users WHERE username = 'medtech'))`);
       const { rows } = await server.db.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM cases c
          WHERE c.unit_id IN (SELECT descendant_id FROM unit_tree

@@ -7,11 +7,16 @@ import type { AddressInfo } from "node:net";
 import { create } from "@bufbuild/protobuf";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import pg from "pg";
+import { PG_SESSION_OPTIONS } from "../../src/db/pg-db.js";
 import { ActiveCaseItemSchema, WorkflowService } from "../../src/gen/workflow/workflow_pb.js";
 import { pgPages } from "../pg-pages.js";
 import { type ActiveRow, activePages } from "../rows.js";
 
-const pool = new pg.Pool({ connectionString: process.env.BENCH_DATABASE_URL, max: 20 });
+const pool = new pg.Pool({
+  connectionString: process.env.BENCH_DATABASE_URL,
+  max: 20,
+  options: PG_SESSION_OPTIONS,
+});
 const handler = connectNodeAdapter({
   routes(router) {
     router.service(WorkflowService, {

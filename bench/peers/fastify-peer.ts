@@ -4,9 +4,14 @@
  */
 import Fastify from "fastify";
 import pg from "pg";
+import { PG_SESSION_OPTIONS } from "../../src/db/pg-db.js";
 import { getCaseSql } from "../rows.js";
 
-const pool = new pg.Pool({ connectionString: process.env.BENCH_DATABASE_URL, max: 20 });
+const pool = new pg.Pool({
+  connectionString: process.env.BENCH_DATABASE_URL,
+  max: 20,
+  options: PG_SESSION_OPTIONS,
+});
 const unitId = Number(process.env.BENCH_UNIT_ID);
 const app = Fastify({ logger: false });
 app.get<{ Params: { id: string } }>("/cases/:id", async (request, reply) => {

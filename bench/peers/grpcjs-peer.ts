@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import * as grpc from "@grpc/grpc-js";
 import * as loader from "@grpc/proto-loader";
 import pg from "pg";
+import { PG_SESSION_OPTIONS } from "../../src/db/pg-db.js";
 import { pgPages } from "../pg-pages.js";
 import { type ActiveRow, activePages } from "../rows.js";
 
@@ -20,7 +21,11 @@ const definition = loader.loadSync("workflow/workflow.proto", {
 const workflow = grpc.loadPackageDefinition(definition).workflow as grpc.GrpcObject;
 const service = (workflow.WorkflowService as grpc.ServiceClientConstructor).service;
 
-const pool = new pg.Pool({ connectionString: process.env.BENCH_DATABASE_URL, max: 20 });
+const pool = new pg.Pool({
+  connectionString: process.env.BENCH_DATABASE_URL,
+  max: 20,
+  options: PG_SESSION_OPTIONS,
+});
 
 async function getActiveCasesStream(call: grpc.ServerWritableStream<unknown, unknown>): Promise<void> {
   const abort = new AbortController();

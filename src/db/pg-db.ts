@@ -6,6 +6,14 @@ import type { Db, PoolStats, Queryable, QueryOptions, QueryResult, Row, Transact
 pg.types.setTypeParser(20, (value) => Number(value));
 pg.types.setTypeParser(1082, (value) => value);
 
+/**
+ * Session settings of every ECT connection. ECT's working set is cached or on SSD, where an index
+ * probe costs about as much as a sequential page read: with the default random_page_cost (4, tuned
+ * for spinning disks) the planner hash-joins a page of 1,000 cases against whole tables (30–45 ms)
+ * instead of probing indexes (≈ 7 ms). 1.1 is the usual value for SSD-backed PostgreSQL.
+ */
+export const PG_SESSION_OPTIONS = "-c random_page_cost=1.1";
+
 /** Settings of the PostgreSQL adapter. */
 export interface PgDbOptions {
   connectionString: string;
@@ -27,6 +35,7 @@ export class PgDb implements Db {
       max: options.poolMax,
       statement_timeout: options.statementTimeoutMs,
       application_name: options.applicationName ?? "ect",
+      options: PG_SESSION_OPTIONS,
       connectionTimeoutMillis: 5000,
       idleTimeoutMillis: 30_000,
     });
