@@ -7,6 +7,7 @@ import http from "node:http";
 import type http2 from "node:http2";
 import pg from "pg";
 import { PG_SESSION_OPTIONS } from "../src/db/pg-db.js";
+import { PgliteDb } from "../src/db/pglite-db.js";
 import { type CallResult, call, type GrpcTarget, openSession } from "./grpc-client.js";
 import { pgPages } from "./pg-pages.js";
 import { activePages, casePages } from "./rows.js";
@@ -15,6 +16,7 @@ import { quantile } from "./stats.js";
 /** A task run.ts sends; `id` pairs it with its answer. */
 export type Task = { id: number } & (
   | { kind: "pgRead"; databaseUrl: string; rows: "cases" | "active"; unitId: number; limit?: number }
+  | { kind: "pgliteRead"; dataDir: string }
   | { kind: "stream"; target: GrpcTarget; itemsPerSecond?: number; durationMs?: number }
   | { kind: "ttfi"; target: GrpcTarget; calls: number }
   | { kind: "concurrent"; target: GrpcTarget; streams: number; durationMs: number }
@@ -234,10 +236,28 @@ async function unaryRest(task: Extract<Task, { kind: "unaryRest" }>): Promise<Me
   }
 }
 
+/** The raw embedded read: ECT's GetActiveCases pages straight from PGlite, in this process. */
+async function pgliteRead(task: Extract<Task, { kind: "pgliteRead" }>): Promise<Measured> {
+  const db = await PgliteDb.open(task.dataDir);
+  try {
+    // A freshly opened PGlite reads its files cold; the server it is compared with has run for a while.
+    for await (const _ of pgPages(db as unknown as pg.Client, activePages));
+    const started = performance.now();
+    let items = 0;
+    for await (const rows of pgPages(db as unknown as pg.Client, activePages)) items += rows.length;
+    const ms = performance.now() - started;
+    return { items, ms, itemsPerSecond: (items / ms) * 1000 };
+  } finally {
+    await db.close();
+  }
+}
+
 async function run(task: Task): Promise<Measured> {
   switch (task.kind) {
     case "pgRead":
       return pgRead(task);
+    case "pgliteRead":
+      return pgliteRead(task);
     case "stream":
       return stream(task);
     case "ttfi":

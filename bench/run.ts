@@ -16,6 +16,7 @@ import { loadConfig } from "../src/config.js";
 import { type Comparison, compare } from "./check.js";
 import { summariseCpuProfile } from "./cpu-profile.js";
 import { ensureData, machineFacts } from "./database.js";
+import { embedded } from "./embedded.js";
 import { Children } from "./processes.js";
 import { deriveFigures, type Figure } from "./ratios.js";
 import { htmlReport, markdownTable, type Results } from "./report.js";
@@ -150,6 +151,7 @@ async function main(): Promise<number> {
     ["unary", "unary GetCase", unary],
     ["slow", "slow consumer", slowConsumer],
     ["memory", "memory: streamed against buffered (fresh server per repeat)", memory],
+    ["embedded", "embedded database (PGlite): per-item stream against the raw read", embedded],
   ];
   const only = args.only?.split(",");
   for (const [name, title, scenario] of scenarios) {

@@ -79,7 +79,8 @@ export const GET_CASE = "/ect.v1.CaseService/GetCase";
  */
 export const settle = () => new Promise((resolve) => setTimeout(resolve, 1000));
 
-const record = (recorded: Recorded, name: string, value: number) => {
+/** Adds one repeat's value of a named measurement. */
+export const record = (recorded: Recorded, name: string, value: number) => {
   recorded.values[name] ??= [];
   recorded.values[name].push(value);
 };
