@@ -288,7 +288,8 @@ describe("ECT when its PostgreSQL fails", { skip: skip ?? false, timeout: 240_00
     before(async () => {
       server = await startTestServer(cluster.url, {
         ECT_STREAM_MAX_PER_CALLER: "100",
-        ECT_STREAM_ACQUIRE_TIMEOUT_MS: "2000",
+        // Short, because streams held behind a lock also wait for a pool client (5 s connection timeout).
+        ECT_STREAM_ACQUIRE_TIMEOUT_MS: "1000",
         ECT_STREAM_ITEMS_PER_SECOND: "0",
       });
       token = await signIn(server.url, "medtech");
@@ -296,8 +297,7 @@ describe("ECT when its PostgreSQL fails", { skip: skip ?? false, timeout: 240_00
     after(async () => server?.stop());
 
     it("runs 100 streams of one caller, turns the other 50 away after the acquire timeout, and loses no item", async () => {
-      // A held stream keeps its slot only while HTTP/2 flow control blocks it: ten copies of the
-      // caller's 85 cases make each stream (~500 KB) far larger than the 64 KB stream window.
+      // Ten copies of the caller's cases, so every stream spans several pages.
       await server.db.exec(`
         INSERT INTO cases (case_number, module_id, workflow_id, work_status_id, unit_id, member_id, created_by)
         SELECT 'BULK-HOLD-' || g || '-' || c.case_number, c.module_id, c.workflow_id, c.work_status_id,
@@ -312,51 +312,50 @@ describe("ECT when its PostgreSQL fails", { skip: skip ?? false, timeout: 240_00
                              WHERE ancestor_id = (SELECT unit_id FROM users WHERE username = 'medtech'))`,
       );
       const expected = rows[0].n;
-      assert.ok(expected > 1, "the caller sees more than one case, so a stream spans several messages");
-      const cases = grpcClient(server.url, CaseService, token);
-      let started = 0;
-      let rejectedCount = 0;
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      const check = () => {
-        if (started + rejectedCount === 150) release();
-      };
-      const guard = setTimeout(() => release(), 30_000);
-      const outcomes = await Promise.all(
-        Array.from({ length: 150 }, async () => {
-          const began = performance.now();
-          let items = 0;
-          let first = true;
-          try {
-            // A small first page gets every running stream its first message; holding it holds the slot.
-            for await (const batch of cases.streamCases({})) {
-              items += batch.cases.length;
-              if (first) {
-                first = false;
-                started++;
-                check();
-                await held;
-              }
-            }
-            return { items, code: "OK", ms: performance.now() - began };
-          } catch (error) {
-            const connectError = ConnectError.from(error);
-            if (first) {
-              rejectedCount++;
-              check();
-            }
-            return {
-              items,
-              code: codeName(connectError),
-              ms: performance.now() - began,
-              retryAfter: connectError.metadata.get("retry-after"),
-            };
-          }
-        }),
+      assert.ok(
+        expected > server.config.streaming.firstPageSize,
+        "the caller sees more than one page of cases",
       );
-      clearTimeout(guard);
+
+      // An exclusive lock on cases stops every admitted stream at its first query, so the 100 slots
+      // stay taken until the test lets go, however much the transport would buffer for a paused reader.
+      const locker = new pg.Client({ connectionString: server.config.databaseUrl });
+      await locker.connect();
+      await locker.query("BEGIN");
+      await locker.query("LOCK TABLE cases IN ACCESS EXCLUSIVE MODE");
+      const cases = grpcClient(server.url, CaseService, token);
+      const running = Array.from({ length: 150 }, async () => {
+        const began = performance.now();
+        let items = 0;
+        try {
+          for await (const batch of cases.streamCases({})) items += batch.cases.length;
+          return { items, code: "OK", ms: performance.now() - began };
+        } catch (error) {
+          const connectError = ConnectError.from(error);
+          return {
+            items,
+            code: codeName(connectError),
+            ms: performance.now() - began,
+            retryAfter: connectError.metadata.get("retry-after"),
+          };
+        }
+      });
+      let held: { active: number; recentFailures: number } = { active: 0, recentFailures: 0 };
+      try {
+        const deadline = performance.now() + 20_000;
+        while (performance.now() < deadline && !(held.active === 100 && held.recentFailures >= 50)) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          const health = (await (await fetch(`${server.url}/health/streaming`)).json()) as {
+            checks: { streaming: { data: typeof held } };
+          };
+          held = health.checks.streaming.data;
+        }
+      } finally {
+        await locker.query("COMMIT");
+        await locker.end();
+      }
+      assert.equal(held.active, 100, "100 streams held a slot at once");
+      const outcomes = await Promise.all(running);
       const ran = outcomes.filter((outcome) => outcome.code === "OK");
       const turnedAway = outcomes.filter((outcome) => outcome.code !== "OK");
       measured.streams150 = {
@@ -371,7 +370,8 @@ describe("ECT when its PostgreSQL fails", { skip: skip ?? false, timeout: 240_00
       assert.equal(turnedAway.length, 50, "50 streams were turned away");
       for (const outcome of turnedAway) {
         assert.equal(outcome.code, "ResourceExhausted");
-        assert.ok(outcome.ms >= 1_900, `a stream waited for a slot first (${Math.round(outcome.ms)} ms)`);
+        assert.equal(outcome.items, 0, "a turned-away stream sent nothing");
+        assert.ok(outcome.ms >= 900, `a stream waited for a slot first (${Math.round(outcome.ms)} ms)`);
         assert.match(outcome.retryAfter ?? "", /^\d+$/);
       }
       for (const outcome of ran) assert.equal(outcome.items, expected, "every stream delivered every case");
