@@ -12,9 +12,12 @@ import {
   FileDescriptorProtoSchema,
   FieldDescriptorProto_Label as Label,
   FieldDescriptorProto_Type as Type,
+  timestampFromMs,
 } from "@bufbuild/protobuf/wkt";
+import { StreamCasesResponseSchema } from "../gen/ect/v1/case_service_pb.js";
+import { CaseSchema } from "../gen/ect/v1/resources_pb.js";
 import { WorkflowService } from "../gen/workflow/workflow_pb.js";
-import { compilePageEncoder } from "./frame-encoder.js";
+import { compileBatchPageEncoder, compilePageEncoder } from "./frame-encoder.js";
 
 /** What protobuf-es itself sends for the same items: the reference the compiled encoder must equal. */
 function referenceFrames(schema: DescMessage, items: readonly object[]): Buffer {
@@ -80,8 +83,42 @@ const file = create(FileDescriptorProtoSchema, {
     {
       name: "Wide",
       field: [
-        { name: "id", number: 1, type: Type.INT64, label: Label.OPTIONAL, jsonName: "id" },
-        { name: "tags", number: 2, type: Type.STRING, label: Label.REPEATED, jsonName: "tags" },
+        { name: "id", number: 1, type: Type.INT64 },
+        { name: "tags", number: 2, type: Type.STRING, label: Label.REPEATED },
+        { name: "u64", number: 3, type: Type.UINT64 },
+        { name: "s64", number: 4, type: Type.SINT64 },
+        { name: "f64", number: 5, type: Type.FIXED64 },
+        { name: "sf64", number: 6, type: Type.SFIXED64 },
+        { name: "inner", number: 7, type: Type.MESSAGE, typeName: ".enc.test.Scalars" },
+        {
+          name: "inners",
+          number: 8,
+          type: Type.MESSAGE,
+          typeName: ".enc.test.Scalars",
+          label: Label.REPEATED,
+        },
+        { name: "next", number: 9, type: Type.MESSAGE, typeName: ".enc.test.Wide" },
+        { name: "blobs", number: 10, type: Type.BYTES, label: Label.REPEATED },
+      ].map((field) => ({ label: Label.OPTIONAL, ...field, jsonName: field.name })),
+    },
+    {
+      name: "Packed",
+      field: [
+        { name: "ids", number: 1, type: Type.INT32, label: Label.REPEATED, jsonName: "ids" },
+        { name: "inner", number: 2, type: Type.MESSAGE, typeName: ".enc.test.Scalars", jsonName: "inner" },
+      ].map((field) => ({ label: Label.OPTIONAL, ...field })),
+    },
+    {
+      name: "Batch",
+      field: [
+        {
+          name: "items",
+          number: 1,
+          type: Type.MESSAGE,
+          typeName: ".enc.test.Wide",
+          label: Label.REPEATED,
+          jsonName: "items",
+        },
       ],
     },
   ],
@@ -89,6 +126,22 @@ const file = create(FileDescriptorProtoSchema, {
 const registry = createFileRegistry(file, () => undefined);
 const Scalars = registry.getMessage("enc.test.Scalars") as DescMessage;
 const Wide = registry.getMessage("enc.test.Wide") as DescMessage;
+const Packed = registry.getMessage("enc.test.Packed") as DescMessage;
+const Batch = registry.getMessage("enc.test.Batch") as DescMessage;
+
+const wideItems = [
+  {},
+  { id: 5n, tags: ["a", "", "ü"], u64: 18446744073709551615n, s64: -9223372036854775808n },
+  { id: -9n, s64: 9223372036854775807n, f64: 1n, sf64: -1n, u64: 2n ** 53n + 1n },
+  {
+    id: 1_700_000_000n,
+    inner: {},
+    inners: [{}, { i32: 1 }],
+    blobs: [new Uint8Array(0), new Uint8Array([7])],
+  },
+  { inner: { text: "x".repeat(200), colour: 1 }, next: { next: { id: 3n, inner: { flag: true } } } },
+  { inners: [{ text: "y".repeat(20_000) }, { far: "z" }], next: {} },
+];
 
 const edgeItems = [
   {},
@@ -123,10 +176,51 @@ describe("compiled page encoder", () => {
     assert.equal((decoded[3] as unknown as { optI32: number }).optI32, -300);
   });
 
-  it("falls back to protobuf-es for messages it does not specialise (int64, repeated)", () => {
+  it("writes 64-bit integers, nested and recursive messages and repeated fields as protobuf-es does", () => {
     const encode = compilePageEncoder(Wide);
-    const items = [{ id: 5n, tags: ["a", "b"] }, {}, { id: -9n }];
-    assert.deepEqual(Buffer.from(encode(items)), referenceFrames(Wide, items));
+    assert.deepEqual(Buffer.from(encode(wideItems)), referenceFrames(Wide, wideItems));
+  });
+
+  it("falls back to protobuf-es for messages it does not specialise (packed lists)", () => {
+    const encode = compilePageEncoder(Packed);
+    const items = [{ ids: [1, -2, 300], inner: { i32: 4 } }, {}];
+    assert.deepEqual(Buffer.from(encode(items)), referenceFrames(Packed, items));
+  });
+
+  it("writes a batch page as one frame holding every item in the repeated field", () => {
+    const encode = compileBatchPageEncoder(Batch, Batch.fields[0]);
+    assert.deepEqual(Buffer.from(encode(wideItems)), referenceFrames(Batch, [{ items: wideItems }]));
+    assert.deepEqual(Buffer.from(encode([])), referenceFrames(Batch, [{}]));
+    const [message] = splitFrames(encode(wideItems));
+    assert.equal(
+      (fromBinary(Batch, message) as unknown as { items: unknown[] }).items.length,
+      wideItems.length,
+    );
+  });
+
+  it("encodes an ect.v1 case page exactly as protobuf-es encodes StreamCasesResponse", () => {
+    const cases = [
+      create(CaseSchema, {
+        name: "cases/1",
+        id: 1,
+        caseNumber: "20261126-000001",
+        module: 2,
+        status: { workStatusId: 3, description: "Medical Technician Review", isFinal: false },
+        state: 1,
+        member: { id: 9, lastName: "Ållen", unit: { id: 4, name: "927 ARW", pasCode: "AB12" } },
+        unit: { id: 4, name: "927 ARW", pasCode: "AB12" },
+        incidentDescription: "d".repeat(300),
+        lock: { userId: 2, username: "medtech", lockTime: timestampFromMs(1_790_000_000_123) },
+        createTime: timestampFromMs(1_780_000_000_000),
+        version: 7,
+      }),
+      create(CaseSchema, { name: "cases/2", id: 2 }),
+    ];
+    const list = StreamCasesResponseSchema.fields[0];
+    assert.deepEqual(
+      Buffer.from(compileBatchPageEncoder(StreamCasesResponseSchema, list)(cases)),
+      referenceFrames(StreamCasesResponseSchema, [{ cases }]),
+    );
   });
 
   it("encodes an empty page as no bytes", () => {

@@ -80,12 +80,66 @@ class PageWriter {
     this.pos += this.buf.write(value, this.pos, bytes, "utf8");
   }
 
+  /** A 64-bit varint from a number, bigint or decimal string, as protobuf-es accepts them. */
+  int64(value: number | bigint | string): void {
+    const n = typeof value === "number" ? value : Number(value);
+    if (n >= 0 && Number.isSafeInteger(n)) {
+      // Timestamps and ids: positive and well below 2^53, so plain arithmetic does.
+      const buf = this.buf;
+      let v = n;
+      while (v > 127) {
+        buf[this.pos++] = (v % 128) | 128;
+        v = Math.floor(v / 128);
+      }
+      buf[this.pos++] = v;
+      return;
+    }
+    let u = BigInt.asUintN(64, BigInt(value));
+    while (u > 127n) {
+      this.buf[this.pos++] = Number(u & 127n) | 128;
+      u >>= 7n;
+    }
+    this.buf[this.pos++] = Number(u);
+  }
+
+  /** Reserves one byte for a length prefix and returns its offset. */
+  beginDelimited(): number {
+    this.ensure(1);
+    return this.pos++;
+  }
+
+  /** Writes the length of what followed `mark`, moving it along if the length needs more than a byte. */
+  endDelimited(mark: number): void {
+    const length = this.pos - mark - 1;
+    if (length < 128) {
+      this.buf[mark] = length;
+      return;
+    }
+    const extra = varintSize(length) - 1;
+    this.ensure(extra);
+    this.buf.copyWithin(mark + 1 + extra, mark + 1, this.pos);
+    this.pos += extra;
+    let p = mark;
+    let v = length;
+    while (v > 127) {
+      this.buf[p++] = (v & 127) | 128;
+      v >>>= 7;
+    }
+    this.buf[p] = v;
+  }
+
   bytes(value: Uint8Array): void {
     this.ensure(5 + value.length);
     this.varint32(value.length);
     this.buf.set(value, this.pos);
     this.pos += value.length;
   }
+}
+
+function varintSize(value: number): number {
+  let size = 1;
+  for (let v = value >>> 7; v > 0; v >>>= 7) size++;
+  return size;
 }
 
 /** Writes one field's value, tag included; the most any fixed-size value needs is ensured by the caller. */
@@ -128,7 +182,11 @@ function withTag(tag: number[], write: (w: PageWriter, value: never) => void): F
 
 const isZero = (value: number) => value === 0;
 
-/** A writer for the scalar types the compiled path supports; undefined for the rest (64-bit integers). */
+type Int64 = number | bigint | string;
+// biome-ignore lint/suspicious/noDoubleEquals: 0n, 0 and "0" are all the default of a 64-bit field
+const isZero64 = (value: Int64) => value == 0;
+
+/** A writer for a scalar type (every one protobuf has). */
 function scalarField(
   field: DescField,
   scalar: ScalarType,
@@ -171,6 +229,31 @@ function scalarField(
           w.pos = w.buf.writeDoubleLE(v, w.pos);
         }),
       };
+    case ScalarType.INT64:
+    case ScalarType.UINT64:
+      return { isDefault: isZero64, write: withTag(tagBytes(field, 0), (w, v: Int64) => w.int64(v)) };
+    case ScalarType.SINT64:
+      return {
+        isDefault: isZero64,
+        write: withTag(tagBytes(field, 0), (w, v: Int64) => {
+          const n = BigInt(v);
+          w.int64((n << 1n) ^ (n >> 63n));
+        }),
+      };
+    case ScalarType.FIXED64:
+      return {
+        isDefault: isZero64,
+        write: withTag(tagBytes(field, 1), (w, v: Int64) => {
+          w.pos = w.buf.writeBigUInt64LE(BigInt.asUintN(64, BigInt(v)), w.pos);
+        }),
+      };
+    case ScalarType.SFIXED64:
+      return {
+        isDefault: isZero64,
+        write: withTag(tagBytes(field, 1), (w, v: Int64) => {
+          w.pos = w.buf.writeBigInt64LE(BigInt.asIntN(64, BigInt(v)), w.pos);
+        }),
+      };
     case ScalarType.BOOL:
       return {
         isDefault: (v: boolean) => v === false,
@@ -193,61 +276,190 @@ function scalarField(
   }
 }
 
-function compileField(field: DescField): CompiledField | undefined {
+/** Writes a message's fields (not its length or frame header) into the page buffer. */
+type MessageWriter = (w: PageWriter, message: Record<string, unknown>) => void;
+
+/** Compiled writers per message type; null marks a type the compiled path does not cover. */
+type WriterCache = Map<string, MessageWriter | null>;
+
+function compileField(field: DescField, cache: WriterCache): CompiledField | undefined {
   if (field.oneof) return undefined;
-  const writer =
-    field.fieldKind === "scalar"
-      ? scalarField(field, field.scalar)
-      : field.fieldKind === "enum"
-        ? scalarField(field, ScalarType.INT32)
-        : undefined;
-  if (!writer) return undefined;
-  return { localName: field.localName, implicit: field.presence === IMPLICIT, ...writer };
+  const implicit = field.presence === IMPLICIT;
+  switch (field.fieldKind) {
+    case "scalar": {
+      const writer = scalarField(field, field.scalar);
+      return writer && { localName: field.localName, implicit, ...writer };
+    }
+    case "enum":
+      return {
+        localName: field.localName,
+        implicit,
+        ...(scalarField(field, ScalarType.INT32) as FieldWriterPair),
+      };
+    case "message": {
+      const body = messageWriter(field.message, cache);
+      if (!body) return undefined;
+      const tag = tagBytes(field, 2);
+      return {
+        localName: field.localName,
+        implicit: false,
+        isDefault: () => false,
+        write: withTag(tag, (w, value: Record<string, unknown>) => {
+          const mark = w.beginDelimited();
+          body(w, value);
+          w.endDelimited(mark);
+        }),
+      };
+    }
+    case "list":
+      return listField(field, cache);
+    default:
+      return undefined;
+  }
+}
+
+type FieldWriterPair = Omit<CompiledField, "localName" | "implicit">;
+
+/** Repeated messages, strings and bytes: one tagged entry per element. Packed numbers are left to protobuf-es. */
+function listField(field: DescField & { fieldKind: "list" }, cache: WriterCache): CompiledField | undefined {
+  let element: FieldWriter | undefined;
+  if (field.listKind === "message") {
+    const body = messageWriter(field.message, cache);
+    if (!body) return undefined;
+    element = withTag(tagBytes(field, 2), (w, value: Record<string, unknown>) => {
+      const mark = w.beginDelimited();
+      body(w, value);
+      w.endDelimited(mark);
+    });
+  } else if (
+    field.listKind === "scalar" &&
+    (field.scalar === ScalarType.STRING || field.scalar === ScalarType.BYTES)
+  ) {
+    element = scalarField(field, field.scalar)?.write;
+  }
+  if (!element) return undefined;
+  const writeElement = element;
+  return {
+    localName: field.localName,
+    implicit: true,
+    isDefault: (values: readonly unknown[]) => values.length === 0,
+    write: (w, values: readonly never[]) => {
+      for (const value of values) writeElement(w, value);
+    },
+  };
 }
 
 /**
- * Compiles a page encoder for a message type. Messages made of singular scalar and enum fields (every
- * WorkflowService item) get an encoder specialised from the descriptor that writes straight into the
- * page buffer, several times faster than protobuf-es's reflective `toBinary` and byte-for-byte the
- * same; any other message is encoded by protobuf-es, one `create` + `toBinary` per item.
+ * The compiled writer for a message type, or undefined when one of its fields (a oneof, a map, a
+ * packed list) is not covered. Recursive types resolve through the cache once compiled.
+ */
+function messageWriter(schema: DescMessage, cache: WriterCache): MessageWriter | undefined {
+  const known = cache.get(schema.typeName);
+  if (known !== undefined) return known ?? undefined;
+  let compiledWriter: MessageWriter | undefined;
+  // A placeholder for recursive references; it calls the real writer once that exists.
+  cache.set(schema.typeName, (w, message) => (compiledWriter as MessageWriter)(w, message));
+  const compiled = [...schema.fields]
+    .sort((a, b) => a.number - b.number)
+    .map((field) => compileField(field, cache));
+  if (compiled.some((field) => field === undefined)) {
+    cache.set(schema.typeName, null);
+    return undefined;
+  }
+  const fields = compiled as CompiledField[];
+  compiledWriter = (w, message) => {
+    for (const field of fields) {
+      const value = message[field.localName];
+      if (value === undefined || value === null) continue;
+      if (field.implicit && field.isDefault(value as never)) continue;
+      field.write(w, value as never);
+    }
+  };
+  cache.set(schema.typeName, compiledWriter);
+  return compiledWriter;
+}
+
+/** Grows a page buffer's first guess towards the size pages actually have. */
+function pageSizer(): { guess(items: number): number; learn(items: number, bytes: number): void } {
+  let bytesPerItem = 64;
+  return {
+    guess: (items) => Math.ceil(items * bytesPerItem * 1.25) + 64,
+    learn: (items, bytes) => {
+      if (items > 0) bytesPerItem = Math.max(8, bytes / items);
+    },
+  };
+}
+
+/**
+ * Compiles a page encoder for a message type: one gRPC frame per item. Messages made of scalars,
+ * enums, nested messages and repeated messages or strings (every WorkflowService item, ect.v1
+ * resources) get an encoder specialised from the descriptor that writes straight into the page
+ * buffer, several times faster than protobuf-es's reflective `toBinary` and byte-for-byte the same;
+ * anything else (oneofs, maps, packed lists) is encoded by protobuf-es, one `create` + `toBinary` per item.
  */
 export function compilePageEncoder(schema: DescMessage): PageEncoder {
-  const compiled = [...schema.fields].sort((a, b) => a.number - b.number).map(compileField);
-  if (compiled.some((field) => field === undefined)) return reflectivePageEncoder(schema);
-  const fields = compiled as CompiledField[];
-  let bytesPerItem = 64;
+  const body = messageWriter(schema, new Map());
+  if (!body) return reflectivePageEncoder(schema);
+  const sizer = pageSizer();
   return (items) => {
-    const w = new PageWriter(Math.ceil(items.length * bytesPerItem * 1.25) + 64);
+    const w = new PageWriter(sizer.guess(items.length));
     for (const item of items as Record<string, unknown>[]) {
       w.ensure(FRAME_HEADER_BYTES);
       const start = w.pos;
       w.pos += FRAME_HEADER_BYTES;
-      for (const field of fields) {
-        const value = item[field.localName];
-        if (value === undefined || value === null) continue;
-        if (field.implicit && field.isDefault(value as never)) continue;
-        field.write(w, value as never);
-      }
+      body(w, item);
       w.buf[start] = 0;
       w.buf.writeUInt32BE(w.pos - start - FRAME_HEADER_BYTES, start + 1);
     }
-    if (items.length > 0) bytesPerItem = Math.max(8, w.pos / items.length);
+    sizer.learn(items.length, w.pos);
+    return w.buf.subarray(0, w.pos);
+  };
+}
+
+/**
+ * Compiles an encoder for batch responses: the whole page is one gRPC frame, a `schema` message
+ * whose repeated message field `list` holds the page's items (ect.v1 StreamCasesResponse).
+ */
+export function compileBatchPageEncoder(schema: DescMessage, list: DescField): PageEncoder {
+  if (list.fieldKind !== "list" || list.listKind !== "message" || list.parent !== schema) {
+    throw new Error(`${list.name} is not a repeated message field of ${schema.typeName}`);
+  }
+  const item = messageWriter(list.message, new Map());
+  if (!item) {
+    return (items) => framesOf([toBinary(schema, create(schema, { [list.localName]: items } as never))]);
+  }
+  const tag = tagBytes(list, 2);
+  const sizer = pageSizer();
+  return (items) => {
+    const w = new PageWriter(sizer.guess(items.length));
+    w.pos = FRAME_HEADER_BYTES;
+    for (const value of items as Record<string, unknown>[]) {
+      w.ensure(tag.length);
+      for (const byte of tag) w.buf[w.pos++] = byte;
+      const mark = w.beginDelimited();
+      item(w, value);
+      w.endDelimited(mark);
+    }
+    w.buf[0] = 0;
+    w.buf.writeUInt32BE(w.pos - FRAME_HEADER_BYTES, 1);
+    sizer.learn(items.length, w.pos);
     return w.buf.subarray(0, w.pos);
   };
 }
 
 /** The general path: protobuf-es encodes each item, the frames are joined into one buffer. */
 function reflectivePageEncoder(schema: DescMessage): PageEncoder {
-  return (items) => {
-    const messages = items.map((item) => toBinary(schema, create(schema, item as never)));
-    const out = Buffer.allocUnsafe(messages.reduce((sum, m) => sum + FRAME_HEADER_BYTES + m.length, 0));
-    let pos = 0;
-    for (const message of messages) {
-      out[pos] = 0;
-      out.writeUInt32BE(message.length, pos + 1);
-      out.set(message, pos + FRAME_HEADER_BYTES);
-      pos += FRAME_HEADER_BYTES + message.length;
-    }
-    return out;
-  };
+  return (items) => framesOf(items.map((item) => toBinary(schema, create(schema, item as never))));
+}
+
+function framesOf(messages: readonly Uint8Array[]): Uint8Array {
+  const out = Buffer.allocUnsafe(messages.reduce((sum, m) => sum + FRAME_HEADER_BYTES + m.length, 0));
+  let pos = 0;
+  for (const message of messages) {
+    out[pos] = 0;
+    out.writeUInt32BE(message.length, pos + 1);
+    out.set(message, pos + FRAME_HEADER_BYTES);
+    pos += FRAME_HEADER_BYTES + message.length;
+  }
+  return out;
 }

@@ -11,6 +11,7 @@ import {
   type Interceptor,
 } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
+import { CaseService, StreamCasesResponseSchema } from "../gen/ect/v1/case_service_pb.js";
 import { WorkflowService } from "../gen/workflow/workflow_pb.js";
 import { FramedPage } from "./framed-page.js";
 import { createPageStreamHandler, type PageStreamMethod } from "./page-stream-handler.js";
@@ -54,6 +55,20 @@ const method: PageStreamMethod = {
   pages: (request, context) => source(request as { refId?: number }, context.signal),
 };
 
+/** A batch method: each page is one StreamCasesResponse holding the page's cases. */
+const batchMethod: PageStreamMethod = {
+  method: CaseService.method.streamCases,
+  batch: StreamCasesResponseSchema.field.cases,
+  pages: () =>
+    (async function* () {
+      yield [
+        { id: 1, name: "cases/1", member: { lastName: "Ånder" } },
+        { id: 2, name: "cases/2" },
+      ];
+      yield [{ id: 3, name: "cases/3", version: 4 }];
+    })(),
+};
+
 function pagesOf(count: number, size: number): AsyncIterable<Page> {
   return (async function* () {
     for (let p = 0; p < count; p++) {
@@ -65,12 +80,13 @@ function pagesOf(count: number, size: number): AsyncIterable<Page> {
 describe("page-framed gRPC streams", () => {
   let server: http2.Http2Server;
   let client: Client<typeof WorkflowService>;
+  let cases: Client<typeof CaseService>;
   let baseUrl: string;
   const sessions = new Set<http2.ServerHttp2Session>();
 
   before(async () => {
     const handle = createPageStreamHandler({
-      methods: [method],
+      methods: [method, batchMethod],
       interceptors: [failing, recording],
       readMaxBytes: 1024 * 1024,
       contextValues: () => createContextValues(),
@@ -87,6 +103,7 @@ describe("page-framed gRPC streams", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     client = createClient(WorkflowService, createGrpcTransport({ baseUrl }));
+    cases = createClient(CaseService, createGrpcTransport({ baseUrl }));
   });
 
   after(async () => {
@@ -112,6 +129,22 @@ describe("page-framed gRPC streams", () => {
     assert.equal(seen[0].length, 3);
     assert.ok(seen[0].every((page) => page instanceof FramedPage && page.count === 4));
     assert.equal(header?.get("x-seen-by"), "interceptor");
+  });
+
+  it("sends a batch method's page as one message holding the page's items, weighed by its items", async () => {
+    seen.length = 0;
+    const batches: { ids: number[]; names: string[] }[] = [];
+    for await (const response of cases.streamCases({})) {
+      batches.push({ ids: response.cases.map((c) => c.id), names: response.cases.map((c) => c.name) });
+    }
+    assert.deepEqual(batches, [
+      { ids: [1, 2], names: ["cases/1", "cases/2"] },
+      { ids: [3], names: ["cases/3"] },
+    ]);
+    assert.deepEqual(
+      seen[0].map((page) => (page as FramedPage).count),
+      [2, 1],
+    );
   });
 
   it("passes the decoded request to the page source", async () => {

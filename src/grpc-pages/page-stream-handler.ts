@@ -1,5 +1,5 @@
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
-import { type DescMethod, fromBinary } from "@bufbuild/protobuf";
+import { type DescField, type DescMethod, fromBinary } from "@bufbuild/protobuf";
 import {
   Code,
   ConnectError,
@@ -14,13 +14,18 @@ import { createAsyncIterable, readAllBytes } from "@connectrpc/connect/protocol"
 import { parseTimeout, setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import { universalRequestFromNodeRequest } from "@connectrpc/connect-node";
 import { countItems } from "../telemetry/correlation.js";
-import { compilePageEncoder, type PageEncoder } from "./frame-encoder.js";
+import { compileBatchPageEncoder, compilePageEncoder, type PageEncoder } from "./frame-encoder.js";
 import { FramedPage } from "./framed-page.js";
 import { grpcMessageEncode } from "./grpc-message.js";
 
 /** A server-streaming RPC whose items come a keyset page at a time. */
 export interface PageStreamMethod {
   method: DescMethod;
+  /**
+   * For batch responses: the output's repeated field that holds a page's items, so each page is sent
+   * as one message. Without it, each item is one message.
+   */
+  batch?: DescField;
   /** The stream's items, one array per page; validation errors are thrown from the first pull. */
   pages(request: unknown, context: HandlerContext): AsyncIterable<readonly unknown[]>;
 }
@@ -57,12 +62,12 @@ const MAX_TIMEOUT_MS = Number.MAX_SAFE_INTEGER;
  */
 export function createPageStreamHandler(options: PageStreamHandlerOptions): PageStreamHandler {
   const routes = new Map<string, Route>();
-  for (const { method, pages } of options.methods) {
+  for (const { method, batch, pages } of options.methods) {
     if (method.methodKind !== "server_streaming") throw new Error(`${method.name} is not server-streaming`);
     routes.set(`/${method.parent.typeName}/${method.name}`, {
       method,
       pages,
-      encode: compilePageEncoder(method.output),
+      encode: batch ? compileBatchPageEncoder(method.output, batch) : compilePageEncoder(method.output),
     });
   }
   return (req, res) => {

@@ -24,7 +24,6 @@ import { KeyRateLimiter } from "../resilience/key-rate-limiter.js";
 import { createDatabasePolicies, type DatabasePolicies } from "../resilience/policies.js";
 import { StreamLimiter } from "../resilience/stream-limiter.js";
 import { CaseEvents } from "../services/cases/case-events.js";
-import { workflowPageStreams } from "../services/workflow/workflow-service.js";
 import { createMetrics, type EctMetrics } from "../telemetry/metrics.js";
 import { createQueryTracer } from "../telemetry/spans.js";
 import { initTracing } from "../telemetry/tracing.js";
@@ -138,7 +137,7 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
     limitsInterceptor(streams, recordFirstItem),
   ];
   const events = new CaseEvents();
-  const routes = registerServices({
+  const services = registerServices({
     config,
     db,
     events,
@@ -150,7 +149,7 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
   const readMaxBytes = config.maxMessageBytes;
   const rest = createRestHandler({
     services: API_SERVICES,
-    transport: createRouterTransport(routes, { router: { interceptors, readMaxBytes } }),
+    transport: createRouterTransport(services.routes, { router: { interceptors, readMaxBytes } }),
     maxBodyBytes: readMaxBytes,
     heartbeatMs: config.streaming.heartbeatMs,
   });
@@ -160,14 +159,14 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
     createContextValues().set(remoteAddressKey, req.socket?.remoteAddress ?? "");
   const pageStreams = config.streaming.framedPages
     ? createPageStreamHandler({
-        methods: workflowPageStreams({ db, streaming: config.streaming }),
+        methods: services.pageStreams,
         interceptors,
         readMaxBytes,
         contextValues,
       })
     : undefined;
   const rpc = connectNodeAdapter({
-    routes,
+    routes: services.routes,
     interceptors,
     readMaxBytes,
     contextValues,

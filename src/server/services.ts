@@ -14,16 +14,21 @@ import { Health } from "../gen/grpc/health/v1/health_pb.js";
 import { ServerReflection } from "../gen/grpc/reflection/v1/reflection_pb.js";
 import { ServerReflection as ServerReflectionAlpha } from "../gen/grpc/reflection/v1alpha/reflection_pb.js";
 import { WorkflowService } from "../gen/workflow/workflow_pb.js";
+import type { PageStreamMethod } from "../grpc-pages/page-stream-handler.js";
 import { registerHealth } from "../health/grpc-health.js";
 import type { HealthMonitor } from "../health/health-monitor.js";
 import { registerReflection } from "../health/reflection.js";
 import { adminService } from "../services/admin-service.js";
 import type { CaseEvents } from "../services/cases/case-events.js";
-import { caseService } from "../services/cases/case-service.js";
+import { casePageStream, caseService } from "../services/cases/case-service.js";
 import { identityService } from "../services/identity-service.js";
 import { memberService } from "../services/member-service.js";
 import { telemetryService } from "../services/telemetry-service.js";
-import { workflowService } from "../services/workflow/workflow-service.js";
+import {
+  deriveWorkflowLookups,
+  workflowPageStreams,
+  workflowService,
+} from "../services/workflow/workflow-service.js";
 import type { TraceStore } from "../telemetry/trace-store.js";
 
 /** The application services every protocol serves; REST and OpenAPI derive from the same list. */
@@ -47,14 +52,23 @@ export interface ServiceDeps {
   health: HealthMonitor;
 }
 
+/** The services as Connect routes, and the paged streams the page-framed gRPC path serves. */
+export interface RegisteredServices {
+  routes: (router: ConnectRouter) => void;
+  pageStreams: PageStreamMethod[];
+}
+
 /** Registers every service (plus gRPC health and reflection) on a Connect router. */
-export function registerServices(deps: ServiceDeps): (router: ConnectRouter) => void {
+export function registerServices(deps: ServiceDeps): RegisteredServices {
   const streaming = {
     firstPageSize: deps.config.streaming.firstPageSize,
     pageSize: deps.config.streaming.pageSize,
   };
-  return (router) => {
-    router.service(CaseService, caseService({ db: deps.db, events: deps.events, streaming }));
+  const caseDeps = { db: deps.db, events: deps.events, streaming };
+  const workflowDeps = { db: deps.db, streaming };
+  const lookups = deriveWorkflowLookups(workflowDeps);
+  const routes = (router: ConnectRouter) => {
+    router.service(CaseService, caseService(caseDeps));
     router.service(
       IdentityService,
       identityService({
@@ -67,11 +81,12 @@ export function registerServices(deps: ServiceDeps): (router: ConnectRouter) => 
     router.service(MemberService, memberService({ db: deps.db, streaming }));
     router.service(AdminService, adminService({ db: deps.db }));
     router.service(TelemetryService, telemetryService(deps.traces));
-    router.service(WorkflowService, workflowService({ db: deps.db, streaming }));
+    router.service(WorkflowService, workflowService(workflowDeps, lookups));
     registerHealth(router, deps.health, { services: API_SERVICES.map((service) => service.typeName) });
     const files: DescFile[] = [...API_SERVICES, Health, ServerReflection, ServerReflectionAlpha].map(
       (service) => service.file,
     );
     registerReflection(router, files);
   };
+  return { routes, pageStreams: [casePageStream(caseDeps), ...workflowPageStreams(lookups)] };
 }

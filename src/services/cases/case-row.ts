@@ -1,4 +1,4 @@
-import { create } from "@bufbuild/protobuf";
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { caseState } from "../../domain/case-state.js";
 import {
@@ -97,7 +97,13 @@ export function statusFromRow(row: {
   is_final: boolean;
   is_cancel: boolean;
 }): CaseStatus {
-  return create(CaseStatusSchema, {
+  return create(CaseStatusSchema, statusInitFromRow(row));
+}
+
+function statusInitFromRow(
+  row: Parameters<typeof statusFromRow>[0],
+): MessageInitShape<typeof CaseStatusSchema> {
+  return {
     workStatusId: row.work_status_id,
     statusCodeId: row.status_code_id,
     description: row.status_description,
@@ -105,20 +111,31 @@ export function statusFromRow(row: {
     holderRoleName: row.holder_role_name ?? "",
     isFinal: row.is_final,
     isCancel: row.is_cancel,
-  });
+  };
 }
+
+/** A Case as protobuf-es init fields. */
+export type CaseInit = MessageInitShape<typeof CaseSchema>;
 
 /** Maps one case row to the API resource; the SSN leaves masked. */
 export function caseFromRow(row: CaseRow): Case {
+  return create(CaseSchema, caseInitFromRow(row));
+}
+
+/**
+ * The same mapping as plain init fields, which the compiled gRPC page encoder writes without
+ * building a message first (src/grpc-pages/frame-encoder.ts).
+ */
+export function caseInitFromRow(row: CaseRow): CaseInit {
   const unit = { id: row.unit_id, name: row.unit_name, pasCode: row.pas_code };
-  return create(CaseSchema, {
+  return {
     name: caseName(row.id),
     id: row.id,
     caseNumber: row.case_number,
     module: row.module_id as Module,
     workflowId: row.workflow_id,
     workflowTitle: row.workflow_title,
-    status: statusFromRow(row),
+    status: statusInitFromRow(row),
     state: stateOf[caseState({ isFinal: row.is_final, isCancel: row.is_cancel })],
     member: {
       id: row.member_id,
@@ -149,7 +166,7 @@ export function caseFromRow(row: CaseRow): Case {
     createTime: timestampFromDate(row.created_at),
     updateTime: timestampFromDate(row.updated_at),
     version: row.version,
-  });
+  };
 }
 
 export { Module };

@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import type { ServiceImpl } from "@connectrpc/connect";
+import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import type { Db } from "../../db/db.js";
 import { keysetPages } from "../../db/keyset.js";
 import { canReinvestigate } from "../../domain/case-state.js";
@@ -8,10 +8,11 @@ import { actorHoldsCase, openOptions } from "../../domain/next-actions.js";
 import { failedPrecondition, invalidArgument, permissionDenied } from "../../errors.js";
 import {
   type CaseFilter,
-  type CaseService,
+  CaseService,
   ListCasesResponseSchema,
   ListSignaturesResponseSchema,
   ListTrackingResponseSchema,
+  type StreamCasesRequest,
   StreamCasesResponseSchema,
   TakeActionResponseSchema,
 } from "../../gen/ect/v1/case_service_pb.js";
@@ -22,6 +23,7 @@ import {
   Module,
   TrackingEntrySchema,
 } from "../../gen/ect/v1/resources_pb.js";
+import type { PageStreamMethod } from "../../grpc-pages/page-stream-handler.js";
 import type { Caller } from "../../interceptors/caller-context.js";
 import { countItems } from "../../telemetry/correlation.js";
 import { withSpan } from "../../telemetry/spans.js";
@@ -40,7 +42,7 @@ import type { CaseEvents } from "./case-events.js";
 import { loadSignatures, loadTracking } from "./case-history.js";
 import { actorOf, assertNotLockedByOther, type MoveRequest, moveCase } from "./case-moves.js";
 import { type CaseFilterValues, caseKeysetQuery, loadCaseRow } from "./case-queries.js";
-import { caseFromRow, statusFromRow } from "./case-row.js";
+import { type CaseInit, caseFromRow, caseInitFromRow, statusFromRow } from "./case-row.js";
 import { createCase } from "./create-case.js";
 import { acquireLock, releaseLock, signCase } from "./signatures-and-locks.js";
 import { watchCases } from "./watch-cases.js";
@@ -51,6 +53,34 @@ export interface CaseServiceDeps {
   db: Db;
   events: CaseEvents;
   streaming: { firstPageSize: number; pageSize: number };
+}
+
+/** The caller's cases a keyset page at a time: what StreamCases sends, one response per page. */
+async function* casePages(
+  deps: CaseServiceDeps,
+  request: StreamCasesRequest,
+  context: HandlerContext,
+): AsyncGenerator<CaseInit[]> {
+  const caller = callerOf(context);
+  if (request.limit < 0) throw invalidArgument("limit", "must be 0 (all) or more");
+  const pages = keysetPages(deps.db, caseKeysetQuery(caller, filterValues(request.filter)), {
+    ...deps.streaming,
+    limit: request.limit,
+    signal: context.signal,
+  });
+  for await (const rows of pages) yield rows.map(caseInitFromRow);
+}
+
+/**
+ * StreamCases for the page-framed gRPC path (src/grpc-pages/page-stream-handler.ts): each page is
+ * one StreamCasesResponse, encoded by the compiled encoder straight from the init fields.
+ */
+export function casePageStream(deps: CaseServiceDeps): PageStreamMethod {
+  return {
+    method: CaseService.method.streamCases,
+    batch: StreamCasesResponseSchema.field.cases,
+    pages: (request, context) => casePages(deps, request as StreamCasesRequest, context),
+  };
 }
 
 const kindOf = { advance: ActionKind.ADVANCE, return: ActionKind.RETURN, cancel: ActionKind.CANCEL } as const;
@@ -189,16 +219,9 @@ export function caseService(deps: CaseServiceDeps): ServiceImpl<typeof CaseServi
     },
 
     async *streamCases(request, context) {
-      const caller = callerOf(context);
-      if (request.limit < 0) throw invalidArgument("limit", "must be 0 (all) or more");
-      const pages = keysetPages(db, caseKeysetQuery(caller, filterValues(request.filter)), {
-        ...deps.streaming,
-        limit: request.limit,
-        signal: context.signal,
-      });
-      for await (const rows of pages) {
-        countItems(rows.length);
-        yield create(StreamCasesResponseSchema, { cases: rows.map(caseFromRow) });
+      for await (const cases of casePages(deps, request, context)) {
+        countItems(cases.length);
+        yield create(StreamCasesResponseSchema, { cases });
       }
     },
 

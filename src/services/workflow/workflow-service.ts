@@ -11,7 +11,7 @@ import type { Handler } from "./handler.js";
 import { logLookups } from "./log-lookups.js";
 import { deleteLogById, insertLog } from "./log-writes.js";
 import { getAllLogsPagination } from "./logs-pagination.js";
-import { type AnyLookup, deriveLookup } from "./lookup.js";
+import { type AnyLookup, type DerivedLookup, deriveLookup } from "./lookup.js";
 import { copyActions, copyRules, insertAction, insertOptionAction } from "./option-writes.js";
 import { referenceLookups } from "./reference-lookups.js";
 import { logout, updateLogin } from "./session-writes.js";
@@ -69,14 +69,25 @@ const writesWithTwin = { updateLogin, addSignature, copyWorkflow, insertAction, 
 
 type AnyHandler = (db: Db, request: unknown, context: HandlerContext) => Promise<unknown>;
 
+/** Each lookup's unary, stream and page forms, derived once and shared by both stream paths. */
+export type WorkflowLookups = ReadonlyMap<string, DerivedLookup>;
+
+export function deriveWorkflowLookups(deps: WorkflowServiceDeps): WorkflowLookups {
+  return new Map(
+    lookups.map((declaration) => [declaration.name, deriveLookup(deps.db, deps.streaming, declaration)]),
+  );
+}
+
 /** workflow.WorkflowService: the ECTSystem contract, served from ECT's database and workflow engine. */
-export function workflowService(deps: WorkflowServiceDeps): ServiceImpl<typeof WorkflowService> {
-  const { db, streaming } = deps;
+export function workflowService(
+  deps: WorkflowServiceDeps,
+  derived: WorkflowLookups = deriveWorkflowLookups(deps),
+): ServiceImpl<typeof WorkflowService> {
+  const { db } = deps;
   const impl: Record<string, unknown> = {};
-  for (const declaration of lookups) {
-    const derived = deriveLookup(db, streaming, declaration);
-    impl[declaration.name] = derived.unary;
-    impl[`${declaration.name}Stream`] = derived.stream;
+  for (const [name, lookup] of derived) {
+    impl[name] = lookup.unary;
+    impl[`${name}Stream`] = lookup.stream;
   }
   for (const [name, handler] of Object.entries(unaryHandlers) as [string, AnyHandler][]) {
     impl[name] = (request: unknown, context: HandlerContext) => handler(db, request, context);
@@ -95,12 +106,9 @@ export function workflowService(deps: WorkflowServiceDeps): ServiceImpl<typeof W
  * The stream twins of the lookups as page sources, for the page-framed gRPC path
  * (src/grpc-pages/page-stream-handler.ts); they yield the same items as the twins above.
  */
-export function workflowPageStreams(deps: WorkflowServiceDeps): PageStreamMethod[] {
+export function workflowPageStreams(derived: WorkflowLookups): PageStreamMethod[] {
   const methods = WorkflowService.method as Record<string, DescMethod>;
-  return lookups.map((declaration) => ({
-    method: methods[`${declaration.name}Stream`],
-    pages: deriveLookup(deps.db, deps.streaming, declaration).pages,
-  }));
+  return [...derived].map(([name, lookup]) => ({ method: methods[`${name}Stream`], pages: lookup.pages }));
 }
 
 // Keeps the hand-written handler tables honest: each entry must fit its RPC's request and response.
