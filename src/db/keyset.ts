@@ -17,9 +17,15 @@ export interface KeysetOptions {
   signal?: AbortSignal;
 }
 
+/** Each page after the first is this many times the one before, up to `pageSize`. */
+const PAGE_GROWTH = 4;
+
 /**
  * Streams a query page by page over a covering index, yielding each page as it arrives and fetching
- * the next one while the consumer writes the current one. Never holds more than two pages.
+ * the next one while the consumer writes the current one. Never holds more than two pages. Pages
+ * grow from the small first one (50, 200, 800, then 1,000 by default): a client that stops after a
+ * few items leaves a small prefetched page behind, not a full one, while long streams soon read
+ * full pages.
  */
 export async function* keysetPages<R = Row, K = unknown>(
   db: Queryable,
@@ -42,7 +48,7 @@ export async function* keysetPages<R = Row, K = unknown>(
     const full = rows.length === size;
     sent += rows.length;
     if (full && sent < cap) {
-      size = Math.min(options.pageSize, cap - sent);
+      size = Math.min(size * PAGE_GROWTH, options.pageSize, cap - sent);
       pending = fetchPage(query.keyOf(rows[rows.length - 1]), size);
       // A page left unread because the consumer stopped must not surface as an unhandled rejection.
       pending.catch(() => {});
