@@ -85,4 +85,25 @@ describe("PostgreSQL adapter: cancelled stream pages", {
       await admin.query(`DROP TABLE IF EXISTS ${app}_t`);
     }
   });
+
+  it("fails a transaction, not the process, when the server ends its connection between statements", async () => {
+    const unhandled: unknown[] = [];
+    const record = (error: unknown) => unhandled.push(error);
+    process.on("uncaughtException", record);
+    try {
+      const outcome = db.transaction(async (tx) => {
+        const { rows } = await tx.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+        await admin.query("SELECT pg_terminate_backend($1)", [rows[0].pid]);
+        // The termination notice reaches the idle, checked-out connection while Node works.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await tx.query("SELECT 1");
+      });
+      await assert.rejects(outcome);
+      assert.deepEqual(unhandled, [], "no error went unhandled");
+      const after = await db.query<{ one: number }>("SELECT 1 AS one");
+      assert.equal(after.rows[0].one, 1, "the pool serves the next query on a new connection");
+    } finally {
+      process.off("uncaughtException", record);
+    }
+  });
 });

@@ -23,6 +23,28 @@ export interface PgDbOptions {
   applicationName?: string;
 }
 
+/**
+ * Checks out a pooled client for one piece of work. pg-pool listens for errors only on idle clients,
+ * so a connection the server ends while it is checked out but between statements (a restart, an
+ * administrator's pg_terminate_backend) would emit an unhandled 'error' and end the process; here it
+ * marks the client broken instead, and `release` drops a broken or cancelled connection.
+ */
+async function checkout(pool: pg.Pool): Promise<{ client: pg.PoolClient; release(error?: Error): void }> {
+  const client = await pool.connect();
+  let lost: Error | undefined;
+  const onError = (error: Error) => {
+    lost = error;
+  };
+  client.on("error", onError);
+  return {
+    client,
+    release(error) {
+      client.off("error", onError);
+      client.release(error ?? lost ?? cancelledConnection(client));
+    },
+  };
+}
+
 /** PostgreSQL through a `pg` pool; an aborted signal cancels the running statement in the server. */
 export class PgDb implements Db {
   readonly kind = "postgres" as const;
@@ -46,7 +68,7 @@ export class PgDb implements Db {
   async query<R = Row>(sql: string, params: readonly unknown[] = [], options: QueryOptions = {}) {
     options.signal?.throwIfAborted();
     if (options.streamPage) return this.queryPage<R>(sql, params, options.signal);
-    const client = await this.pool.connect();
+    const { client, release } = await checkout(this.pool);
     let broken: Error | undefined;
     try {
       return await runCancellable<R>(this.pool, client, sql, params, options.signal);
@@ -54,7 +76,7 @@ export class PgDb implements Db {
       if (isConnectionError(error)) broken = error as Error;
       throw error;
     } finally {
-      client.release(broken ?? cancelledConnection(client));
+      release(broken);
     }
   }
 
@@ -70,7 +92,7 @@ export class PgDb implements Db {
     params: readonly unknown[],
     signal: AbortSignal | undefined,
   ): Promise<QueryResult<R>> {
-    const client = await this.pool.connect();
+    const { client, release } = await checkout(this.pool);
     let cancelTimer: NodeJS.Timeout | undefined;
     let settled = false;
     // Keyset pages repeat one statement many times: a named statement is planned once per connection.
@@ -78,13 +100,13 @@ export class PgDb implements Db {
       (result) => {
         settled = true;
         clearTimeout(cancelTimer);
-        client.release(cancelledConnection(client));
+        release();
         return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length };
       },
       (error: unknown) => {
         settled = true;
         clearTimeout(cancelTimer);
-        client.release(isConnectionError(error) ? (error as Error) : cancelledConnection(client));
+        release(isConnectionError(error) ? (error as Error) : undefined);
         throw error;
       },
     );
@@ -107,7 +129,7 @@ export class PgDb implements Db {
 
   async transaction<T>(work: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     options.signal?.throwIfAborted();
-    const client = await this.pool.connect();
+    const { client, release } = await checkout(this.pool);
     let broken: Error | undefined;
     const tx: Queryable = {
       query: <R = Row>(sql: string, params: readonly unknown[] = [], queryOptions: QueryOptions = {}) =>
@@ -126,7 +148,7 @@ export class PgDb implements Db {
       else await client.query("ROLLBACK").catch((rollbackError: Error) => (broken = rollbackError));
       throw error;
     } finally {
-      client.release(broken ?? cancelledConnection(client));
+      release(broken);
     }
   }
 
