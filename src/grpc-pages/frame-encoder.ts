@@ -102,6 +102,20 @@ class PageWriter {
     this.buf[this.pos++] = Number(u);
   }
 
+  /** A zigzag-encoded 64-bit varint (sint64). */
+  sint64(value: number | bigint | string): void {
+    const n = BigInt(value);
+    this.int64(BigInt.asUintN(64, (n << 1n) ^ (n >> 63n)));
+  }
+
+  fixed64(value: number | bigint | string): void {
+    this.pos = this.buf.writeBigUInt64LE(BigInt.asUintN(64, BigInt(value)), this.pos);
+  }
+
+  sfixed64(value: number | bigint | string): void {
+    this.pos = this.buf.writeBigInt64LE(BigInt.asIntN(64, BigInt(value)), this.pos);
+  }
+
   /** Reserves one byte for a length prefix and returns its offset. */
   beginDelimited(): number {
     this.ensure(1);
@@ -142,17 +156,6 @@ function varintSize(value: number): number {
   return size;
 }
 
-/** Writes one field's value, tag included; the most any fixed-size value needs is ensured by the caller. */
-type FieldWriter = (w: PageWriter, value: never) => void;
-
-interface CompiledField {
-  localName: string;
-  /** Skip the field when it holds its type's default (proto3 implicit presence). */
-  implicit: boolean;
-  isDefault: (value: never) => boolean;
-  write: FieldWriter;
-}
-
 function tagBytes(field: DescField, wireType: number): number[] {
   let tag = ((field.number << 3) | wireType) >>> 0;
   const out: number[] = [];
@@ -164,117 +167,33 @@ function tagBytes(field: DescField, wireType: number): number[] {
   return out;
 }
 
-function withTag(tag: number[], write: (w: PageWriter, value: never) => void): FieldWriter {
-  if (tag.length === 1) {
-    const t = tag[0];
-    return (w, value) => {
-      w.ensure(16);
-      w.buf[w.pos++] = t;
-      write(w, value);
-    };
-  }
-  return (w, value) => {
-    w.ensure(tag.length + 16);
-    for (const byte of tag) w.buf[w.pos++] = byte;
-    write(w, value);
-  };
-}
-
-const isZero = (value: number) => value === 0;
-
-type Int64 = number | bigint | string;
-// biome-ignore lint/suspicious/noDoubleEquals: 0n, 0 and "0" are all the default of a 64-bit field
-const isZero64 = (value: Int64) => value == 0;
-
-/** A writer for a scalar type (every one protobuf has). */
-function scalarField(
-  field: DescField,
-  scalar: ScalarType,
-): Omit<CompiledField, "localName" | "implicit"> | undefined {
-  switch (scalar) {
-    case ScalarType.INT32:
-      return { isDefault: isZero, write: withTag(tagBytes(field, 0), (w, v: number) => w.int32(v)) };
-    case ScalarType.UINT32:
-      return { isDefault: isZero, write: withTag(tagBytes(field, 0), (w, v: number) => w.varint32(v)) };
-    case ScalarType.SINT32:
-      return {
-        isDefault: isZero,
-        write: withTag(tagBytes(field, 0), (w, v: number) => w.varint32((v << 1) ^ (v >> 31))),
-      };
-    case ScalarType.FIXED32:
-      return {
-        isDefault: isZero,
-        write: withTag(tagBytes(field, 5), (w, v: number) => {
-          w.pos = w.buf.writeUInt32LE(v >>> 0, w.pos);
-        }),
-      };
-    case ScalarType.SFIXED32:
-      return {
-        isDefault: isZero,
-        write: withTag(tagBytes(field, 5), (w, v: number) => {
-          w.pos = w.buf.writeInt32LE(v | 0, w.pos);
-        }),
-      };
-    case ScalarType.FLOAT:
-      return {
-        isDefault: isZero,
-        write: withTag(tagBytes(field, 5), (w, v: number) => {
-          w.pos = w.buf.writeFloatLE(v, w.pos);
-        }),
-      };
-    case ScalarType.DOUBLE:
-      return {
-        isDefault: isZero,
-        write: withTag(tagBytes(field, 1), (w, v: number) => {
-          w.pos = w.buf.writeDoubleLE(v, w.pos);
-        }),
-      };
-    case ScalarType.INT64:
-    case ScalarType.UINT64:
-      return { isDefault: isZero64, write: withTag(tagBytes(field, 0), (w, v: Int64) => w.int64(v)) };
-    case ScalarType.SINT64:
-      return {
-        isDefault: isZero64,
-        write: withTag(tagBytes(field, 0), (w, v: Int64) => {
-          const n = BigInt(v);
-          w.int64((n << 1n) ^ (n >> 63n));
-        }),
-      };
-    case ScalarType.FIXED64:
-      return {
-        isDefault: isZero64,
-        write: withTag(tagBytes(field, 1), (w, v: Int64) => {
-          w.pos = w.buf.writeBigUInt64LE(BigInt.asUintN(64, BigInt(v)), w.pos);
-        }),
-      };
-    case ScalarType.SFIXED64:
-      return {
-        isDefault: isZero64,
-        write: withTag(tagBytes(field, 1), (w, v: Int64) => {
-          w.pos = w.buf.writeBigInt64LE(BigInt.asIntN(64, BigInt(v)), w.pos);
-        }),
-      };
-    case ScalarType.BOOL:
-      return {
-        isDefault: (v: boolean) => v === false,
-        write: withTag(tagBytes(field, 0), (w, v: boolean) => {
-          w.buf[w.pos++] = v ? 1 : 0;
-        }),
-      };
-    case ScalarType.STRING:
-      return {
-        isDefault: (v: string) => v === "",
-        write: withTag(tagBytes(field, 2), (w, v: string) => w.string(v)),
-      };
-    case ScalarType.BYTES:
-      return {
-        isDefault: (v: Uint8Array) => v.length === 0,
-        write: withTag(tagBytes(field, 2), (w, v: Uint8Array) => w.bytes(v)),
-      };
-    default:
-      return undefined;
-  }
-}
+/** How each scalar type is written: wire type, the value's code and its default test (`v` is the value). */
+const SCALAR_CODE: Record<ScalarType, { wire: number; write: string; nonDefault: string }> = {
+  [ScalarType.INT32]: { wire: 0, write: "w.int32(v)", nonDefault: "v !== 0" },
+  [ScalarType.UINT32]: { wire: 0, write: "w.varint32(v)", nonDefault: "v !== 0" },
+  [ScalarType.SINT32]: { wire: 0, write: "w.varint32((v << 1) ^ (v >> 31))", nonDefault: "v !== 0" },
+  [ScalarType.FIXED32]: {
+    wire: 5,
+    write: "w.pos = w.buf.writeUInt32LE(v >>> 0, w.pos)",
+    nonDefault: "v !== 0",
+  },
+  [ScalarType.SFIXED32]: {
+    wire: 5,
+    write: "w.pos = w.buf.writeInt32LE(v | 0, w.pos)",
+    nonDefault: "v !== 0",
+  },
+  [ScalarType.FLOAT]: { wire: 5, write: "w.pos = w.buf.writeFloatLE(v, w.pos)", nonDefault: "v !== 0" },
+  [ScalarType.DOUBLE]: { wire: 1, write: "w.pos = w.buf.writeDoubleLE(v, w.pos)", nonDefault: "v !== 0" },
+  [ScalarType.BOOL]: { wire: 0, write: "w.buf[w.pos++] = v ? 1 : 0", nonDefault: "v !== false" },
+  [ScalarType.STRING]: { wire: 2, write: "w.string(v)", nonDefault: 'v !== ""' },
+  [ScalarType.BYTES]: { wire: 2, write: "w.bytes(v)", nonDefault: "v.length !== 0" },
+  // 0n, 0 and "0" are all a 64-bit field's default, hence the loose comparison.
+  [ScalarType.INT64]: { wire: 0, write: "w.int64(v)", nonDefault: "v != 0" },
+  [ScalarType.UINT64]: { wire: 0, write: "w.int64(v)", nonDefault: "v != 0" },
+  [ScalarType.SINT64]: { wire: 0, write: "w.sint64(v)", nonDefault: "v != 0" },
+  [ScalarType.FIXED64]: { wire: 1, write: "w.fixed64(v)", nonDefault: "v != 0" },
+  [ScalarType.SFIXED64]: { wire: 1, write: "w.sfixed64(v)", nonDefault: "v != 0" },
+};
 
 /** Writes a message's fields (not its length or frame header) into the page buffer. */
 type MessageWriter = (w: PageWriter, message: Record<string, unknown>) => void;
@@ -282,101 +201,85 @@ type MessageWriter = (w: PageWriter, message: Record<string, unknown>) => void;
 /** Compiled writers per message type; null marks a type the compiled path does not cover. */
 type WriterCache = Map<string, MessageWriter | null>;
 
-function compileField(field: DescField, cache: WriterCache): CompiledField | undefined {
+/** Code that writes a tag and then `value` (an expression), with room for any fixed-size value. */
+function tagged(tag: number[], value: string): string {
+  return `w.ensure(${tag.length + 16}); ${tag.map((byte) => `w.buf[w.pos++] = ${byte};`).join(" ")} ${value};`;
+}
+
+/** Code for one length-delimited nested message `v` written by nested writer `writer`. */
+function nested(writer: string): string {
+  return `{ const mark = w.beginDelimited(); ${writer}(w, v); w.endDelimited(mark); }`;
+}
+
+/**
+ * The statements that write one field held in `v`, or undefined when the field is not covered
+ * (oneofs, maps, packed numeric lists). `use` registers a nested writer and returns its name.
+ */
+function fieldCode(field: DescField, cache: WriterCache, use: (writer: MessageWriter) => string) {
   if (field.oneof) return undefined;
-  const implicit = field.presence === IMPLICIT;
   switch (field.fieldKind) {
-    case "scalar": {
-      const writer = scalarField(field, field.scalar);
-      return writer && { localName: field.localName, implicit, ...writer };
+    case "scalar":
+    case "enum": {
+      const scalar = SCALAR_CODE[field.fieldKind === "enum" ? ScalarType.INT32 : field.scalar];
+      const skipDefault = field.presence === IMPLICIT ? ` && ${scalar.nonDefault}` : "";
+      return `if (v !== undefined && v !== null${skipDefault}) { ${tagged(tagBytes(field, scalar.wire), scalar.write)} }`;
     }
-    case "enum":
-      return {
-        localName: field.localName,
-        implicit,
-        ...(scalarField(field, ScalarType.INT32) as FieldWriterPair),
-      };
     case "message": {
-      const body = messageWriter(field.message, cache);
-      if (!body) return undefined;
-      const tag = tagBytes(field, 2);
-      return {
-        localName: field.localName,
-        implicit: false,
-        isDefault: () => false,
-        write: withTag(tag, (w, value: Record<string, unknown>) => {
-          const mark = w.beginDelimited();
-          body(w, value);
-          w.endDelimited(mark);
-        }),
-      };
+      const writer = messageWriter(field.message, cache);
+      if (!writer) return undefined;
+      return `if (v !== undefined && v !== null) { ${tagged(tagBytes(field, 2), "")} ${nested(use(writer))} }`;
     }
-    case "list":
-      return listField(field, cache);
+    case "list": {
+      let element: string;
+      if (field.listKind === "message") {
+        const writer = messageWriter(field.message, cache);
+        if (!writer) return undefined;
+        element = `${tagged(tagBytes(field, 2), "")} ${nested(use(writer))}`;
+      } else if (
+        field.listKind === "scalar" &&
+        (field.scalar === ScalarType.STRING || field.scalar === ScalarType.BYTES)
+      ) {
+        element = tagged(tagBytes(field, 2), SCALAR_CODE[field.scalar].write);
+      } else {
+        return undefined;
+      }
+      return `if (v !== undefined && v !== null) { const list = v; for (let i = 0; i < list.length; i++) { const v = list[i]; ${element} } }`;
+    }
     default:
       return undefined;
   }
 }
 
-type FieldWriterPair = Omit<CompiledField, "localName" | "implicit">;
-
-/** Repeated messages, strings and bytes: one tagged entry per element. Packed numbers are left to protobuf-es. */
-function listField(field: DescField & { fieldKind: "list" }, cache: WriterCache): CompiledField | undefined {
-  let element: FieldWriter | undefined;
-  if (field.listKind === "message") {
-    const body = messageWriter(field.message, cache);
-    if (!body) return undefined;
-    element = withTag(tagBytes(field, 2), (w, value: Record<string, unknown>) => {
-      const mark = w.beginDelimited();
-      body(w, value);
-      w.endDelimited(mark);
-    });
-  } else if (
-    field.listKind === "scalar" &&
-    (field.scalar === ScalarType.STRING || field.scalar === ScalarType.BYTES)
-  ) {
-    element = scalarField(field, field.scalar)?.write;
-  }
-  if (!element) return undefined;
-  const writeElement = element;
-  return {
-    localName: field.localName,
-    implicit: true,
-    isDefault: (values: readonly unknown[]) => values.length === 0,
-    write: (w, values: readonly never[]) => {
-      for (const value of values) writeElement(w, value);
-    },
-  };
-}
-
 /**
- * The compiled writer for a message type, or undefined when one of its fields (a oneof, a map, a
- * packed list) is not covered. Recursive types resolve through the cache once compiled.
+ * The compiled writer for a message type, or undefined when one of its fields is not covered.
+ * The writer is generated code, one straight-line block per field in field-number order: constant
+ * property reads and tags, and one call site per field, are what let V8 inline it; the same
+ * encoder built from a closure per field ran at a third of the speed (measured on ect.v1 Case).
+ * Field names are JSON-quoted and every other token comes from this file, never from a message.
+ * Recursive types resolve through the cache's placeholder once compiled.
  */
 function messageWriter(schema: DescMessage, cache: WriterCache): MessageWriter | undefined {
   const known = cache.get(schema.typeName);
   if (known !== undefined) return known ?? undefined;
-  let compiledWriter: MessageWriter | undefined;
-  // A placeholder for recursive references; it calls the real writer once that exists.
-  cache.set(schema.typeName, (w, message) => (compiledWriter as MessageWriter)(w, message));
-  const compiled = [...schema.fields]
-    .sort((a, b) => a.number - b.number)
-    .map((field) => compileField(field, cache));
-  if (compiled.some((field) => field === undefined)) {
-    cache.set(schema.typeName, null);
-    return undefined;
-  }
-  const fields = compiled as CompiledField[];
-  compiledWriter = (w, message) => {
-    for (const field of fields) {
-      const value = message[field.localName];
-      if (value === undefined || value === null) continue;
-      if (field.implicit && field.isDefault(value as never)) continue;
-      field.write(w, value as never);
+  let compiled: MessageWriter | undefined;
+  cache.set(schema.typeName, (w, message) => (compiled as MessageWriter)(w, message));
+  const writers: MessageWriter[] = [];
+  const use = (writer: MessageWriter) => `nested${writers.push(writer) - 1}`;
+  const blocks: string[] = [];
+  for (const field of [...schema.fields].sort((a, b) => a.number - b.number)) {
+    const code = fieldCode(field, cache, use);
+    if (code === undefined) {
+      cache.set(schema.typeName, null);
+      return undefined;
     }
-  };
-  cache.set(schema.typeName, compiledWriter);
-  return compiledWriter;
+    blocks.push(`{ const v = m[${JSON.stringify(field.localName)}]; ${code} }`);
+  }
+  const names = writers.map((_, i) => `nested${i}`);
+  compiled = new Function(...names, `return function write(w, m) {\n${blocks.join("\n")}\n};`)(
+    ...writers,
+  ) as MessageWriter;
+  cache.set(schema.typeName, compiled);
+  return compiled;
 }
 
 /** Grows a page buffer's first guess towards the size pages actually have. */
