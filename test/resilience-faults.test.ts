@@ -288,8 +288,10 @@ describe("ECT when its PostgreSQL fails", { skip: skip ?? false, timeout: 240_00
     before(async () => {
       server = await startTestServer(cluster.url, {
         ECT_STREAM_MAX_PER_CALLER: "100",
-        // Short, because streams held behind a lock also wait for a pool client (5 s connection timeout).
         ECT_STREAM_ACQUIRE_TIMEOUT_MS: "1000",
+        // A connection for each of the 100 streams the lock holds, so none waits out the pool's 5 s
+        // connection timeout (this private cluster allows 300).
+        ECT_DB_POOL_MAX: "110",
         ECT_STREAM_ITEMS_PER_SECOND: "0",
       });
       token = await signIn(server.url, "medtech");
@@ -321,6 +323,7 @@ describe("ECT when its PostgreSQL fails", { skip: skip ?? false, timeout: 240_00
       // stay taken until the test lets go, however much the transport would buffer for a paused reader.
       const locker = new pg.Client({ connectionString: server.config.databaseUrl });
       await locker.connect();
+      await locker.query("SET lock_timeout = '5s'");
       await locker.query("BEGIN");
       await locker.query("LOCK TABLE cases IN ACCESS EXCLUSIVE MODE");
       const cases = grpcClient(server.url, CaseService, token);

@@ -10,6 +10,7 @@ import {
 } from "@bufbuild/protobuf";
 import {
   FileDescriptorProtoSchema,
+  file_google_protobuf_wrappers,
   FieldDescriptorProto_Label as Label,
   FieldDescriptorProto_Type as Type,
   timestampFromMs,
@@ -153,6 +154,7 @@ const edgeItems = [
   { text: "x".repeat(127), far: "y".repeat(128) },
   { text: `${"a".repeat(100)}ü${"b".repeat(40)}` },
   { text: "z".repeat(70_000), optI32: null },
+  { flt: -0, dbl: -0 },
 ];
 
 describe("compiled page encoder", () => {
@@ -185,6 +187,62 @@ describe("compiled page encoder", () => {
     const encode = compilePageEncoder(Packed);
     const items = [{ ids: [1, -2, 300], inner: { i32: 4 } }, {}];
     assert.deepEqual(Buffer.from(encode(items)), referenceFrames(Packed, items));
+  });
+
+  it("leaves wrapper fields, proto2 messages and groups to protobuf-es", () => {
+    const wrapped = create(FileDescriptorProtoSchema, {
+      name: "wrapped.proto",
+      package: "enc.test",
+      syntax: "proto3",
+      dependency: ["google/protobuf/wrappers.proto"],
+      messageType: [
+        {
+          name: "Wrapped",
+          field: [
+            {
+              name: "note",
+              number: 1,
+              type: Type.MESSAGE,
+              typeName: ".google.protobuf.StringValue",
+              jsonName: "note",
+            },
+            { name: "id", number: 2, type: Type.INT32, jsonName: "id" },
+          ].map((field) => ({ label: Label.OPTIONAL, ...field })),
+        },
+      ],
+    });
+    const legacy = create(FileDescriptorProtoSchema, {
+      name: "legacy.proto",
+      package: "enc.test",
+      syntax: "proto2",
+      messageType: [
+        {
+          name: "Legacy",
+          field: [
+            { name: "count", number: 1, type: Type.INT32, defaultValue: "7", jsonName: "count" },
+            { name: "label", number: 2, type: Type.STRING, jsonName: "label" },
+          ].map((field) => ({ label: Label.OPTIONAL, ...field })),
+        },
+      ],
+    });
+    const more = createFileRegistry(
+      createFileRegistry(wrapped, (name) =>
+        name === "google/protobuf/wrappers.proto" ? file_google_protobuf_wrappers : undefined,
+      ),
+      createFileRegistry(legacy, () => undefined),
+    );
+    const Wrapped = more.getMessage("enc.test.Wrapped") as DescMessage;
+    const wrappedItems = [{ note: "hi", id: 1 }, { note: { value: "" } }, {}];
+    assert.deepEqual(
+      Buffer.from(compilePageEncoder(Wrapped)(wrappedItems)),
+      referenceFrames(Wrapped, wrappedItems),
+    );
+    const Legacy = more.getMessage("enc.test.Legacy") as DescMessage;
+    const legacyItems = [{}, { count: 7 }, { count: 0, label: "" }];
+    assert.deepEqual(
+      Buffer.from(compilePageEncoder(Legacy)(legacyItems)),
+      referenceFrames(Legacy, legacyItems),
+    );
   });
 
   it("writes a batch page as one frame holding every item in the repeated field", () => {
