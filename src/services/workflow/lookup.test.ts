@@ -4,6 +4,7 @@ import { toJson } from "@bufbuild/protobuf";
 import { Code, type ConnectError } from "@connectrpc/connect";
 import type { Db } from "../../db/db.js";
 import { WorkflowService } from "../../gen/workflow/workflow_pb.js";
+import { deriveLookup } from "./lookup.js";
 import { callerFor, clientAs, collect, openSeededDb } from "./test-harness.js";
 import { lookups, workflowService } from "./workflow-service.js";
 
@@ -178,5 +179,42 @@ describe("the lookup registry", () => {
       assert.match(error.rawMessage, /^ssn:/);
       return true;
     });
+  });
+});
+
+describe("lookup paging", () => {
+  /** A lookup over ids 1..rows that records each page's limit. */
+  function counted(rows: number) {
+    const limits: number[] = [];
+    const fake = {
+      async query(_sql: string, params: readonly unknown[] = []) {
+        const [after, limit] = params as [number | null, number];
+        limits.push(limit);
+        const from = (after ?? 0) + 1;
+        const ids = Array.from({ length: Math.max(0, Math.min(limit, rows - from + 1)) }, (_, i) => from + i);
+        return { rows: ids.map((id) => ({ id })), rowCount: ids.length };
+      },
+      exec: async () => {},
+    };
+    const declaration = {
+      name: "countedLookup",
+      sql: "page",
+      params: () => [],
+      keyOf: (row: { id: number }) => row.id,
+      item: (row: { id: number }) => ({ id: row.id }),
+    };
+    const derived = deriveLookup(fake as never, { firstPageSize: 50, pageSize: 1000 }, declaration as never);
+    return { derived, limits };
+  }
+  const context = { signal: new AbortController().signal } as never;
+
+  test("a unary lookup reads full pages from the start; its stream twin starts with a small page", async () => {
+    const unary = counted(1_500);
+    const response = (await unary.derived.unary({}, context)) as { items: unknown[] };
+    assert.equal(response.items.length, 1_500);
+    assert.deepEqual(unary.limits, [1000, 1000]);
+    const streamed = counted(1_500);
+    assert.equal((await collect(streamed.derived.stream({}, context))).length, 1_500);
+    assert.deepEqual(streamed.limits, [50, 200, 800, 1000]);
   });
 });
