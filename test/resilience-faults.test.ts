@@ -343,16 +343,15 @@ describe("ECT when its PostgreSQL fails", { skip: skip ?? false, timeout: 240_00
           };
         }
       });
-      let held: { active: number; recentFailures: number } = { active: 0, recentFailures: 0 };
+      let held = { active: 0, recentFailures: 0 };
       try {
-        const deadline = performance.now() + 20_000;
-        while (performance.now() < deadline && !(held.active === 100 && held.recentFailures >= 50)) {
-          await new Promise((resolve) => setTimeout(resolve, 50));
+        await eventually("100 streams holding a slot and 50 turned away", 20_000, async () => {
           const health = (await (await fetch(`${server.url}/health/streaming`)).json()) as {
             checks: { streaming: { data: typeof held } };
           };
           held = health.checks.streaming.data;
-        }
+          return held.active === 100 && held.recentFailures >= 50;
+        });
       } finally {
         await locker.query("COMMIT");
         await locker.end();
