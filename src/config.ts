@@ -34,7 +34,47 @@ export interface Config {
     oidcTokenUrl: string | undefined;
     /** Scopes the web client asks for. */
     oidcScopes: readonly string[];
+    /** JWS algorithms an OIDC token may be signed with; anything else is refused. */
+    oidcAlgorithms: readonly string[];
+    /** Development sign-in under the production profile: refused unless this override is set (logged loudly). */
+    allowDevelopmentInProduction: boolean;
   };
+  /** Connection limits of the one-port listener (REQUIREMENTS §8). */
+  connections: {
+    /** A new connection must send its first bytes within this time. */
+    firstBytesTimeoutMs: number;
+    /** An HTTP/1.1 request must send its complete headers within this time. */
+    headersTimeoutMs: number;
+    /** An idle HTTP/1.1 keep-alive connection is closed after this time. */
+    keepAliveTimeoutMs: number;
+    /** An HTTP/2 session with no open stream is closed after this time. */
+    http2IdleTimeoutMs: number;
+    maxPerIp: number;
+    maxTotal: number;
+  };
+  /** Proxies (IP addresses) whose X-Forwarded-For is believed; every other peer is its own address. */
+  trustedProxies: readonly string[];
+  /** The OTLP/JSON receiver at POST /v1/traces. */
+  otlpReceiver: {
+    maxRequestBytes: number;
+    maxAttributeBytes: number;
+    /** Requests per second per caller (burst twice that). */
+    perSecond: number;
+  };
+  /** Total bytes the in-memory trace store may hold. */
+  traceStoreMaxBytes: number;
+  cases: {
+    /** A case lock lapses this long after its holder's last activity. */
+    lockTtlMs: number;
+  };
+  /** WatchCases and other open-ended watches: counted apart from the stream slots. */
+  watches: {
+    maxPerUser: number;
+    idleMs: number;
+    maxLifetimeMs: number;
+  };
+  /** Most items a unary WorkflowService lookup returns; its …Stream twin serves more. */
+  unaryLookupMaxItems: number;
   corsOrigins: readonly string[];
   logLevel: string;
   slowQueryMs: number;
@@ -117,6 +157,10 @@ function optional(env: Env, key: string): string | undefined {
   return raw ? raw : undefined;
 }
 
+function listKey(env: Env, key: string, fallback: string): string[] {
+  return (optional(env, key) ?? fallback).split(/[\s,]+/).filter(Boolean);
+}
+
 function urlKey(env: Env, key: string): string | undefined {
   const raw = optional(env, key);
   if (raw !== undefined && !URL.canParse(raw))
@@ -132,17 +176,35 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   if (poolMin > poolMax)
     throw new ConfigError(`ECT_DB_POOL_MIN (${poolMin}) exceeds ECT_DB_POOL_MAX (${poolMax})`);
   const bulkheadLimit = intKey(env, "ECT_BULKHEAD_LIMIT", Math.max(1, poolMax - 10), 1, 10_000);
-  const mode = oneOf<AuthMode>(env, "ECT_AUTH_MODE", "development", ["development", "oidc"]);
+  const mode = oneOf<AuthMode>(env, "ECT_AUTH_MODE", profile === "production" ? "oidc" : "development", [
+    "development",
+    "oidc",
+  ]);
+  const allowDevelopmentInProduction = boolKey(env, "ECT_ALLOW_DEVELOPMENT_AUTH_IN_PRODUCTION", false);
+  if (profile === "production" && mode === "development" && !allowDevelopmentInProduction) {
+    throw new ConfigError(
+      "ECT_PROFILE=production refuses ECT_AUTH_MODE=development (anyone could sign in as any user): " +
+        "configure OIDC (ECT_AUTH_MODE=oidc, ECT_OIDC_ISSUER, ECT_OIDC_AUDIENCE, ECT_OIDC_JWKS_URL) " +
+        "or set ECT_ALLOW_DEVELOPMENT_AUTH_IN_PRODUCTION=true to override",
+    );
+  }
+  const jwtSecret = optional(env, "ECT_JWT_SECRET");
+  if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret) < 32) {
+    throw new ConfigError(
+      `ECT_JWT_SECRET must be at least 32 bytes, got ${Buffer.byteLength(jwtSecret)} (or leave it unset to generate one)`,
+    );
+  }
   const config: Config = {
     profile,
-    host: env.ECT_HOST?.trim() || "0.0.0.0",
+    // Development sign-in hands out tokens to anyone who asks: keep it on loopback unless told otherwise.
+    host: env.ECT_HOST?.trim() || (mode === "development" ? "127.0.0.1" : "0.0.0.0"),
     port: intKey(env, "ECT_PORT", 8080, 0, 65_535),
     databaseUrl: optional(env, "ECT_DATABASE_URL"),
     dataDir: env.ECT_DATA_DIR?.trim() || "./data",
     seedDemo: boolKey(env, "ECT_SEED_DEMO", true),
     auth: {
       mode,
-      jwtSecret: optional(env, "ECT_JWT_SECRET"),
+      jwtSecret,
       tokenTtlSeconds: intKey(env, "ECT_TOKEN_TTL_SECONDS", 8 * 3600, 60, 7 * 24 * 3600),
       oidcIssuer: optional(env, "ECT_OIDC_ISSUER"),
       oidcAudience: optional(env, "ECT_OIDC_AUDIENCE"),
@@ -150,8 +212,40 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       oidcClientId: optional(env, "ECT_OIDC_CLIENT_ID"),
       oidcAuthorizeUrl: urlKey(env, "ECT_OIDC_AUTHORIZE_URL"),
       oidcTokenUrl: urlKey(env, "ECT_OIDC_TOKEN_URL"),
-      oidcScopes: (optional(env, "ECT_OIDC_SCOPES") ?? "openid profile").split(/[\s,]+/).filter(Boolean),
+      oidcScopes: listKey(env, "ECT_OIDC_SCOPES", "openid profile"),
+      oidcAlgorithms: listKey(env, "ECT_OIDC_ALGORITHMS", "RS256,ES256"),
+      allowDevelopmentInProduction,
     },
+    connections: {
+      firstBytesTimeoutMs: intKey(env, "ECT_FIRST_BYTES_TIMEOUT_MS", 10_000, 100, 600_000),
+      headersTimeoutMs: intKey(env, "ECT_HEADERS_TIMEOUT_MS", 30_000, 100, 600_000),
+      keepAliveTimeoutMs: intKey(env, "ECT_KEEPALIVE_TIMEOUT_MS", 65_000, 100, 3_600_000),
+      http2IdleTimeoutMs: intKey(env, "ECT_HTTP2_IDLE_TIMEOUT_MS", 300_000, 100, 86_400_000),
+      maxPerIp: intKey(env, "ECT_MAX_CONNECTIONS_PER_IP", 256, 1, 1_000_000),
+      maxTotal: intKey(env, "ECT_MAX_CONNECTIONS", 10_000, 1, 10_000_000),
+    },
+    trustedProxies: listKey(env, "ECT_TRUSTED_PROXIES", ""),
+    otlpReceiver: {
+      maxRequestBytes: intKey(env, "ECT_OTLP_MAX_REQUEST_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
+      maxAttributeBytes: intKey(env, "ECT_OTLP_MAX_ATTRIBUTE_BYTES", 4096, 16, 1024 * 1024),
+      perSecond: intKey(env, "ECT_OTLP_RATE_PER_SECOND", 20, 1, 1_000_000),
+    },
+    traceStoreMaxBytes: intKey(
+      env,
+      "ECT_TRACE_STORE_MAX_BYTES",
+      64 * 1024 * 1024,
+      1024 * 1024,
+      4 * 1024 ** 3,
+    ),
+    cases: {
+      lockTtlMs: intKey(env, "ECT_LOCK_TTL_MINUTES", 30, 1, 24 * 60) * 60_000,
+    },
+    watches: {
+      maxPerUser: intKey(env, "ECT_WATCH_MAX_PER_USER", 5, 1, 10_000),
+      idleMs: intKey(env, "ECT_WATCH_IDLE_MS", 600_000, 100, 86_400_000),
+      maxLifetimeMs: intKey(env, "ECT_WATCH_MAX_LIFETIME_MS", 3_600_000, 100, 7 * 86_400_000),
+    },
+    unaryLookupMaxItems: intKey(env, "ECT_UNARY_LOOKUP_MAX_ITEMS", 10_000, 1, 10_000_000),
     corsOrigins: (env.ECT_CORS_ORIGINS ?? "")
       .split(",")
       .map((origin) => origin.trim())
@@ -200,8 +294,17 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       anonymousBurst: intKey(env, "ECT_ANONYMOUS_BURST", 20, 1, 1_000_000),
     },
   };
-  if (mode === "oidc" && (!config.auth.oidcIssuer || !config.auth.oidcJwksUrl)) {
-    throw new ConfigError("ECT_AUTH_MODE=oidc needs ECT_OIDC_ISSUER and ECT_OIDC_JWKS_URL");
+  if (mode === "oidc") {
+    const missing = (["ECT_OIDC_ISSUER", "ECT_OIDC_AUDIENCE", "ECT_OIDC_JWKS_URL"] as const).filter(
+      (key) => optional(env, key) === undefined,
+    );
+    if (missing.length > 0) {
+      const why =
+        profile === "production" && env.ECT_AUTH_MODE === undefined
+          ? "ECT_PROFILE=production"
+          : "ECT_AUTH_MODE=oidc";
+      throw new ConfigError(`${why} needs ${missing.join(", ")} (sign-in through the OIDC issuer)`);
+    }
   }
   return deepFreeze(config);
 }

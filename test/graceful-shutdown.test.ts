@@ -20,7 +20,7 @@ describe("graceful shutdown", () => {
     const env = {
       ECT_DATA_DIR: dataDir,
       ECT_SHUTDOWN_GRACE_MS: "20000",
-      ECT_JWT_SECRET: "shutdown-test-secret",
+      ECT_JWT_SECRET: "shutdown-test-secret-of-at-least-32-bytes",
     };
     const first = await startTestServer(undefined, env);
     const token = await signIn(first.url, "medtech");

@@ -53,6 +53,8 @@ export const permissions: [number, string, string][] = [
   [10, "logAdmin", "Write and delete process logs"],
   [11, "auditView", "Read the audit trail"],
   [12, "traceView", "Search traces"],
+  [13, "telemetryWrite", "Send spans to the OTLP receiver"],
+  [14, "operatorView", "Read health details and metrics"],
 ];
 
 const casework = ["lodView", "lodEdit", "lodAct"];

@@ -179,7 +179,10 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
         },
         (error) => {
           logger.error({ err: error }, "REST handler failed");
-          if (!response.headersSent) response.writeHead(500, { "content-type": "application/json" });
+          if (!response.headersSent) {
+            response.statusCode = 500;
+            response.setHeader("content-type", "application/json");
+          }
           response.end('{"code":13,"message":"internal error"}');
         },
       );

@@ -44,7 +44,7 @@ export function applyCors(
     res.setHeader("access-control-allow-methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
     res.setHeader("access-control-allow-headers", ALLOWED_HEADERS);
     res.setHeader("access-control-max-age", "7200");
-    res.writeHead(204);
+    res.statusCode = 204;
     res.end();
     return true;
   }
