@@ -2,6 +2,7 @@ import type { MessageInitShape, MessageShape } from "@bufbuild/protobuf";
 import type { HandlerContext } from "@connectrpc/connect";
 import type { Queryable } from "../../db/db.js";
 import { type KeysetOptions, type KeysetQuery, keysetPages } from "../../db/keyset.js";
+import { failedPrecondition } from "../../errors.js";
 import type { WorkflowService } from "../../gen/workflow/workflow_pb.js";
 
 type Methods = typeof WorkflowService.method;
@@ -36,6 +37,11 @@ export interface Lookup<K extends TwinnedName, R> {
   item(row: R): ItemOf<K>;
   /** The unary response when it carries more than `items` (GetReinvestigationRequests adds `count`). */
   response?(items: ItemOf<K>[]): ResponseOf<K>;
+  /**
+   * For a lookup of one thing: the error when no row matches (it does not exist or lies outside the
+   * caller's units), raised by the unary RPC and its stream twin alike. Without it, no rows is an empty answer.
+   */
+  notFound?(request: RequestOf<K>): Error;
 }
 
 /** Declares a lookup; the identity function that lets TypeScript infer the request, item and row types. */
@@ -51,6 +57,7 @@ export interface AnyLookup {
   keyOf(row: never): unknown;
   item(row: never): unknown;
   response?(items: never[]): unknown;
+  notFound?(request: never): Error;
 }
 
 /** The same lookup seen through untyped rows and requests, once derivation no longer needs the types. */
@@ -60,6 +67,7 @@ interface ErasedLookup {
   keyOf(row: unknown): unknown;
   item(row: unknown): unknown;
   response?(items: unknown[]): unknown;
+  notFound?(request: unknown): Error;
 }
 
 /** The handlers derived from one lookup. */
@@ -70,17 +78,28 @@ export interface DerivedLookup {
   pages(request: unknown, context: HandlerContext): AsyncIterable<unknown[]>;
 }
 
+/** Most items a unary lookup answers unless its deps say otherwise (the default of config.unaryLookupMaxItems). */
+export const UNARY_LOOKUP_MAX_ITEMS = 10_000;
+
+/** Page sizes of the derived handlers, and the most items a unary lookup answers. */
+export interface LookupPaging extends Omit<KeysetOptions, "signal" | "limit"> {
+  /** Past this many items the unary RPC fails and names its stream twin; UNARY_LOOKUP_MAX_ITEMS when unset. */
+  unaryMaxItems?: number;
+}
+
+/** The RPC name of a lookup ("getUsersOnline" → "GetUsersOnline"). */
+function rpcName(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
 /**
- * Derives the unary handler (pages collected into `{items}`), the stream twin (one item per row) and
- * the twin's pages of items.
+ * Derives the unary handler (pages collected into `{items}`, at most `unaryMaxItems` of them), the
+ * stream twin (one item per row) and the twin's pages of items.
  */
-export function deriveLookup(
-  db: Queryable,
-  paging: Omit<KeysetOptions, "signal">,
-  typed: AnyLookup,
-): DerivedLookup {
+export function deriveLookup(db: Queryable, paging: LookupPaging, typed: AnyLookup): DerivedLookup {
   const declaration = typed as unknown as ErasedLookup;
   const { sql, keyOf, item } = declaration;
+  const maxItems = paging.unaryMaxItems ?? UNARY_LOOKUP_MAX_ITEMS;
   const keysetQuery = (params: unknown[]): KeysetQuery<unknown, unknown> => ({
     page: (after, limit) => ({ sql, params: [after ?? null, limit, ...params] }),
     keyOf,
@@ -91,19 +110,30 @@ export function deriveLookup(
     sizes: Omit<KeysetOptions, "signal"> = paging,
   ): AsyncGenerator<unknown[]> {
     const query = keysetQuery(declaration.params(request, context));
+    let found = false;
     for await (const rows of keysetPages(db, query, { ...sizes, signal: context.signal })) {
+      found = true;
       const items = new Array(rows.length);
       for (let i = 0; i < rows.length; i++) items[i] = item(rows[i]);
       yield items;
     }
+    if (!found && declaration.notFound) throw declaration.notFound(request);
   }
 
   return {
     async unary(request, context) {
       const items: unknown[] = [];
-      // Nobody waits for a first item here: full pages from the start mean fewer queries.
-      for await (const page of pages(request, context, { ...paging, firstPageSize: paging.pageSize })) {
+      // Nobody waits for a first item here: full pages from the start mean fewer queries. One row past
+      // the cap is read to tell "exactly the cap" from "more".
+      const sizes = { firstPageSize: paging.pageSize, pageSize: paging.pageSize, limit: maxItems + 1 };
+      for await (const page of pages(request, context, sizes)) {
         for (let i = 0; i < page.length; i++) items.push(page[i]);
+      }
+      if (items.length > maxItems) {
+        const name = rpcName(typed.name);
+        throw failedPrecondition(
+          `${name} answers at most ${maxItems} items and more match; read them with ${name}Stream`,
+        );
       }
       return declaration.response ? declaration.response(items) : { items };
     },

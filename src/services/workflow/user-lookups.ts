@@ -1,4 +1,4 @@
-import { invalidArgument } from "../../errors.js";
+import { invalidArgument, notFound } from "../../errors.js";
 import { callerOf } from "../call-caller.js";
 import { accountStatusOf } from "./account-status.js";
 import { lookup } from "./lookup.js";
@@ -141,12 +141,14 @@ export const userLookups = [
   }),
   lookup({
     name: "getUsersOnline",
-    params: () => [],
-    // Online = a session used within the last 30 minutes (UpdateLogin purges older ones).
+    params: (_request, context) => [callerOf(context).unitId],
+    // Online = a session used within the last 30 minutes (UpdateLogin purges older ones), of a user of
+    // the caller's units: who is online, and since when, is not everyone's business.
     sql: `
       SELECT s.id, s.user_id, u.username, ${iso("s.last_access")} AS last_activity
       FROM sessions s JOIN users u ON u.id = s.user_id
       WHERE ($1::text IS NULL OR s.id > $1::text) AND s.last_access > now() - interval '30 minutes'
+        AND ${inScope("u.unit_id", "$3")}
       ORDER BY s.id LIMIT $2`,
     keyOf: (row: { id: string }) => row.id,
     item: (row: { id: string; user_id: number; username: string; last_activity: string }) => ({
@@ -157,13 +159,15 @@ export const userLookups = [
   }),
   lookup({
     name: "getWhois",
-    params: (request) => [requiredId("user_id", request.userId)],
+    params: (request, context) => [requiredId("user_id", request.userId), callerOf(context).unitId],
+    // A user outside the caller's units is as unknown as one that does not exist.
     sql: `
       SELECT u.id, u.username, coalesce(s.id, '') AS session_id, coalesce(s.remote_address, '') AS ip_address,
              coalesce(${iso("s.login_time")}, '') AS last_login
       FROM users u LEFT JOIN sessions s ON s.user_id = u.id
-      WHERE u.id = $3::int AND ($1::text IS NULL OR coalesce(s.id, '') > $1::text)
+      WHERE u.id = $3::int AND ${inScope("u.unit_id", "$4")} AND ($1::text IS NULL OR coalesce(s.id, '') > $1::text)
       ORDER BY coalesce(s.id, '') LIMIT $2`,
+    notFound: (request) => notFound("user", request.userId ?? 0),
     keyOf: (row: { session_id: string }) => row.session_id,
     item: (row: {
       id: number;

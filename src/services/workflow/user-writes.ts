@@ -1,10 +1,20 @@
 import type { Queryable } from "../../db/db.js";
 import { invalidArgument, notFound } from "../../errors.js";
+import { resourceExhausted } from "../../resilience/errors.js";
+import { KeyRateLimiter } from "../../resilience/key-rate-limiter.js";
 import { recordAudit } from "../audit.js";
 import { callerOf } from "../call-caller.js";
 import { accountStatusOf, roleStatusOf } from "./account-status.js";
 import type { Handler } from "./handler.js";
-import { optionalCompo, optionalDate, optionalId, optionalText, requiredId } from "./request-fields.js";
+import {
+  inScope,
+  optionalCompo,
+  optionalDate,
+  optionalId,
+  optionalText,
+  requiredId,
+} from "./request-fields.js";
+import { guardedUserWrite } from "./user-write-guard.js";
 
 const userColumns =
   "id, username, work_compo, receive_email, current_role_id, account_status, expiration_date, comment";
@@ -40,8 +50,13 @@ export const registerUser: Handler<"registerUser"> = async (db, request, context
   const roleId = optionalId("group_id", request.groupId);
   const status = accountStatusOf("account_status", request.accountStatus);
   const expiration = dateOnly("expiration_date", request.expirationDate);
-  return db.transaction(async (tx) => {
+  const attempted = { groupId: roleId, accountStatus: status, expirationDate: expiration, workCompo: compo };
+  return guardedUserWrite(db, caller, "register", userId, attempted, async (tx, authorize) => {
     const before = await loadUser(tx, userId);
+    await authorize({
+      roleIds: roleId === null ? [] : [roleId],
+      changesAccess: roleId !== null || status !== null || expiration !== null,
+    });
     if (compo !== null) await assertExists(tx, "compos", "code", compo, "component");
     if (roleId !== null) await assertExists(tx, "roles", "id", roleId, "role");
     const { rows } = await tx.query(
@@ -76,8 +91,10 @@ export const registerUserRole: Handler<"registerUserRole"> = async (db, request,
   const userId = requiredId("user_id", request.userId);
   const roleId = requiredId("group_id", request.groupId);
   const status = roleStatusOf("status", request.status);
-  return db.transaction(async (tx) => {
+  const attempted = { groupId: roleId, status };
+  return guardedUserWrite(db, caller, "register_user_role", userId, attempted, async (tx, authorize) => {
     await loadUser(tx, userId);
+    await authorize({ roleIds: [roleId], changesAccess: true });
     await assertExists(tx, "roles", "id", roleId, "role");
     const { rows } = await tx.query<{ id: number }>(
       `INSERT INTO user_roles (user_id, role_id, status, active) VALUES ($1, $2, $3, true)
@@ -107,8 +124,10 @@ export const updateAccountStatus: Handler<"updateAccountStatus"> = async (db, re
     );
   const expiration = dateOnly("expiration_date", request.expirationDate);
   const comment = optionalText("comment", request.comment, 1000);
-  return db.transaction(async (tx) => {
+  const attempted = { accountStatus: status, expirationDate: expiration };
+  return guardedUserWrite(db, caller, "update_account_status", userId, attempted, async (tx, authorize) => {
     const before = await loadUser(tx, userId);
+    await authorize({ roleIds: [], changesAccess: true });
     const updated = await tx.query(
       `UPDATE users SET account_status = $2, expiration_date = coalesce($3::date, expiration_date),
          comment = coalesce($4, comment) WHERE id = $1 RETURNING ${userColumns}`,
@@ -126,6 +145,20 @@ export const updateAccountStatus: Handler<"updateAccountStatus"> = async (db, re
   });
 };
 
+/** The role a user-role id of the user stands for; it must agree with group_id when both are given. */
+async function heldRole(tx: Queryable, userId: number, userRoleId: number, groupId: number | null) {
+  const held = await tx.query<{ role_id: number }>(
+    "SELECT role_id FROM user_roles WHERE id = $1 AND user_id = $2",
+    [userRoleId, userId],
+  );
+  if (held.rows.length === 0) throw notFound("user role", userRoleId);
+  const roleId = held.rows[0].role_id;
+  if (groupId !== null && groupId !== roleId) {
+    throw invalidArgument("role_id", `user role ${userRoleId} is role ${roleId}, not group_id ${groupId}`);
+  }
+  return roleId;
+}
+
 /**
  * Changes what a manager controls of an account: component, current role (role_id = one of the user's
  * user-role ids, or group_id = a role, granted if missing), comment, e-mail preference and expiry.
@@ -138,24 +171,16 @@ export const updateManagedSettings: Handler<"updateManagedSettings"> = async (db
   const groupId = optionalId("group_id", request.groupId);
   const comment = optionalText("comment", request.comment, 1000);
   const expiration = dateOnly("expiration_date", request.expirationDate);
-  return db.transaction(async (tx) => {
+  const attempted = { roleId: userRoleId, groupId, expirationDate: expiration, compo };
+  return guardedUserWrite(db, caller, "update_managed_settings", userId, attempted, async (tx, authorize) => {
     const before = await loadUser(tx, userId);
+    const roleId = userRoleId === null ? groupId : await heldRole(tx, userId, userRoleId, groupId);
+    await authorize({
+      roleIds: roleId === null ? [] : [roleId],
+      changesAccess: roleId !== null || expiration !== null,
+    });
     if (compo !== null) await assertExists(tx, "compos", "code", compo, "component");
-    let roleId = groupId;
-    if (userRoleId !== null) {
-      const held = await tx.query<{ role_id: number }>(
-        "SELECT role_id FROM user_roles WHERE id = $1 AND user_id = $2",
-        [userRoleId, userId],
-      );
-      if (held.rows.length === 0) throw notFound("user role", userRoleId);
-      if (groupId !== null && groupId !== held.rows[0].role_id) {
-        throw invalidArgument(
-          "role_id",
-          `user role ${userRoleId} is role ${held.rows[0].role_id}, not group_id ${groupId}`,
-        );
-      }
-      roleId = held.rows[0].role_id;
-    } else if (groupId !== null) {
+    if (userRoleId === null && groupId !== null) {
       await assertExists(tx, "roles", "id", groupId, "role");
       await tx.query(
         `INSERT INTO user_roles (user_id, role_id, status, active) VALUES ($1, $2, 'approved', true)
@@ -188,8 +213,11 @@ export const updateUserAltTitle: Handler<"updateUserAltTitle"> = async (db, requ
   const userId = requiredId("user_id", request.userId);
   const roleId = requiredId("group_id", request.groupId);
   const title = optionalText("new_title", request.newTitle, 200);
-  return db.transaction(async (tx) => {
+  const action = title === null ? "remove_alt_title" : "update_alt_title";
+  const attempted = { groupId: roleId, title };
+  return guardedUserWrite(db, caller, action, userId, attempted, async (tx, authorize) => {
     await loadUser(tx, userId);
+    await authorize({ roleIds: [roleId], changesAccess: false });
     await assertExists(tx, "roles", "id", roleId, "role");
     const before = await tx.query("SELECT title FROM user_alt_titles WHERE user_id = $1 AND role_id = $2", [
       userId,
@@ -206,7 +234,7 @@ export const updateUserAltTitle: Handler<"updateUserAltTitle"> = async (db, requ
     await recordAudit(tx, {
       entityType: "user",
       entityId: userId,
-      action: title === null ? "remove_alt_title" : "update_alt_title",
+      action,
       actor: caller.username,
       before: before.rows[0] ?? null,
       after: { roleId, title },
@@ -215,18 +243,54 @@ export const updateUserAltTitle: Handler<"updateUserAltTitle"> = async (db, requ
   });
 };
 
-/** The account of a member: matched by SSN, then by name; 0 when the member has no account. */
-export const getMembersUserId: Handler<"getMembersUserId"> = async (db, request) => {
-  const ssn = (request.memberSsn ?? "").replace(/-/g, "").trim();
-  if (!/^\d{9}$/.test(ssn)) throw invalidArgument("member_ssn", "required: 9 digits");
-  const { rows } = await db.query<{ member_id: number | null; user_id: number | null }>(
-    `SELECT m.id AS member_id, coalesce(
-       (SELECT min(u.id) FROM users u WHERE u.ssn = m.ssn),
-       (SELECT min(u.id) FROM users u WHERE lower(u.last_name) = lower(m.last_name) AND lower(u.first_name) = lower(m.first_name))
-     ) AS user_id
-     FROM members m WHERE m.ssn = $1`,
-    [ssn],
-  );
-  if (rows.length === 0) throw notFound("member with SSN", `***-**-${ssn.slice(-4)}`);
-  return { userId: rows[0].user_id ?? 0 };
-};
+/** How many member lookups by full SSN each caller may make a minute (the burst is the same). */
+export const MEMBER_LOOKUPS_PER_MINUTE = 10;
+
+/**
+ * GetMembersUserId, throttled per caller by `limiter`: the account of a member of the caller's units,
+ * matched by SSN, then by name; 0 when the member has no account. Every lookup is audited with the
+ * SSN masked, found or not.
+ */
+export function membersUserIdLookup(limiter: KeyRateLimiter): Handler<"getMembersUserId"> {
+  return async (db, request, context) => {
+    const caller = callerOf(context);
+    const ssn = (request.memberSsn ?? "").replace(/-/g, "").trim();
+    if (!/^\d{9}$/.test(ssn)) throw invalidArgument("member_ssn", "required: 9 digits");
+    const waitMs = limiter.tryTake(String(caller.userId));
+    if (waitMs > 0) {
+      throw resourceExhausted(
+        `member_ssn: at most ${MEMBER_LOOKUPS_PER_MINUTE} member lookups by SSN a minute`,
+        waitMs,
+      );
+    }
+    const { rows } = await db.query<{ member_id: number; user_id: number | null }>(
+      `SELECT m.id AS member_id, coalesce(
+         (SELECT min(u.id) FROM users u WHERE u.ssn = m.ssn),
+         (SELECT min(u.id) FROM users u WHERE lower(u.last_name) = lower(m.last_name) AND lower(u.first_name) = lower(m.first_name))
+       ) AS user_id
+       FROM members m WHERE m.ssn = $1 AND ${inScope("m.unit_id", "$2")}`,
+      [ssn, caller.unitId],
+      { signal: context.signal },
+    );
+    const masked = `***-**-${ssn.slice(-4)}`;
+    const found = rows[0];
+    await recordAudit(db, {
+      entityType: "user",
+      entityId: caller.userId,
+      action: "member_user_lookup",
+      actor: caller.username,
+      after: { memberSsn: masked, found: found !== undefined, userId: found?.user_id ?? null },
+    });
+    if (!found) throw notFound("member with SSN", masked);
+    return { userId: found.user_id ?? 0 };
+  };
+}
+
+/** GetMembersUserId with one throttle for the whole process, keyed by the caller's user id. */
+export const getMembersUserId = membersUserIdLookup(
+  new KeyRateLimiter({
+    requestsPerSecond: MEMBER_LOOKUPS_PER_MINUTE / 60,
+    burst: MEMBER_LOOKUPS_PER_MINUTE,
+    maxKeys: 10_000,
+  }),
+);
