@@ -12,11 +12,31 @@ export class OtlpFormatError extends Error {
   }
 }
 
-/** Limits on one OTLP/JSON request. */
+/** Limits on one OTLP/JSON request, and who sent it. */
 export interface OtlpLimits {
-  /** Spans in one request; default 5,000. */
+  /** Spans in one request; default 1,000 (OpenTelemetry SDKs export at most 512 at a time). */
   maxSpans?: number;
+  /**
+   * UTF-8 bytes of any text kept from the request (attribute values, names, messages): longer text is
+   * cut to fit and ends in "…[truncated]". Default 4 KiB, config.otlpReceiver.maxAttributeBytes.
+   */
+  maxAttributeBytes?: number;
+  /** Username of the caller who posted the spans, kept on each of them. */
+  submittedBy?: string;
 }
+
+/** Attributes of one span, event or resource: OpenTelemetry SDKs send at most 128 by default. */
+export const MAX_ATTRIBUTES = 128;
+/** Events of one span: OpenTelemetry SDKs send at most 128 by default. */
+export const MAX_EVENTS = 128;
+/** An attribute key is a name, not a payload. */
+const MAX_KEY_BYTES = 256;
+/** Arrays and key-value lists nested deeper than this are refused (and would only end up as text). */
+const MAX_VALUE_DEPTH = 8;
+const DEFAULT_MAX_SPANS = 1_000;
+const DEFAULT_MAX_ATTRIBUTE_BYTES = 4096;
+const TRUNCATED = "…[truncated]";
+const TRUNCATED_BYTES = Buffer.byteLength(TRUNCATED);
 
 type Json = Record<string, unknown>;
 
@@ -28,7 +48,9 @@ const STATUS_NAMES = ["unset", "ok", "error"] as const;
 
 /**
  * Validates an OTLP/HTTP JSON ExportTraceServiceRequest (object or JSON text) and adds its spans to
- * the store. Nothing is stored unless the whole body is valid; throws OtlpFormatError otherwise.
+ * the store, each marked external (with who sent it, if given). Nothing is stored unless the whole
+ * body is valid and within the limits; throws OtlpFormatError otherwise. Over-long text is truncated
+ * rather than refused: SDKs put no bound on attribute values, so a real span may carry a long one.
  */
 export function ingestOtlpJson(
   body: unknown,
@@ -40,9 +62,11 @@ export function ingestOtlpJson(
   return { accepted: spans.length };
 }
 
-/** Decodes an OTLP/HTTP JSON ExportTraceServiceRequest into stored spans, or throws OtlpFormatError. */
+/** Decodes an OTLP/HTTP JSON ExportTraceServiceRequest into external stored spans, or throws OtlpFormatError. */
 export function decodeOtlpJson(body: unknown, limits: OtlpLimits = {}): StoredSpan[] {
-  const maxSpans = limits.maxSpans ?? 5_000;
+  const maxSpans = limits.maxSpans ?? DEFAULT_MAX_SPANS;
+  const maxText = limits.maxAttributeBytes ?? DEFAULT_MAX_ATTRIBUTE_BYTES;
+  const external = { submittedBy: limits.submittedBy ?? "" };
   const request = object(parseBody(body), "body");
   const spans: StoredSpan[] = [];
   array(request.resourceSpans ?? [], "resourceSpans").forEach((rawResource, r) => {
@@ -50,14 +74,18 @@ export function decodeOtlpJson(body: unknown, limits: OtlpLimits = {}): StoredSp
     const resourceSpans = object(rawResource, resourcePath);
     const resource =
       resourceSpans.resource === undefined ? {} : object(resourceSpans.resource, `${resourcePath}.resource`);
-    const resourceAttributes = attributes(resource.attributes, `${resourcePath}.resource.attributes`);
+    const resourceAttributes = attributes(
+      resource.attributes,
+      `${resourcePath}.resource.attributes`,
+      maxText,
+    );
     const serviceName = resourceAttributes["service.name"] ?? "unknown_service";
     array(resourceSpans.scopeSpans ?? [], `${resourcePath}.scopeSpans`).forEach((rawScope, s) => {
       const scopePath = `${resourcePath}.scopeSpans[${s}]`;
       const scopeSpans = object(rawScope, scopePath);
       array(scopeSpans.spans ?? [], `${scopePath}.spans`).forEach((rawSpan, i) => {
         if (spans.length >= maxSpans) throw new OtlpFormatError("body", `more than ${maxSpans} spans`);
-        spans.push(span(rawSpan, `${scopePath}.spans[${i}]`, serviceName));
+        spans.push({ ...span(rawSpan, `${scopePath}.spans[${i}]`, serviceName, maxText), external });
       });
     });
   });
@@ -74,7 +102,7 @@ function parseBody(body: unknown): unknown {
   }
 }
 
-function span(raw: unknown, path: string, serviceName: string): StoredSpan {
+function span(raw: unknown, path: string, serviceName: string, maxText: number): StoredSpan {
   const json = object(raw, path);
   const traceId = id(json.traceId, TRACE_ID, `${path}.traceId`, 32);
   const spanId = id(json.spanId, SPAN_ID, `${path}.spanId`, 16);
@@ -87,27 +115,29 @@ function span(raw: unknown, path: string, serviceName: string): StoredSpan {
   const endMs = unixNanosToMs(json.endTimeUnixNano, `${path}.endTimeUnixNano`);
   if (endMs < startMs) throw new OtlpFormatError(`${path}.endTimeUnixNano`, "is before startTimeUnixNano");
   const status = json.status === undefined ? {} : object(json.status, `${path}.status`);
-  const events: StoredEvent[] = array(json.events ?? [], `${path}.events`).map((rawEvent, e) => {
+  const rawEvents = array(json.events ?? [], `${path}.events`);
+  if (rawEvents.length > MAX_EVENTS) throw new OtlpFormatError(`${path}.events`, `more than ${MAX_EVENTS}`);
+  const events: StoredEvent[] = rawEvents.map((rawEvent, e) => {
     const eventPath = `${path}.events[${e}]`;
     const event = object(rawEvent, eventPath);
     return {
-      name: typeof event.name === "string" ? event.name : "",
+      name: typeof event.name === "string" ? capped(event.name, maxText) : "",
       timeMs: unixNanosToMs(event.timeUnixNano, `${eventPath}.timeUnixNano`),
-      attributes: attributes(event.attributes, `${eventPath}.attributes`),
+      attributes: attributes(event.attributes, `${eventPath}.attributes`, maxText),
     };
   });
   return {
     traceId,
     spanId,
     parentSpanId,
-    name: json.name,
+    name: capped(json.name, maxText),
     kind: KIND_NAMES[enumIndex(json.kind, "SPAN_KIND_", KIND_NAMES, `${path}.kind`)],
-    serviceName,
+    serviceName: capped(serviceName, maxText),
     startMs,
     durationMs: endMs - startMs,
     status: STATUS_NAMES[enumIndex(status.code, "STATUS_CODE_", STATUS_NAMES, `${path}.status.code`)],
-    statusMessage: typeof status.message === "string" ? status.message : "",
-    attributes: attributes(json.attributes, `${path}.attributes`),
+    statusMessage: typeof status.message === "string" ? capped(status.message, maxText) : "",
+    attributes: attributes(json.attributes, `${path}.attributes`, maxText),
     events,
   };
 }
@@ -153,19 +183,36 @@ function enumIndex(value: unknown, prefix: string, names: readonly string[], pat
   throw new OtlpFormatError(path, `must be 0–${names.length - 1} or a ${prefix}* name`);
 }
 
-function attributes(value: unknown, path: string): Record<string, string> {
+function attributes(value: unknown, path: string, maxText: number): Record<string, string> {
   const text: Record<string, string> = {};
   if (value === undefined) return text;
-  array(value, path).forEach((rawPair, i) => {
+  const pairs = array(value, path);
+  if (pairs.length > MAX_ATTRIBUTES) throw new OtlpFormatError(path, `more than ${MAX_ATTRIBUTES}`);
+  pairs.forEach((rawPair, i) => {
     const pair = object(rawPair, `${path}[${i}]`);
     if (typeof pair.key !== "string") throw new OtlpFormatError(`${path}[${i}].key`, "must be a string");
-    text[pair.key] = attributeText(anyValue(pair.value, `${path}[${i}].value`));
+    const key = capped(pair.key, MAX_KEY_BYTES);
+    text[key] = capped(attributeText(anyValue(pair.value, `${path}[${i}].value`, 0)), maxText);
   });
   return text;
 }
 
+/**
+ * The text cut to at most maxBytes UTF-8 bytes, marker included, on a character boundary. The cut
+ * is a fresh string: a slice would be a V8 sliced string that keeps the whole original alive.
+ */
+export function capped(text: string, maxBytes: number): string {
+  if (text.length * 3 <= maxBytes || Buffer.byteLength(text) <= maxBytes) return text;
+  const room = Math.max(0, maxBytes - TRUNCATED_BYTES);
+  const head = Buffer.from(text.slice(0, room));
+  let end = Math.min(room, head.length);
+  // Step back off UTF-8 continuation bytes so no character is split.
+  while (end > 0 && (head[end] & 0xc0) === 0x80) end--;
+  return head.toString("utf8", 0, end) + TRUNCATED;
+}
+
 /** An OTLP AnyValue as a plain value (arrays and key-value lists become arrays and objects). */
-function anyValue(raw: unknown, path: string): unknown {
+function anyValue(raw: unknown, path: string, depth: number): unknown {
   if (raw === undefined || raw === null) return "";
   const value = object(raw, path);
   if ("stringValue" in value) return String(value.stringValue);
@@ -186,10 +233,13 @@ function anyValue(raw: unknown, path: string): unknown {
     return double;
   }
   if ("bytesValue" in value) return String(value.bytesValue);
+  if (("arrayValue" in value || "kvlistValue" in value) && depth >= MAX_VALUE_DEPTH) {
+    throw new OtlpFormatError(path, `nested more than ${MAX_VALUE_DEPTH} deep`);
+  }
   if ("arrayValue" in value) {
     const list = object(value.arrayValue, `${path}.arrayValue`);
     return array(list.values ?? [], `${path}.arrayValue.values`).map((item, i) =>
-      anyValue(item, `${path}.arrayValue.values[${i}]`),
+      anyValue(item, `${path}.arrayValue.values[${i}]`, depth + 1),
     );
   }
   if ("kvlistValue" in value) {
@@ -197,7 +247,7 @@ function anyValue(raw: unknown, path: string): unknown {
     const entries: Record<string, unknown> = {};
     array(list.values ?? [], `${path}.kvlistValue.values`).forEach((rawPair, i) => {
       const pair = object(rawPair, `${path}.kvlistValue.values[${i}]`);
-      entries[String(pair.key)] = anyValue(pair.value, `${path}.kvlistValue.values[${i}].value`);
+      entries[String(pair.key)] = anyValue(pair.value, `${path}.kvlistValue.values[${i}].value`, depth + 1);
     });
     return entries;
   }

@@ -12,6 +12,12 @@ export interface StoredEvent {
   attributes: Record<string, string>;
 }
 
+/** Where a received span came from: anyone with a telemetry-write token can say anything in a span. */
+export interface ExternalOrigin {
+  /** Username of the caller who posted it, or "" when the receiver was not told. */
+  submittedBy: string;
+}
+
 /** A finished span as the trace store keeps it: plain data, whatever produced it (this SDK or OTLP/JSON). */
 export interface StoredSpan {
   traceId: string;
@@ -29,6 +35,8 @@ export interface StoredSpan {
   /** Attribute values as text; numbers, booleans and arrays as JSON. */
   attributes: Record<string, string>;
   events: StoredEvent[];
+  /** Set on spans received over OTLP (not recorded by this server); its attributes are the sender's claims. */
+  external?: ExternalOrigin;
 }
 
 /** Renders an attribute value as text. */
@@ -38,4 +46,40 @@ export function attributeText(value: unknown): string {
 
 function bigintAsString(_key: string, value: unknown): unknown {
   return typeof value === "bigint" ? value.toString() : value;
+}
+
+// V8 keeps a string in 1 byte per character when it can and 2 when it must; count 2 so the estimate
+// stays above the truth. Each string and object also carries a header, each property a slot.
+const STRING_HEADER = 24;
+const SPAN_OBJECT = 320;
+const EVENT_OBJECT = 96;
+const PROPERTY = 48;
+
+/**
+ * An upper estimate of the heap a stored span holds (its strings, objects and properties), for the
+ * trace store's byte budget. Approximate, but never far below the truth for any span shape.
+ */
+export function storedSpanBytes(span: StoredSpan): number {
+  let bytes =
+    SPAN_OBJECT +
+    text(span.traceId) +
+    text(span.spanId) +
+    text(span.parentSpanId ?? "") +
+    text(span.name) +
+    text(span.serviceName) +
+    text(span.statusMessage) +
+    text(span.external?.submittedBy ?? "") +
+    textMap(span.attributes);
+  for (const event of span.events) bytes += EVENT_OBJECT + text(event.name) + textMap(event.attributes);
+  return bytes;
+}
+
+function text(value: string): number {
+  return STRING_HEADER + 2 * value.length;
+}
+
+function textMap(map: Record<string, string>): number {
+  let bytes = PROPERTY;
+  for (const key in map) bytes += PROPERTY + text(key) + text(map[key]);
+  return bytes;
 }

@@ -97,7 +97,8 @@ describe("TraceStore", () => {
   it("caps the spans of one trace and counts the dropped ones", () => {
     const store = new TraceStore({ maxSpansPerTrace: 2 });
     for (let i = 0; i < 5; i++) store.add(span(1));
-    assert.deepEqual(store.size, { traces: 1, spans: 2, dropped: 3 });
+    const { traces, spans, dropped } = store.size;
+    assert.deepEqual({ traces, spans, dropped }, { traces: 1, spans: 2, dropped: 3 });
   });
 
   it("returns a trace's spans ordered by start", () => {
@@ -109,5 +110,65 @@ describe("TraceStore", () => {
       ["a", "b"],
     );
     assert.equal(store.get("5".padStart(32, "0")), undefined);
+  });
+
+  it("keeps its estimated bytes within maxBytes, evicting the oldest traces", () => {
+    const store = new TraceStore({ maxBytes: 64 * 1024, externalShare: 0.25 });
+    const big = { note: "x".repeat(2_000) };
+    for (let t = 1; t <= 100; t++) store.add(span(t, { attributes: big }));
+    assert.ok(store.size.bytes <= 48 * 1024, `${store.size.bytes} bytes held`);
+    assert.ok(store.size.traces > 1 && store.size.traces < 100, "it holds the newest traces that fit");
+    assert.equal(ids(store.search({ limit: 1 }))[0], 100);
+    store.setMaxBytes(16 * 1024);
+    assert.ok(store.size.bytes <= 12 * 1024, "a smaller bound evicts at once");
+  });
+
+  it("never lets received spans push out this server's own traces", () => {
+    const store = new TraceStore({ maxTraces: 10, maxBytes: 1024 * 1024 });
+    for (let t = 1; t <= 5; t++) store.add(span(t));
+    for (let t = 1_000; t < 3_100; t++) store.add(span(t, { external: { submittedBy: "someone" } }));
+    const own = store.search({ limit: 1_000 }).filter((s) => s.externalSpanCount === 0);
+    assert.deepEqual(ids(own), [5, 4, 3, 2, 1]);
+    assert.equal(store.size.external.traces, 3, "received spans keep a quarter of the trace bound");
+
+    const byBytes = new TraceStore({ maxBytes: 64 * 1024 });
+    for (let t = 1; t <= 5; t++) byBytes.add(span(t));
+    const heavy = { external: { submittedBy: "" }, attributes: { payload: "y".repeat(4_000) } };
+    for (let t = 1_000; t < 1_200; t++) byBytes.add(span(t, heavy));
+    assert.equal(byBytes.search({ limit: 1_000 }).filter((s) => s.externalSpanCount === 0).length, 5);
+    assert.ok(byBytes.size.external.bytes <= 16 * 1024);
+  });
+
+  it("shows received spans of a trace beside its own ones, marked and counted", () => {
+    const store = new TraceStore();
+    const server = span(7, { attributes: { "correlation.id": "corr-own" } });
+    store.add(server);
+    store.add(
+      span(7, {
+        name: "HTTP POST",
+        kind: "client",
+        startMs: 6_990,
+        serviceName: "ect-web",
+        attributes: { "correlation.id": "corr-claimed", "enduser.id": "approver" },
+        external: { submittedBy: "admin" },
+      }),
+    );
+    const trace = store.get("7".padStart(32, "0"));
+    assert.ok(trace);
+    assert.deepEqual(
+      trace.spans.map((s) => [s.name, s.external?.submittedBy]),
+      [
+        ["HTTP POST", "admin"],
+        ["ect.v1.CaseService/GetCase", undefined],
+      ],
+    );
+    assert.equal(trace.summary.spanCount, 2);
+    assert.equal(trace.summary.externalSpanCount, 1);
+    assert.deepEqual(trace.summary.submittedBy, ["admin"]);
+    assert.equal(trace.summary.correlationId, "corr-own", "the server's own correlation id wins");
+    assert.equal(trace.summary.startMs, 6_990);
+    const [found] = store.search({ correlationId: "corr-own" });
+    assert.equal(found.externalSpanCount, 1);
+    assert.equal(store.size.traces, 1);
   });
 });

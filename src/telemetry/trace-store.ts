@@ -3,13 +3,23 @@ import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { hrTimeToMilliseconds } from "@opentelemetry/core";
 import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { attributeText, type StoredEvent, type StoredSpan, type StoredSpanKind } from "./stored-span.js";
+import { type TraceEntry, TracePartition } from "./trace-partition.js";
 
-/** Bounds of the in-memory store; the oldest traces go first when either is reached. */
+/**
+ * Bounds of the in-memory store. Spans received over OTLP live in a partition of their own with a
+ * share of every bound, so however many arrive they never push out this server's own traces.
+ */
 export interface TraceStoreOptions {
+  /** Traces of this server's own spans; default 2,000 (received spans get externalShare of it). */
   maxTraces?: number;
+  /** Spans of this server's own; default 50,000 (received spans get externalShare of it). */
   maxSpans?: number;
   /** Spans beyond this in one trace are dropped (and counted) so one runaway trace cannot evict all others. */
   maxSpansPerTrace?: number;
+  /** Estimated heap bytes of every span held, both partitions together; default 64 MiB. */
+  maxBytes?: number;
+  /** The share of maxBytes (and of maxTraces and maxSpans, on top) received spans get; default 0.25. */
+  externalShare?: number;
 }
 
 /** Filters of a trace search; all given filters must match. */
@@ -34,6 +44,10 @@ export interface TraceSummary {
   durationMs: number;
   status: "ok" | "error";
   spanCount: number;
+  /** Spans of the trace received over OTLP rather than recorded by this server. */
+  externalSpanCount: number;
+  /** Who posted the received spans (distinct usernames; "" where the receiver was not told). */
+  submittedBy: string[];
 }
 
 /** A whole trace, spans ordered by start. */
@@ -42,13 +56,22 @@ export interface StoredTrace {
   spans: StoredSpan[];
 }
 
-interface TraceEntry {
+/** How much the store holds, in all and of received spans. */
+export interface TraceStoreSize {
+  traces: number;
+  spans: number;
+  /** Spans dropped because their trace was full (or one span alone passed the byte bound). */
+  dropped: number;
+  /** Estimated heap bytes of the spans held. */
+  bytes: number;
+  external: { traces: number; spans: number; bytes: number };
+}
+
+/** One trace as a search sees it: this server's spans and received spans of the same trace id. */
+interface TraceView {
   traceId: string;
-  spans: StoredSpan[];
-  startMs: number;
-  endMs: number;
-  error: boolean;
-  correlationId: string;
+  own: TraceEntry | undefined;
+  received: TraceEntry | undefined;
 }
 
 const KINDS: Record<SpanKind, StoredSpanKind> = {
@@ -59,92 +82,94 @@ const KINDS: Record<SpanKind, StoredSpanKind> = {
   [SpanKind.CONSUMER]: "consumer",
 };
 
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+
 /**
  * Keeps recent finished spans grouped by trace, for the trace search API. It is an OpenTelemetry span
- * processor (spans of this process) and also takes spans decoded from OTLP/JSON (browser spans).
+ * processor (spans of this process) and also takes spans decoded from OTLP/JSON (marked external).
  */
 export class TraceStore implements SpanProcessor {
-  private readonly traces = new Map<string, TraceEntry>();
-  private readonly maxTraces: number;
-  private readonly maxSpans: number;
-  private readonly maxSpansPerTrace: number;
-  private spanCount = 0;
-  private droppedCount = 0;
+  private readonly own: TracePartition;
+  private readonly received: TracePartition;
+  private readonly externalShare: number;
 
   constructor(options: TraceStoreOptions = {}) {
-    this.maxTraces = options.maxTraces ?? 2_000;
-    this.maxSpans = options.maxSpans ?? 50_000;
-    this.maxSpansPerTrace = options.maxSpansPerTrace ?? 10_000;
+    const maxTraces = options.maxTraces ?? 2_000;
+    const maxSpans = options.maxSpans ?? 50_000;
+    const maxSpansPerTrace = options.maxSpansPerTrace ?? 10_000;
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.externalShare = options.externalShare ?? 0.25;
+    const [ownBytes, receivedBytes] = this.split(maxBytes);
+    this.own = new TracePartition({ maxTraces, maxSpans, maxSpansPerTrace, maxBytes: ownBytes });
+    this.received = new TracePartition({
+      maxTraces: Math.max(1, Math.ceil(maxTraces * this.externalShare)),
+      maxSpans: Math.max(1, Math.ceil(maxSpans * this.externalShare)),
+      maxSpansPerTrace,
+      maxBytes: receivedBytes,
+    });
   }
 
-  /** Traces and spans held now, and spans dropped because a trace was full. */
-  get size(): { traces: number; spans: number; dropped: number } {
-    return { traces: this.traces.size, spans: this.spanCount, dropped: this.droppedCount };
+  /** What the store holds now, and how many spans it dropped. */
+  get size(): TraceStoreSize {
+    let shared = 0;
+    for (const traceId of this.received.traces.keys()) if (this.own.traces.has(traceId)) shared++;
+    return {
+      traces: this.own.traces.size + this.received.traces.size - shared,
+      spans: this.own.spans + this.received.spans,
+      dropped: this.own.dropped + this.received.dropped,
+      bytes: this.own.bytes + this.received.bytes,
+      external: {
+        traces: this.received.traces.size,
+        spans: this.received.spans,
+        bytes: this.received.bytes,
+      },
+    };
   }
 
-  /** Adds one finished span, evicting the least recently updated traces beyond the bounds. */
+  /**
+   * Sets the byte bound of the whole store (config.traceStoreMaxBytes), evicting the oldest traces
+   * to fit: the store exists before the configuration is read, as the tracing preload makes it.
+   */
+  setMaxBytes(maxBytes: number): void {
+    const [ownBytes, receivedBytes] = this.split(maxBytes);
+    this.own.setMaxBytes(ownBytes);
+    this.received.setMaxBytes(receivedBytes);
+  }
+
+  /** Adds one finished span, evicting the least recently updated traces of its partition beyond the bounds. */
   add(span: StoredSpan): void {
-    let entry = this.traces.get(span.traceId);
-    if (entry) {
-      if (entry.spans.length >= this.maxSpansPerTrace) {
-        this.droppedCount++;
-        return;
-      }
-      // Re-insert so Map order is least recently updated first.
-      this.traces.delete(span.traceId);
-    } else {
-      entry = {
-        traceId: span.traceId,
-        spans: [],
-        startMs: span.startMs,
-        endMs: span.startMs + span.durationMs,
-        error: false,
-        correlationId: "",
-      };
-    }
-    this.traces.set(span.traceId, entry);
-    entry.spans.push(span);
-    entry.startMs = Math.min(entry.startMs, span.startMs);
-    entry.endMs = Math.max(entry.endMs, span.startMs + span.durationMs);
-    if (span.status === "error") entry.error = true;
-    const correlationId = span.attributes["correlation.id"];
-    if (correlationId && (!entry.correlationId || span.parentSpanId === undefined)) {
-      entry.correlationId = correlationId;
-    }
-    this.spanCount++;
-    this.evict();
+    (span.external ? this.received : this.own).add(span);
   }
 
   /** Summaries of the traces matching every given filter, newest first. */
   search(query: TraceQuery = {}): TraceSummary[] {
     const limit = query.limit ?? 50;
     const method = query.method?.toLowerCase();
-    const matches: TraceEntry[] = [];
-    for (const entry of this.traces.values()) {
-      if (query.traceId && entry.traceId !== query.traceId) continue;
-      if (query.correlationId && !hasCorrelationId(entry, query.correlationId)) continue;
-      if (query.status && (query.status === "error") !== entry.error) continue;
-      if (query.minDurationMs !== undefined && entry.endMs - entry.startMs < query.minDurationMs) continue;
-      if (method && !entry.spans.some((span) => matchesMethod(span, method))) continue;
-      matches.push(entry);
+    const matches: TraceView[] = [];
+    for (const view of this.views(query.traceId)) {
+      const spans = spansOf(view);
+      if (query.correlationId && !hasCorrelationId(view, spans, query.correlationId)) continue;
+      if (query.status && (query.status === "error") !== hasError(view)) continue;
+      if (query.minDurationMs !== undefined && durationOf(view) < query.minDurationMs) continue;
+      if (method && !spans.some((span) => matchesMethod(span, method))) continue;
+      matches.push(view);
     }
-    matches.sort((a, b) => b.startMs - a.startMs);
-    return matches.slice(0, limit).map(summarize);
+    matches.sort((a, b) => startOf(b) - startOf(a));
+    return matches.slice(0, limit).map((view) => summarize(view, spansOf(view)));
   }
 
   /** One trace with its spans ordered by start, or undefined if it is not (or no longer) held. */
   get(traceId: string): StoredTrace | undefined {
-    const entry = this.traces.get(traceId);
-    if (!entry) return undefined;
-    const spans = [...entry.spans].sort((a, b) => a.startMs - b.startMs);
-    return { summary: summarize(entry), spans };
+    const view = this.views(traceId).next();
+    if (view.done) return undefined;
+    const spans = spansOf(view.value).sort((a, b) => a.startMs - b.startMs);
+    return { summary: summarize(view.value, spans), spans };
   }
 
   /** Forgets every trace. */
   clear(): void {
-    this.traces.clear();
-    this.spanCount = 0;
-    this.droppedCount = 0;
+    this.own.clear();
+    this.received.clear();
   }
 
   onStart(_span: Span, _parentContext: Context): void {}
@@ -161,20 +186,63 @@ export class TraceStore implements SpanProcessor {
     return Promise.resolve();
   }
 
-  private evict(): void {
-    while (this.traces.size > this.maxTraces || this.spanCount > this.maxSpans) {
-      const oldest = this.traces.keys().next();
-      if (oldest.done) return;
-      this.spanCount -= this.traces.get(oldest.value)!.spans.length;
-      this.traces.delete(oldest.value);
+  /** [this server's bytes, received spans' bytes] of a total. */
+  private split(maxBytes: number): [number, number] {
+    const received = Math.floor(maxBytes * this.externalShare);
+    return [maxBytes - received, received];
+  }
+
+  /** Every trace held (or only the one with this id), each once with both partitions' spans. */
+  private *views(traceId?: string): Generator<TraceView> {
+    if (traceId !== undefined) {
+      const own = this.own.traces.get(traceId);
+      const received = this.received.traces.get(traceId);
+      if (own || received) yield { traceId, own, received };
+      return;
+    }
+    for (const own of this.own.traces.values()) {
+      yield { traceId: own.traceId, own, received: this.received.traces.get(own.traceId) };
+    }
+    for (const received of this.received.traces.values()) {
+      if (!this.own.traces.has(received.traceId)) {
+        yield { traceId: received.traceId, own: undefined, received };
+      }
     }
   }
 }
 
-function hasCorrelationId(entry: TraceEntry, correlationId: string): boolean {
+function spansOf(view: TraceView): StoredSpan[] {
+  return [...(view.own?.spans ?? []), ...(view.received?.spans ?? [])];
+}
+
+function startOf(view: TraceView): number {
+  return Math.min(
+    view.own?.startMs ?? Number.POSITIVE_INFINITY,
+    view.received?.startMs ?? Number.POSITIVE_INFINITY,
+  );
+}
+
+function durationOf(view: TraceView): number {
+  const end = Math.max(
+    view.own?.endMs ?? Number.NEGATIVE_INFINITY,
+    view.received?.endMs ?? Number.NEGATIVE_INFINITY,
+  );
+  return end - startOf(view);
+}
+
+function hasError(view: TraceView): boolean {
+  return view.own?.error === true || view.received?.error === true;
+}
+
+/** This server's own correlation id wins over one a received span claims. */
+function correlationIdOf(view: TraceView): string {
+  return view.own?.correlationId || view.received?.correlationId || "";
+}
+
+function hasCorrelationId(view: TraceView, spans: StoredSpan[], correlationId: string): boolean {
   return (
-    entry.correlationId === correlationId ||
-    entry.spans.some((span) => span.attributes["correlation.id"] === correlationId)
+    correlationIdOf(view) === correlationId ||
+    spans.some((span) => span.attributes["correlation.id"] === correlationId)
   );
 }
 
@@ -198,17 +266,21 @@ function rootOf(spans: StoredSpan[]): StoredSpan {
   return root ?? spans[0];
 }
 
-function summarize(entry: TraceEntry): TraceSummary {
-  const root = rootOf(entry.spans);
+function summarize(view: TraceView, spans: StoredSpan[]): TraceSummary {
+  const root = rootOf(spans);
+  const submitters = new Set<string>();
+  for (const span of view.received?.spans ?? []) submitters.add(span.external?.submittedBy ?? "");
   return {
-    traceId: entry.traceId,
+    traceId: view.traceId,
     rootSpanName: root.name,
     serviceName: root.serviceName,
-    correlationId: entry.correlationId,
-    startMs: entry.startMs,
-    durationMs: entry.endMs - entry.startMs,
-    status: entry.error ? "error" : "ok",
-    spanCount: entry.spans.length,
+    correlationId: correlationIdOf(view),
+    startMs: startOf(view),
+    durationMs: durationOf(view),
+    status: hasError(view) ? "error" : "ok",
+    spanCount: spans.length,
+    externalSpanCount: view.received?.spans.length ?? 0,
+    submittedBy: [...submitters].sort(),
   };
 }
 
