@@ -8,7 +8,7 @@ export interface OpenOption {
 }
 
 /** True when the actor's role holds the case at its current status (administrators act for anyone). */
-export function actorHoldsCase(facts: CaseFacts, actor: Actor): boolean {
+export function actorHoldsCase(facts: Pick<CaseFacts, "isFinal" | "holderRoleId">, actor: Actor): boolean {
   if (facts.isFinal || facts.holderRoleId === null) return false;
   return actor.isAdministrator || facts.holderRoleId === actor.roleId;
 }

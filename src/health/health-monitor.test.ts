@@ -46,6 +46,33 @@ describe("HealthMonitor", () => {
     assert.equal(worstOf([]), "Healthy");
   });
 
+  it("counts a capacity check as Degraded at worst, even when it reports Unhealthy, throws or times out", async () => {
+    const full = { ...fake("streams", "Unhealthy", ["ready", "streaming"]), capacity: true };
+    const broken: HealthCheck = {
+      name: "watches",
+      tags: ["ready"],
+      capacity: true,
+      run: async () => {
+        throw new Error("boom");
+      },
+    };
+    const stuck: HealthCheck = {
+      name: "slow",
+      tags: ["ready"],
+      capacity: true,
+      run: () => new Promise(() => {}),
+    };
+    const monitor = new HealthMonitor([fake("db", "Healthy"), full, broken, stuck], { timeoutMs: 20 });
+    const report = await monitor.report();
+    assert.equal(report.status, "Degraded");
+    assert.equal(report.checks.streams.status, "Degraded");
+    assert.equal(report.checks.watches.status, "Degraded");
+    assert.equal(report.checks.slow.status, "Degraded");
+    assert.equal(toServingStatus(report.status), ServingStatus.SERVING);
+    const plain = new HealthMonitor([fake("streams", "Unhealthy")]);
+    assert.equal((await plain.report()).status, "Unhealthy", "other checks still report Unhealthy");
+  });
+
   it("reports only the checks carrying the asked tag", async () => {
     const monitor = new HealthMonitor([fake("db", "Unhealthy"), fake("streams", "Degraded", ["streaming"])]);
     const report = await monitor.report("streaming");

@@ -17,6 +17,11 @@ export interface HealthCheckResult {
 export interface HealthCheck {
   name: string;
   tags: readonly HealthTag[];
+  /**
+   * A capacity check reports load, not failure (a full server is busy, not dead): its result counts as
+   * Degraded at worst, even when it throws or times out, so it never turns /health or /healthz 503.
+   */
+  capacity?: boolean;
   run(signal: AbortSignal): Promise<HealthCheckResult>;
 }
 
@@ -189,6 +194,7 @@ export class HealthMonitor {
     } finally {
       clearTimeout(timer);
     }
+    if (check.capacity && result.status === "Unhealthy") result = { ...result, status: "Degraded" };
     return { ...result, durationMs: round(this.now() - started) };
   }
 

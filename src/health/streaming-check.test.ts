@@ -31,8 +31,14 @@ describe("streamingCheck", () => {
     assert.match(result.description ?? "", /2 recent stream failures/);
   });
 
-  it("is Unhealthy at the process cap", async () => {
-    assert.equal((await run({ active: 100 })).status, "Unhealthy");
+  it("is Degraded, not Unhealthy, at the process cap: a full server is busy, not dead", async () => {
+    const result = await run({ active: 100, recentFailures: 40 });
+    assert.equal(result.status, "Degraded");
+    assert.match(result.description ?? "", /process cap of 100 streams/);
+  });
+
+  it("is a capacity check, so the monitor never counts it worse than Degraded", () => {
+    assert.equal(streamingCheck(() => base).capacity, true);
   });
 
   it("is tagged for the streaming view", () => {

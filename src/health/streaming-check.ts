@@ -15,13 +15,16 @@ export interface StreamingStats {
 const DEGRADED_SHARE = 0.8;
 
 /**
- * Streaming capacity: Unhealthy at the process cap (new streams would be refused), Degraded above
- * 80 % of it or after recent stream failures, Healthy otherwise.
+ * Streaming capacity: Degraded at or above 80 % of the process cap or after recent stream failures,
+ * Healthy otherwise. Never Unhealthy: a server whose stream slots are all taken is busy, not dead, and
+ * new streams wait or get RESOURCE_EXHAUSTED with retry-after; /health and /healthz must stay 200 then.
+ * The check is a capacity check, so the monitor caps even a failed run at Degraded.
  */
 export function streamingCheck(stats: () => StreamingStats): HealthCheck {
   return {
     name: "streaming",
     tags: ["ready", "streaming"],
+    capacity: true,
     async run() {
       const s = stats();
       const data = {
@@ -29,7 +32,11 @@ export function streamingCheck(stats: () => StreamingStats): HealthCheck {
         utilization: s.processMax > 0 ? Math.round((s.active / s.processMax) * 1000) / 1000 : 0,
       };
       if (s.active >= s.processMax) {
-        return { status: "Unhealthy", description: `at the process cap of ${s.processMax} streams`, data };
+        return {
+          status: "Degraded",
+          description: `at the process cap of ${s.processMax} streams: new streams wait or are refused`,
+          data,
+        };
       }
       if (s.active > s.processMax * DEGRADED_SHARE) {
         return { status: "Degraded", description: `above ${DEGRADED_SHARE * 100} % of the stream cap`, data };

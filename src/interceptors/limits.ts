@@ -1,5 +1,6 @@
 import type { DescMethod } from "@bufbuild/protobuf";
 import type { Interceptor } from "@connectrpc/connect";
+import { CaseService } from "../gen/ect/v1/case_service_pb.js";
 import { framedWeight } from "../grpc-pages/framed-page.js";
 import type { StreamLimiter } from "../resilience/stream-limiter.js";
 import { callerKey, remoteAddressKey } from "./caller-context.js";
@@ -21,13 +22,24 @@ function batchField(method: DescMethod): string | null {
 }
 
 /**
- * Stream limits per caller: a concurrent-stream slot (waiting up to the acquire timeout, then
+ * Open-ended watches: their service caps them per user with idle and lifetime limits
+ * (src/resilience/watch-limiter.ts, config.watches), so they take no stream slot here and idle watches
+ * cannot starve other streams (REQUIREMENTS §9: they count apart from the stream slots of §2).
+ */
+const watches: ReadonlySet<string> = new Set([CaseService.method.watchCases].map(fullName));
+
+function fullName(method: DescMethod): string {
+  return `${method.parent.typeName}/${method.name}`;
+}
+
+/**
+ * Stream limits per caller (watches excepted, see above): a concurrent-stream slot (waiting up to the acquire timeout, then
  * RESOURCE_EXHAUSTED with retry-after) and the item token bucket, which paces a stream instead of
  * dropping anything. The slot is released when the stream ends however it ends.
  */
 export function limitsInterceptor(limiter: StreamLimiter, onFirstItem?: (ms: number) => void): Interceptor {
   return (next) => async (req) => {
-    if (req.method.methodKind !== "server_streaming") return next(req);
+    if (req.method.methodKind !== "server_streaming" || watches.has(fullName(req.method))) return next(req);
     const caller = req.contextValues.get(callerKey);
     const key = caller
       ? `user:${caller.username}`

@@ -18,6 +18,7 @@ import type { PageStreamMethod } from "../grpc-pages/page-stream-handler.js";
 import { registerHealth } from "../health/grpc-health.js";
 import type { HealthMonitor } from "../health/health-monitor.js";
 import { registerReflection } from "../health/reflection.js";
+import { WatchLimiter } from "../resilience/watch-limiter.js";
 import { adminService } from "../services/admin-service.js";
 import type { CaseEvents } from "../services/cases/case-events.js";
 import { casePageStream, caseService } from "../services/cases/case-service.js";
@@ -64,7 +65,13 @@ export function registerServices(deps: ServiceDeps): RegisteredServices {
     firstPageSize: deps.config.streaming.firstPageSize,
     pageSize: deps.config.streaming.pageSize,
   };
-  const caseDeps = { db: deps.db, events: deps.events, streaming };
+  const caseDeps = {
+    db: deps.db,
+    events: deps.events,
+    streaming,
+    cases: deps.config.cases,
+    watches: new WatchLimiter(deps.config.watches),
+  };
   const workflowDeps = { db: deps.db, streaming };
   const lookups = deriveWorkflowLookups(workflowDeps);
   const routes = (router: ConnectRouter) => {

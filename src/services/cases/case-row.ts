@@ -22,7 +22,7 @@ export const CASE_COLUMNS = `
   c.rwoa_reason, c.cancel_reason, rr.initial_case_id, cu.username AS created_by,
   c.created_at, c.updated_at, c.version`;
 
-/** Joins behind CASE_COLUMNS; `c` is the cases table. */
+/** Joins behind CASE_COLUMNS; `c` is the cases table. An expired edit lock counts as no lock. */
 export const CASE_JOINS = `
   JOIN workflows w ON w.id = c.workflow_id
   JOIN work_statuses ws ON ws.id = c.work_status_id
@@ -32,7 +32,7 @@ export const CASE_JOINS = `
   JOIN units u ON u.id = c.unit_id
   LEFT JOIN lod_details ld ON ld.case_id = c.id
   LEFT JOIN findings f ON f.id = ld.finding_id
-  LEFT JOIN case_locks lk ON lk.case_id = c.id
+  LEFT JOIN case_locks lk ON lk.case_id = c.id AND lk.expires_at > now()
   LEFT JOIN users lu ON lu.id = lk.user_id
   LEFT JOIN reinvestigation_requests rr ON rr.case_id = c.id
   JOIN users cu ON cu.id = c.created_by`;

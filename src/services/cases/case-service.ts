@@ -25,6 +25,7 @@ import {
 } from "../../gen/ect/v1/resources_pb.js";
 import type { PageStreamMethod } from "../../grpc-pages/page-stream-handler.js";
 import type { Caller } from "../../interceptors/caller-context.js";
+import type { WatchLimiter } from "../../resilience/watch-limiter.js";
 import { countItems } from "../../telemetry/correlation.js";
 import { withSpan } from "../../telemetry/spans.js";
 import { recordAudit } from "../audit.js";
@@ -40,7 +41,8 @@ import {
 } from "../validation.js";
 import type { CaseEvents } from "./case-events.js";
 import { loadSignatures, loadTracking } from "./case-history.js";
-import { actorOf, assertNotLockedByOther, type MoveRequest, moveCase } from "./case-moves.js";
+import { guardCaseWrite } from "./case-locks.js";
+import { actorOf, type MoveRequest, moveCase } from "./case-moves.js";
 import { type CaseFilterValues, caseKeysetQuery, loadCaseRow } from "./case-queries.js";
 import { type CaseInit, caseFromRow, caseInitFromRow, statusFromRow } from "./case-row.js";
 import { createCase } from "./create-case.js";
@@ -53,6 +55,10 @@ export interface CaseServiceDeps {
   db: Db;
   events: CaseEvents;
   streaming: { firstPageSize: number; pageSize: number };
+  /** config.cases: how long an edit lock lasts without its holder's activity. */
+  cases: { lockTtlMs: number };
+  /** WatchCases streams: per-user cap, idle and lifetime limits, apart from the stream slots. */
+  watches: WatchLimiter;
 }
 
 /** The caller's cases a keyset page at a time: what StreamCases sends, one response per page. */
@@ -105,7 +111,13 @@ export function caseService(deps: CaseServiceDeps): ServiceImpl<typeof CaseServi
   const { db, events } = deps;
 
   async function applyMove(caller: Caller, request: MoveRequest) {
-    const result = await db.transaction((tx) => moveCase(tx, caller, request));
+    const result = await db.transaction(async (tx) => {
+      // In scope first (NOT_FOUND reveals no lock holder), then the lock: refused against another user's
+      // lock in force, renewed when it is the caller's.
+      await loadCaseRow(tx, caller, request.caseId, true);
+      await guardCaseWrite(tx, request.caseId, caller.userId);
+      return moveCase(tx, caller, request);
+    });
     const after = caseFromRow(result.after);
     events.publish({
       type: CaseEventType.MOVED,
@@ -170,7 +182,7 @@ export function caseService(deps: CaseServiceDeps): ServiceImpl<typeof CaseServi
         if (!actorHoldsCase(await loadCaseFacts(tx, before), actorOf(caller))) {
           throw permissionDenied("only the role holding the case may edit it");
         }
-        assertNotLockedByOther(before, caller);
+        await guardCaseWrite(tx, caseId, caller.userId);
         await tx.query(
           `UPDATE lod_details SET incident_description = coalesce($2, incident_description),
              formal_investigation = coalesce($3, formal_investigation) WHERE case_id = $1`,
@@ -226,7 +238,12 @@ export function caseService(deps: CaseServiceDeps): ServiceImpl<typeof CaseServi
     },
 
     watchCases(request, context) {
-      return watchCases(db, events, callerOf(context), filterValues(request.filter), context.signal);
+      return watchCases(
+        { db, events, watches: deps.watches },
+        callerOf(context),
+        filterValues(request.filter),
+        context.signal,
+      );
     },
 
     async getNextActions(request, context) {
@@ -294,7 +311,7 @@ export function caseService(deps: CaseServiceDeps): ServiceImpl<typeof CaseServi
     },
 
     async acquireLock(request, context) {
-      return acquireLock(db, callerOf(context), resourceId("name", request.name));
+      return acquireLock(db, callerOf(context), resourceId("name", request.name), deps.cases.lockTtlMs);
     },
 
     async releaseLock(request, context) {

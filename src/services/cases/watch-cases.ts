@@ -4,6 +4,7 @@ import type { Db } from "../../db/db.js";
 import { type WatchCasesResponse, WatchCasesResponseSchema } from "../../gen/ect/v1/case_service_pb.js";
 import { CaseState } from "../../gen/ect/v1/resources_pb.js";
 import type { Caller } from "../../interceptors/caller-context.js";
+import type { WatchLimiter } from "../../resilience/watch-limiter.js";
 import type { CaseChange, CaseEvents } from "./case-events.js";
 import type { CaseFilterValues } from "./case-queries.js";
 import { visibleUnitIds } from "./case-queries.js";
@@ -12,60 +13,84 @@ import { caseFromRow, statusFromRow } from "./case-row.js";
 /** Most events one watcher may have queued; a watcher that falls this far behind is ended. */
 const MAX_PENDING = 10_000;
 
+/** What a watch needs. */
+export interface WatchDeps {
+  db: Db;
+  events: CaseEvents;
+  /** Per-user cap, idle and lifetime limits; a watch takes no stream slot. */
+  watches: WatchLimiter;
+}
+
 /**
  * Streams every committed case change the caller may see and the filter selects, batching whatever
- * arrived since the last message into one response, until the caller cancels.
+ * arrived since the last message into one response, until the caller cancels, the server shuts down, or
+ * the watch's limits end it: RESOURCE_EXHAUSTED past the per-user cap; after the idle time without an
+ * event, or the lifetime, the stream completes normally and the client reconnects.
  */
 export async function* watchCases(
-  db: Db,
-  events: CaseEvents,
+  deps: WatchDeps,
   caller: Caller,
   filter: CaseFilterValues,
   signal: AbortSignal,
 ): AsyncGenerator<WatchCasesResponse> {
-  const units = await visibleUnitIds(db, caller.unitId);
-  const filterUnits = filter.unitId ? await visibleUnitIds(db, filter.unitId) : undefined;
+  const { db, events } = deps;
+  const lease = deps.watches.acquire(`user:${caller.username}`);
   let pending: CaseChange[] = [];
   let wake: (() => void) | undefined;
-  const unsubscribe = events.subscribe((change) => {
-    if (!matches(change, caller, units, filterUnits, filter)) return;
-    pending.push(change);
-    if (pending.length > MAX_PENDING) pending = pending.slice(-MAX_PENDING);
-    wake?.();
-  });
   const onAbort = () => wake?.();
-  signal.addEventListener("abort", onAbort);
-  let closed = events.isClosed;
-  const stopOnClose = events.onClose(() => {
-    closed = true;
-    wake?.();
-  });
+  let unsubscribe = () => {};
+  let stopOnClose = () => {};
   try {
+    const units = await visibleUnitIds(db, caller.unitId);
+    const filterUnits = filter.unitId ? await visibleUnitIds(db, filter.unitId) : undefined;
+    unsubscribe = events.subscribe((change) => {
+      if (!matches(change, caller, units, filterUnits, filter)) return;
+      pending.push(change);
+      if (pending.length > MAX_PENDING) pending = pending.slice(-MAX_PENDING);
+      wake?.();
+    });
+    signal.addEventListener("abort", onAbort);
+    lease.signal.addEventListener("abort", onAbort);
+    let closed = events.isClosed;
+    stopOnClose = events.onClose(() => {
+      closed = true;
+      wake?.();
+    });
     while (!signal.aborted && !closed) {
-      if (pending.length === 0) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        wake = undefined;
+      if (pending.length > 0) {
+        const batch = pending;
+        pending = [];
+        lease.touch();
+        yield toResponse(batch);
+        lease.touch();
         continue;
       }
-      const batch = pending;
-      pending = [];
-      yield create(WatchCasesResponseSchema, {
-        events: batch.map((change) => ({
-          type: change.type,
-          case: caseFromRow(change.row),
-          previousStatus: change.previous ? statusFromRow(change.previous) : undefined,
-          actor: change.actor,
-          eventTime: timestampFromDate(change.time),
-        })),
+      // Idle or at its lifetime, with nothing left to send: end cleanly (OK); clients reconnect.
+      if (lease.signal.aborted) break;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
       });
+      wake = undefined;
     }
   } finally {
     stopOnClose();
     unsubscribe();
     signal.removeEventListener("abort", onAbort);
+    lease.signal.removeEventListener("abort", onAbort);
+    lease.release();
   }
+}
+
+function toResponse(batch: CaseChange[]): WatchCasesResponse {
+  return create(WatchCasesResponseSchema, {
+    events: batch.map((change) => ({
+      type: change.type,
+      case: caseFromRow(change.row),
+      previousStatus: change.previous ? statusFromRow(change.previous) : undefined,
+      actor: change.actor,
+      eventTime: timestampFromDate(change.time),
+    })),
+  });
 }
 
 function matches(

@@ -77,11 +77,12 @@ export const caseLookups = [
   }),
   lookup({
     name: "getAllLocks",
+    // Locks in force only: an expired lock counts as no lock (REQUIREMENTS §9).
     params: (_request, context) => [unitScope(context)],
     sql: `
       SELECT l.id, l.user_id, md.name AS lock_type, ${iso("l.lock_time")} AS lock_time
       FROM case_locks l JOIN modules md ON md.id = l.module_id JOIN cases c ON c.id = l.case_id
-      WHERE ($1::int IS NULL OR l.id > $1::int) AND ${inScope("c.unit_id", "$3")}
+      WHERE ($1::int IS NULL OR l.id > $1::int) AND ${inScope("c.unit_id", "$3")} AND l.expires_at > now()
       ORDER BY l.id LIMIT $2`,
     keyOf: (row: { id: number }) => row.id,
     item: (row: { id: number; user_id: number; lock_type: string; lock_time: string }) => ({

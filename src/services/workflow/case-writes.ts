@@ -1,25 +1,13 @@
 import type { HandlerContext } from "@connectrpc/connect";
 import type { Queryable } from "../../db/db.js";
-import {
-  alreadyExists,
-  failedPrecondition,
-  invalidArgument,
-  notFound,
-  permissionDenied,
-} from "../../errors.js";
+import { failedPrecondition, invalidArgument, notFound, permissionDenied } from "../../errors.js";
 import type { Caller } from "../../interceptors/caller-context.js";
 import { recordAudit } from "../audit.js";
 import { callerOf } from "../call-caller.js";
+import { guardCaseWrite } from "../cases/case-locks.js";
+import { recordSignature, type SignTarget } from "../cases/signatures-and-locks.js";
 import type { Handler } from "./handler.js";
-import {
-  actingUserId,
-  isAdministrator,
-  iso,
-  optionalId,
-  optionalText,
-  requiredId,
-  unitScope,
-} from "./request-fields.js";
+import { actingUserId, optionalId, optionalText, requiredId, unitScope } from "./request-fields.js";
 
 interface CaseRow {
   id: number;
@@ -28,15 +16,15 @@ interface CaseRow {
   work_status_id: number;
   status_code_id: number;
   holder_role_id: number | null;
+  is_final: boolean;
   version: number;
-  lock_user_id: number | null;
 }
 
 /** Loads and row-locks a case in the caller's units; NOT_FOUND when it does not exist or lies outside them. */
 async function loadCase(tx: Queryable, context: HandlerContext, caseId: number): Promise<CaseRow> {
   const { rows } = await tx.query<CaseRow>(
-    `SELECT c.id, c.module_id, c.workflow_id, c.work_status_id, ws.status_code_id, sc.role_id AS holder_role_id, c.version,
-            (SELECT user_id FROM case_locks WHERE case_id = c.id) AS lock_user_id
+    `SELECT c.id, c.module_id, c.workflow_id, c.work_status_id, ws.status_code_id, sc.role_id AS holder_role_id,
+            sc.is_final, c.version
      FROM cases c JOIN work_statuses ws ON ws.id = c.work_status_id JOIN status_codes sc ON sc.id = ws.status_code_id
      WHERE c.id = $1 AND ($2::int IS NULL OR c.unit_id IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = $2::int))
      FOR UPDATE OF c`,
@@ -72,7 +60,9 @@ function assertModule(field: string, module: number | null, row: CaseRow): void 
 /**
  * Moves a case to a work status of its workflow in the caller's transaction: the case's status and
  * version, the open tracking row closed, a new one appended, an action-log row and an audit row. A caller
- * without workflowAdmin may only take an active option out of a status its role holds.
+ * without workflowAdmin may only take an active option out of a status its role holds. Another user's
+ * lock in force refuses the move; the acting user's own lock is renewed, or released when the option
+ * taken carries the releaseLock action (as the engine does for ect.v1 moves).
  */
 async function moveCase(
   tx: Queryable,
@@ -83,12 +73,13 @@ async function moveCase(
   const to = await workStatusOfCase(tx, row, target.field, target.workStatusId);
   if (target.workStatusId === row.work_status_id)
     throw failedPrecondition(`case ${row.id} is already at work status ${row.work_status_id}`);
-  if (row.lock_user_id !== null && row.lock_user_id !== target.userId) {
-    throw failedPrecondition(`case ${row.id} is locked for editing by user ${row.lock_user_id}`);
-  }
-  const option = await tx.query<{ display_text: string; kind: string }>(
-    `SELECT display_text, kind FROM options WHERE work_status_id = $1 AND target_work_status_id = $2 AND active
-     ORDER BY sort_order, id LIMIT 1`,
+  await guardCaseWrite(tx, row.id, target.userId);
+  const option = await tx.query<{ display_text: string; kind: string; releases_lock: boolean }>(
+    `SELECT o.display_text, o.kind,
+            EXISTS (SELECT 1 FROM option_actions a JOIN action_types at ON at.id = a.action_type_id
+                    WHERE a.option_id = o.id AND at.name = 'releaseLock') AS releases_lock
+     FROM options o WHERE o.work_status_id = $1 AND o.target_work_status_id = $2 AND o.active
+     ORDER BY o.sort_order, o.id LIMIT 1`,
     [row.work_status_id, target.workStatusId],
   );
   if (!caller.permissions.has("workflowAdmin")) {
@@ -122,6 +113,7 @@ async function moveCase(
      VALUES ($1, $2, $3, $4, $5, $6)`,
     [row.id, row.module_id, kind, row.status_code_id, to.status_code_id, target.userId],
   );
+  if (option.rows[0]?.releases_lock) await tx.query("DELETE FROM case_locks WHERE case_id = $1", [row.id]);
   await recordAudit(tx, {
     entityType: "case",
     entityId: row.id,
@@ -183,9 +175,10 @@ export const updateWorkstatus: Handler<"updateWorkstatus"> = async (db, request,
 };
 
 /**
- * Records a signature on a case: by user_id as role group_id at work status status_in (default the
- * case's current one); status_out and action_id, when given, must be a work status of the case's
- * workflow and an option from status_in to status_out.
+ * Records a signature on a case: by user_id as role group_id (default their current role) at work status
+ * status_in (default the case's current one), under the signing rule both services share (assertMaySign:
+ * the holding role's active user, at the current status, not against another user's lock); status_out and
+ * action_id, when given, must be a work status of the case's workflow and an option from status_in to status_out.
  */
 export const addSignature: Handler<"addSignature"> = async (db, request, context) => {
   const caller = callerOf(context);
@@ -193,7 +186,7 @@ export const addSignature: Handler<"addSignature"> = async (db, request, context
   const module = optionalId("module_type", request.moduleType);
   const userId = actingUserId(context, "user_id", request.userId);
   const optionId = optionalId("action_id", request.actionId);
-  const roleIdAsked = optionalId("group_id", request.groupId);
+  const roleId = optionalId("group_id", request.groupId);
   const statusIn = optionalId("status_in", request.statusIn);
   const statusOut = optionalId("status_out", request.statusOut);
   return db.transaction(async (tx) => {
@@ -213,51 +206,24 @@ export const addSignature: Handler<"addSignature"> = async (db, request, context
           `option ${optionId} does not lead out of work status ${workStatusId}`,
         );
     }
-    const signer = await tx.query<{ role_id: number | null; name_and_rank: string; title: string | null }>(
-      `SELECT coalesce($2::int, u.current_role_id) AS role_id, trim(u.rank || ' ' || u.first_name || ' ' || u.last_name) AS name_and_rank,
-              coalesce(t.title, r.sign_title) AS title
-       FROM users u LEFT JOIN roles r ON r.id = coalesce($2::int, u.current_role_id)
-       LEFT JOIN user_alt_titles t ON t.user_id = u.id AND t.role_id = r.id
-       WHERE u.id = $1`,
-      [userId, roleIdAsked],
-    );
-    if (signer.rows.length === 0) throw notFound("user", userId);
-    const { role_id: roleId, name_and_rank: nameAndRank, title } = signer.rows[0];
-    if (roleId === null || title === null) throw notFound("role", roleIdAsked ?? "of the user");
-    if (!isAdministrator(caller)) {
-      const held = await tx.query(
-        "SELECT 1 FROM user_roles WHERE user_id = $1 AND role_id = $2 AND status = 'approved'",
-        [userId, roleId],
-      );
-      if (held.rows.length === 0) throw permissionDenied(`user ${userId} does not hold role ${roleId}`);
-    }
-    const existing = await tx.query(
-      "SELECT id FROM signatures WHERE case_id = $1 AND work_status_id = $2 AND role_id = $3",
-      [caseId, workStatusId, roleId],
-    );
-    if (existing.rows.length > 0)
-      throw alreadyExists(
-        `case ${caseId} is already signed by role ${roleId} at work status ${workStatusId}`,
-      );
-    const { rows } = await tx.query<{ id: number; signed_at: string }>(
-      `INSERT INTO signatures (case_id, module_id, workflow_id, work_status_id, role_id, user_id, name_and_rank, title)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, ${iso("signed_at")} AS signed_at`,
-      [caseId, row.module_id, row.workflow_id, workStatusId, roleId, userId, nameAndRank, title],
-    );
-    await recordAudit(tx, {
-      entityType: "case",
-      entityId: caseId,
-      action: "sign",
+    const target: SignTarget = {
+      id: row.id,
+      moduleId: row.module_id,
+      workflowId: row.workflow_id,
+      workStatusId: row.work_status_id,
+      holderRoleId: row.holder_role_id,
+      isFinal: row.is_final,
+    };
+    const signature = await recordSignature(tx, {
+      target,
+      atWorkStatusId: workStatusId,
+      userId,
+      roleId,
       actor: caller.username,
-      after: {
-        signatureId: rows[0].id,
-        workStatusId,
-        statusOut: statusOut ?? undefined,
-        optionId: optionId ?? undefined,
-        roleId,
-        userId,
-      },
+      audit: { statusOut: statusOut ?? undefined, optionId: optionId ?? undefined },
     });
-    return { items: [{ signatureId: rows[0].id, refId: caseId, userId, signatureDate: rows[0].signed_at }] };
+    return {
+      items: [{ signatureId: signature.id, refId: caseId, userId, signatureDate: signature.signedAt }],
+    };
   });
 };
