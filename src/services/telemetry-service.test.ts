@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
 import { SpanKind, TelemetryService, TraceStatus } from "../gen/ect/v1/telemetry_service_pb.js";
+import { ingestOtlpJson } from "../telemetry/otlp-receiver.js";
 import type { StoredSpan } from "../telemetry/stored-span.js";
 import { TraceStore } from "../telemetry/trace-store.js";
 import { telemetryService } from "./telemetry-service.js";
@@ -143,5 +144,41 @@ describe("TelemetryService", () => {
       "trace_id: is required",
     ]);
     assert.equal((await codeOf(client.getTrace({ traceId: "nothex" })))[0], Code.InvalidArgument);
+  });
+
+  it("shows spans received over OTLP as external, with who sent them", async () => {
+    const mixed = new TraceStore();
+    mixed.add(span({ traceId: TRACE_A, spanId: "1".repeat(16), attributes: { "enduser.id": "medtech" } }));
+    const forged = {
+      traceId: "f".repeat(32),
+      spanId: "4".repeat(16),
+      name: "ect.v1.CaseService/SignCase",
+      kind: 2,
+      startTimeUnixNano: "1700000002000000000",
+      endTimeUnixNano: "1700000002005000000",
+      attributes: [{ key: "enduser.id", value: { stringValue: "approver" } }],
+    };
+    ingestOtlpJson({ resourceSpans: [{ scopeSpans: [{ spans: [forged] }] }] }, mixed, {
+      submittedBy: "admin",
+    });
+    const service = createClient(
+      TelemetryService,
+      createRouterTransport((router) => router.service(TelemetryService, telemetryService(mixed))),
+    );
+    const { traces } = await service.searchTraces({});
+    assert.deepEqual(
+      traces.map((t) => [t.rootSpanName, t.externalSpanCount, t.submittedBy]),
+      [
+        ["ect.v1.CaseService/SignCase", 1, ["admin"]],
+        ["ect.v1.CaseService/GetCase", 0, []],
+      ],
+    );
+    const [received] = (await service.getTrace({ traceId: "f".repeat(32) })).spans;
+    assert.equal(received.external, true);
+    assert.equal(received.submittedBy, "admin");
+    assert.equal(received.attributes["enduser.id"], "approver");
+    const [own] = (await service.getTrace({ traceId: TRACE_A })).spans;
+    assert.equal(own.external, false);
+    assert.equal(own.submittedBy, "");
   });
 });

@@ -31,7 +31,10 @@ const STATUSES: Record<StoredSpanStatus, TraceStatus> = {
   error: TraceStatus.ERROR,
 };
 
-/** Trace search over the in-memory trace store (this instance's recent traces only). */
+/**
+ * Trace search over the in-memory trace store (this instance's recent traces only). Spans received
+ * over OTLP come out marked external, with who sent them, so a claim in them is never taken for ECT's.
+ */
 export function telemetryService(store: TraceStore): ServiceImpl<typeof TelemetryService> {
   return {
     searchTraces(req) {
@@ -85,6 +88,8 @@ function summaryMessage(summary: TraceSummary): MessageInitShape<typeof TraceSum
     status: STATUSES[summary.status],
     spanCount: summary.spanCount,
     serviceName: summary.serviceName,
+    externalSpanCount: summary.externalSpanCount,
+    submittedBy: summary.submittedBy,
   };
 }
 
@@ -105,6 +110,8 @@ function spanMessage(span: StoredSpan, originMs: number): MessageInitShape<typeo
       offsetMs: event.timeMs - originMs,
       attributes: event.attributes,
     })),
+    external: span.external !== undefined,
+    submittedBy: span.external?.submittedBy ?? "",
   };
 }
 

@@ -1,9 +1,12 @@
 import { useState } from "react";
-import type { Trace, TraceSummary } from "../../../src/gen/ect/v1/telemetry_service_pb.js";
+import type { Span, Trace, TraceSummary } from "../../../src/gen/ect/v1/telemetry_service_pb.js";
 import { TraceStatus } from "../../../src/gen/ect/v1/telemetry_service_pb.js";
 import { api, errorText, transport } from "../api.js";
 
-/** Search recent traces by correlation id (or method) and show one as a waterfall of spans. */
+/**
+ * Search recent traces by correlation id (or method) and show one as a waterfall of spans. Spans
+ * posted to /v1/traces are marked external with who sent them: what they claim is not ECT's record.
+ */
 export function TracesPage() {
   const [correlationId, setCorrelationId] = useState(() => transport.correlation.last() ?? "");
   const [method, setMethod] = useState("");
@@ -67,6 +70,15 @@ export function TracesPage() {
             </button>{" "}
             · {t.durationMs.toFixed(1)} ms · {t.spanCount} spans ·{" "}
             {t.status === TraceStatus.ERROR ? "error" : "ok"} · <code>{t.correlationId}</code>
+            {t.externalSpanCount > 0 && (
+              <>
+                {" "}
+                ·{" "}
+                <span className="error" data-testid="trace-external">
+                  {externalText(t)}
+                </span>
+              </>
+            )}
           </li>
         ))}
       </ul>
@@ -75,7 +87,12 @@ export function TracesPage() {
           <h2>{trace.summary?.rootSpanName}</h2>
           {trace.spans.map((span) => (
             <div key={span.spanId} className="span-row">
-              <span className="span-name" title={span.name}>
+              <span className="span-name" title={spanTitle(span)}>
+                {span.external && (
+                  <span className="error" data-testid="span-external">
+                    external{" "}
+                  </span>
+                )}
                 {span.name}
               </span>
               <span className="span-track">
@@ -94,4 +111,18 @@ export function TracesPage() {
       )}
     </section>
   );
+}
+
+function externalText(summary: TraceSummary): string {
+  const senders = summary.submittedBy.map((name) => name || "an unnamed sender").join(", ");
+  return `external: ${summary.externalSpanCount} of ${summary.spanCount} spans sent by ${senders}`;
+}
+
+/** The hover text of a span: its name, its user, and for a received span who sent it. */
+function spanTitle(span: Span): string {
+  const user = span.attributes["enduser.id"];
+  const lines = [span.name];
+  if (user) lines.push(`user ${user}${span.external ? " (claimed by the sender)" : ""}`);
+  if (span.external) lines.push(`received over /v1/traces from ${span.submittedBy || "an unnamed sender"}`);
+  return lines.join("\n");
 }

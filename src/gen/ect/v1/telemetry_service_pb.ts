@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ect/v1/telemetry_service.proto.
  */
 export const file_ect_v1_telemetry_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch5lY3QvdjEvdGVsZW1ldHJ5X3NlcnZpY2UucHJvdG8SBmVjdC52MSKgAQoTU2VhcmNoVHJhY2VzUmVxdWVzdBIWCg5jb3JyZWxhdGlvbl9pZBgBIAEoCRIQCgh0cmFjZV9pZBgCIAEoCRIOCgZtZXRob2QYAyABKAkSIwoGc3RhdHVzGAQgASgOMhMuZWN0LnYxLlRyYWNlU3RhdHVzEhcKD21pbl9kdXJhdGlvbl9tcxgFIAEoARIRCglwYWdlX3NpemUYBiABKAUi5AEKDFRyYWNlU3VtbWFyeRIQCgh0cmFjZV9pZBgBIAEoCRIWCg5yb290X3NwYW5fbmFtZRgCIAEoCRIWCg5jb3JyZWxhdGlvbl9pZBgDIAEoCRIuCgpzdGFydF90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBITCgtkdXJhdGlvbl9tcxgFIAEoARIjCgZzdGF0dXMYBiABKA4yEy5lY3QudjEuVHJhY2VTdGF0dXMSEgoKc3Bhbl9jb3VudBgHIAEoBRIUCgxzZXJ2aWNlX25hbWUYCCABKAkiPAoUU2VhcmNoVHJhY2VzUmVzcG9uc2USJAoGdHJhY2VzGAEgAygLMhQuZWN0LnYxLlRyYWNlU3VtbWFyeSIjCg9HZXRUcmFjZVJlcXVlc3QSEAoIdHJhY2VfaWQYASABKAkilgEKCVNwYW5FdmVudBIMCgRuYW1lGAEgASgJEhEKCW9mZnNldF9tcxgCIAEoARI1CgphdHRyaWJ1dGVzGAMgAygLMiEuZWN0LnYxLlNwYW5FdmVudC5BdHRyaWJ1dGVzRW50cnkaMQoPQXR0cmlidXRlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEi5gIKBFNwYW4SDwoHc3Bhbl9pZBgBIAEoCRIWCg5wYXJlbnRfc3Bhbl9pZBgCIAEoCRIMCgRuYW1lGAMgASgJEh4KBGtpbmQYBCABKA4yEC5lY3QudjEuU3BhbktpbmQSFAoMc2VydmljZV9uYW1lGAUgASgJEhcKD3N0YXJ0X29mZnNldF9tcxgGIAEoARITCgtkdXJhdGlvbl9tcxgHIAEoARIjCgZzdGF0dXMYCCABKA4yEy5lY3QudjEuVHJhY2VTdGF0dXMSFgoOc3RhdHVzX21lc3NhZ2UYCSABKAkSMAoKYXR0cmlidXRlcxgKIAMoCzIcLmVjdC52MS5TcGFuLkF0dHJpYnV0ZXNFbnRyeRIhCgZldmVudHMYCyADKAsyES5lY3QudjEuU3BhbkV2ZW50GjEKD0F0dHJpYnV0ZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIksKBVRyYWNlEiUKB3N1bW1hcnkYASABKAsyFC5lY3QudjEuVHJhY2VTdW1tYXJ5EhsKBXNwYW5zGAIgAygLMgwuZWN0LnYxLlNwYW4qWAoLVHJhY2VTdGF0dXMSHAoYVFJBQ0VfU1RBVFVTX1VOU1BFQ0lGSUVEEAASEwoPVFJBQ0VfU1RBVFVTX09LEAESFgoSVFJBQ0VfU1RBVFVTX0VSUk9SEAIqmQEKCFNwYW5LaW5kEhkKFVNQQU5fS0lORF9VTlNQRUNJRklFRBAAEhYKElNQQU5fS0lORF9JTlRFUk5BTBABEhQKEFNQQU5fS0lORF9TRVJWRVIQAhIUChBTUEFOX0tJTkRfQ0xJRU5UEAMSFgoSU1BBTl9LSU5EX1BST0RVQ0VSEAQSFgoSU1BBTl9LSU5EX0NPTlNVTUVSEAUy5gEKEFRlbGVtZXRyeVNlcnZpY2USbgoMU2VhcmNoVHJhY2VzEhsuZWN0LnYxLlNlYXJjaFRyYWNlc1JlcXVlc3QaHC5lY3QudjEuU2VhcmNoVHJhY2VzUmVzcG9uc2UiI4q1GAl0cmFjZVZpZXeC0+STAhASDi9lY3QvdjEvdHJhY2VzEmIKCEdldFRyYWNlEhcuZWN0LnYxLkdldFRyYWNlUmVxdWVzdBoNLmVjdC52MS5UcmFjZSIuirUYCXRyYWNlVmlld4LT5JMCGxIZL2VjdC92MS90cmFjZXMve3RyYWNlX2lkfWIGcHJvdG8z", [file_ect_v1_options, file_google_api_annotations, file_google_protobuf_timestamp]);
+  fileDesc("Ch5lY3QvdjEvdGVsZW1ldHJ5X3NlcnZpY2UucHJvdG8SBmVjdC52MSKgAQoTU2VhcmNoVHJhY2VzUmVxdWVzdBIWCg5jb3JyZWxhdGlvbl9pZBgBIAEoCRIQCgh0cmFjZV9pZBgCIAEoCRIOCgZtZXRob2QYAyABKAkSIwoGc3RhdHVzGAQgASgOMhMuZWN0LnYxLlRyYWNlU3RhdHVzEhcKD21pbl9kdXJhdGlvbl9tcxgFIAEoARIRCglwYWdlX3NpemUYBiABKAUilwIKDFRyYWNlU3VtbWFyeRIQCgh0cmFjZV9pZBgBIAEoCRIWCg5yb290X3NwYW5fbmFtZRgCIAEoCRIWCg5jb3JyZWxhdGlvbl9pZBgDIAEoCRIuCgpzdGFydF90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBITCgtkdXJhdGlvbl9tcxgFIAEoARIjCgZzdGF0dXMYBiABKA4yEy5lY3QudjEuVHJhY2VTdGF0dXMSEgoKc3Bhbl9jb3VudBgHIAEoBRIUCgxzZXJ2aWNlX25hbWUYCCABKAkSGwoTZXh0ZXJuYWxfc3Bhbl9jb3VudBgJIAEoBRIUCgxzdWJtaXR0ZWRfYnkYCiADKAkiPAoUU2VhcmNoVHJhY2VzUmVzcG9uc2USJAoGdHJhY2VzGAEgAygLMhQuZWN0LnYxLlRyYWNlU3VtbWFyeSIjCg9HZXRUcmFjZVJlcXVlc3QSEAoIdHJhY2VfaWQYASABKAkilgEKCVNwYW5FdmVudBIMCgRuYW1lGAEgASgJEhEKCW9mZnNldF9tcxgCIAEoARI1CgphdHRyaWJ1dGVzGAMgAygLMiEuZWN0LnYxLlNwYW5FdmVudC5BdHRyaWJ1dGVzRW50cnkaMQoPQXR0cmlidXRlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEijgMKBFNwYW4SDwoHc3Bhbl9pZBgBIAEoCRIWCg5wYXJlbnRfc3Bhbl9pZBgCIAEoCRIMCgRuYW1lGAMgASgJEh4KBGtpbmQYBCABKA4yEC5lY3QudjEuU3BhbktpbmQSFAoMc2VydmljZV9uYW1lGAUgASgJEhcKD3N0YXJ0X29mZnNldF9tcxgGIAEoARITCgtkdXJhdGlvbl9tcxgHIAEoARIjCgZzdGF0dXMYCCABKA4yEy5lY3QudjEuVHJhY2VTdGF0dXMSFgoOc3RhdHVzX21lc3NhZ2UYCSABKAkSMAoKYXR0cmlidXRlcxgKIAMoCzIcLmVjdC52MS5TcGFuLkF0dHJpYnV0ZXNFbnRyeRIhCgZldmVudHMYCyADKAsyES5lY3QudjEuU3BhbkV2ZW50EhAKCGV4dGVybmFsGAwgASgIEhQKDHN1Ym1pdHRlZF9ieRgNIAEoCRoxCg9BdHRyaWJ1dGVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJLCgVUcmFjZRIlCgdzdW1tYXJ5GAEgASgLMhQuZWN0LnYxLlRyYWNlU3VtbWFyeRIbCgVzcGFucxgCIAMoCzIMLmVjdC52MS5TcGFuKlgKC1RyYWNlU3RhdHVzEhwKGFRSQUNFX1NUQVRVU19VTlNQRUNJRklFRBAAEhMKD1RSQUNFX1NUQVRVU19PSxABEhYKElRSQUNFX1NUQVRVU19FUlJPUhACKpkBCghTcGFuS2luZBIZChVTUEFOX0tJTkRfVU5TUEVDSUZJRUQQABIWChJTUEFOX0tJTkRfSU5URVJOQUwQARIUChBTUEFOX0tJTkRfU0VSVkVSEAISFAoQU1BBTl9LSU5EX0NMSUVOVBADEhYKElNQQU5fS0lORF9QUk9EVUNFUhAEEhYKElNQQU5fS0lORF9DT05TVU1FUhAFMuYBChBUZWxlbWV0cnlTZXJ2aWNlEm4KDFNlYXJjaFRyYWNlcxIbLmVjdC52MS5TZWFyY2hUcmFjZXNSZXF1ZXN0GhwuZWN0LnYxLlNlYXJjaFRyYWNlc1Jlc3BvbnNlIiOKtRgJdHJhY2VWaWV3gtPkkwIQEg4vZWN0L3YxL3RyYWNlcxJiCghHZXRUcmFjZRIXLmVjdC52MS5HZXRUcmFjZVJlcXVlc3QaDS5lY3QudjEuVHJhY2UiLoq1GAl0cmFjZVZpZXeC0+STAhsSGS9lY3QvdjEvdHJhY2VzL3t0cmFjZV9pZH1iBnByb3RvMw", [file_ect_v1_options, file_google_api_annotations, file_google_protobuf_timestamp]);
 
 /**
  * @generated from message ect.v1.SearchTracesRequest
@@ -122,6 +122,21 @@ export type TraceSummary = Message<"ect.v1.TraceSummary"> & {
    * @generated from field: string service_name = 8;
    */
   serviceName: string;
+
+  /**
+   * Spans of the trace received over OTLP (POST /v1/traces) rather than recorded by this server:
+   * whatever they say (enduser.id, names, timings) is the sender's claim.
+   *
+   * @generated from field: int32 external_span_count = 9;
+   */
+  externalSpanCount: number;
+
+  /**
+   * Who posted the received spans (usernames; an empty string where the receiver was not told).
+   *
+   * @generated from field: repeated string submitted_by = 10;
+   */
+  submittedBy: string[];
 };
 
 /**
@@ -264,6 +279,20 @@ export type Span = Message<"ect.v1.Span"> & {
    * @generated from field: repeated ect.v1.SpanEvent events = 11;
    */
   events: SpanEvent[];
+
+  /**
+   * Received over OTLP rather than recorded by this server: its attributes are the sender's claims.
+   *
+   * @generated from field: bool external = 12;
+   */
+  external: boolean;
+
+  /**
+   * Who posted it, for an external span (empty where the receiver was not told).
+   *
+   * @generated from field: string submitted_by = 13;
+   */
+  submittedBy: string;
 };
 
 /**
@@ -371,8 +400,8 @@ export const SpanKindSchema: GenEnum<SpanKind> = /*@__PURE__*/
   enumDesc(file_ect_v1_telemetry_service, 1);
 
 /**
- * Recent traces this instance recorded (its own spans and spans browsers posted to /v1/traces),
- * kept in memory so an operator can follow one call without an external tracing backend.
+ * Recent traces this instance recorded (its own spans, and spans posted to /v1/traces, which are
+ * marked external), kept in memory so an operator can follow one call without a tracing backend.
  *
  * @generated from service ect.v1.TelemetryService
  */
