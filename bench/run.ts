@@ -9,6 +9,7 @@
  *   --cpu-prof         also profile the server during one per-item stream (bench/results/cpu/)
  *   --only a,b         run only these scenarios (throughput, ttfi, concurrency, unary, slow, memory)
  */
+import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { createTokenAuthority } from "../src/auth/token-issuer.js";
@@ -103,7 +104,8 @@ async function main(): Promise<number> {
   log(
     `data: ${data.cases} cases (${data.activeCases} active) in ${profile.database}, PostgreSQL ${data.postgres}`,
   );
-  const secret = `bench-${process.pid}-${Date.now()}`;
+  // Development tokens need a secret of at least 32 bytes.
+  const secret = randomBytes(32).toString("hex");
   const tokens = await createTokenAuthority(loadConfig({ ECT_JWT_SECRET: secret, ECT_DATA_DIR: "memory" }));
   const authorization = `Bearer ${(await tokens.issue("admin")).token}`;
   const env = ectEnv(data, secret);
