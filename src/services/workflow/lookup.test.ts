@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { toJson } from "@bufbuild/protobuf";
-import { Code, type ConnectError } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { loadConfig } from "../../config.js";
 import type { Db } from "../../db/db.js";
 import { WorkflowService } from "../../gen/workflow/workflow_pb.js";
-import { deriveLookup } from "./lookup.js";
+import { type AnyLookup, deriveLookup, type LookupPaging, UNARY_LOOKUP_MAX_ITEMS } from "./lookup.js";
 import { callerFor, clientAs, collect, openSeededDb } from "./test-harness.js";
 import { lookups, workflowService } from "./workflow-service.js";
 
@@ -184,7 +185,11 @@ describe("the lookup registry", () => {
 
 describe("lookup paging", () => {
   /** A lookup over ids 1..rows that records each page's limit. */
-  function counted(rows: number) {
+  function counted(
+    rows: number,
+    paging: LookupPaging = { firstPageSize: 50, pageSize: 1000 },
+    extra: Partial<AnyLookup> = {},
+  ) {
     const limits: number[] = [];
     const fake = {
       async query(_sql: string, params: readonly unknown[] = []) {
@@ -202,8 +207,9 @@ describe("lookup paging", () => {
       params: () => [],
       keyOf: (row: { id: number }) => row.id,
       item: (row: { id: number }) => ({ id: row.id }),
+      ...extra,
     };
-    const derived = deriveLookup(fake as never, { firstPageSize: 50, pageSize: 1000 }, declaration as never);
+    const derived = deriveLookup(fake as never, paging, declaration as never);
     return { derived, limits };
   }
   const context = { signal: new AbortController().signal } as never;
@@ -216,5 +222,65 @@ describe("lookup paging", () => {
     const streamed = counted(1_500);
     assert.equal((await collect(streamed.derived.stream({}, context))).length, 1_500);
     assert.deepEqual(streamed.limits, [50, 200, 800, 1000]);
+  });
+
+  test("a unary lookup answers up to its cap and reads one row past it, no more", async () => {
+    const paging = { firstPageSize: 50, pageSize: 1000, unaryMaxItems: 10 };
+    const exact = counted(10, paging);
+    const response = (await exact.derived.unary({}, context)) as { items: unknown[] };
+    assert.equal(response.items.length, 10);
+    const over = counted(5_000, paging);
+    await assert.rejects(over.derived.unary({}, context), (error: ConnectError) => {
+      assert.equal(error.code, Code.FailedPrecondition);
+      assert.match(
+        error.rawMessage,
+        /CountedLookup answers at most 10 items .* read them with CountedLookupStream$/,
+      );
+      return true;
+    });
+    assert.deepEqual(over.limits, [11]);
+    assert.equal((await collect(counted(5_000, paging).derived.stream({}, context))).length, 5_000);
+  });
+
+  test("without a configured cap a unary lookup stops at UNARY_LOOKUP_MAX_ITEMS, the configuration's default", async () => {
+    assert.equal(loadConfig({}).unaryLookupMaxItems, UNARY_LOOKUP_MAX_ITEMS);
+    const over = counted(UNARY_LOOKUP_MAX_ITEMS + 500);
+    await assert.rejects(over.derived.unary({}, context), (error: ConnectError) => {
+      assert.equal(error.code, Code.FailedPrecondition);
+      return true;
+    });
+    assert.equal(
+      over.limits.reduce((sum, limit) => sum + limit, 0),
+      UNARY_LOOKUP_MAX_ITEMS + 1,
+    );
+  });
+
+  test("a lookup of one thing answers its not-found error from the unary RPC, the stream and the pages", async () => {
+    const missing = () => new ConnectError("thing 7 not found", Code.NotFound);
+    const none = counted(0, undefined, { notFound: missing } as never).derived;
+    const isNotFound = (error: ConnectError) => error.code === Code.NotFound;
+    await assert.rejects(none.unary({}, context), isNotFound);
+    await assert.rejects(collect(none.stream({}, context)), isNotFound);
+    await assert.rejects(collect(none.pages({}, context)), isNotFound);
+    const some = counted(3, undefined, { notFound: missing } as never).derived;
+    assert.equal(((await some.unary({}, context)) as { items: unknown[] }).items.length, 3);
+    const plain = counted(0).derived;
+    assert.deepEqual(await plain.unary({}, context), { items: [] });
+  });
+});
+
+describe("the unary cap through the WorkflowService", () => {
+  test("past the cap a unary lookup is FAILED_PRECONDITION naming its stream twin, which yields every row", async () => {
+    const streaming = { firstPageSize: 2, pageSize: 5, unaryMaxItems: 3 };
+    const capped = clientAs(db, await callerFor(db, "admin"), streaming);
+    const all = await collect(capped.getStatusCodesByCompoStream({ compo: "6" }));
+    assert.ok(all.length > 3);
+    await assert.rejects(capped.getStatusCodesByCompo({ compo: "6" }), (error: ConnectError) => {
+      assert.equal(error.code, Code.FailedPrecondition);
+      assert.match(error.rawMessage, /GetStatusCodesByCompoStream/);
+      return true;
+    });
+    const few = await capped.getWorkflowById({ workflowId: 2 });
+    assert.equal(few.items.length, 1);
   });
 });
