@@ -6,6 +6,8 @@ import { migrate } from "../db/migrate.js";
 import { openDb } from "../db/open-db.js";
 import { seedIfEmpty } from "../seed/seed.js";
 import { type App, createApp } from "./app.js";
+import { trustedProxyCheck } from "./client-address.js";
+import { ConnectionGuard } from "./connection-guard.js";
 import { createDualListener } from "./listener.js";
 
 /** A started server: its address, app and the way to stop it. */
@@ -24,7 +26,21 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
   if (applied.length > 0) logger.info({ applied }, "database migrated");
   if (config.seedDemo && (await seedIfEmpty(db))) logger.info("demo data seeded");
   const app = await createApp(config, db, logger);
-  const listener = createDualListener(app.handler);
+  const { maxPerIp, maxTotal, ...timeouts } = config.connections;
+  // A trusted proxy carries many clients: it is held to the total cap only.
+  const guard = new ConnectionGuard({ maxPerIp, maxTotal, exempt: trustedProxyCheck(config.trustedProxies) });
+  // A flood of refusals is one log line per 10 s, with the count; the metric counts each.
+  let refusedSinceLog = 0;
+  let lastLogAt = 0;
+  guard.onRefused(({ address, reason }) => {
+    app.metrics.rejections.inc({ kind: reason === "per_ip" ? "connections_per_ip" : "connections_total" });
+    refusedSinceLog++;
+    if (Date.now() - lastLogAt < 10_000) return;
+    logger.warn({ address, reason, refused: refusedSinceLog }, "connections refused: too many open");
+    lastLogAt = Date.now();
+    refusedSinceLog = 0;
+  });
+  const listener = createDualListener(app.handler, { ...timeouts, guard });
   const { server } = listener;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
