@@ -34,3 +34,20 @@ export function alreadyExists(message: string): ConnectError {
 export function aborted(message: string): ConnectError {
   return new ConnectError(message, Code.Aborted);
 }
+
+/** The request message is not valid protobuf: bad input, reported without the parser's words. */
+export function undecodableMessage(): ConnectError {
+  return new ConnectError("the request message could not be decoded", Code.InvalidArgument);
+}
+
+/**
+ * Whether an error is connect-es's report of a request message it could not parse: it raises
+ * INTERNAL "parse binary: <parser text>", as if the server were at fault.
+ */
+export function isUndecodableMessageError(error: unknown): error is ConnectError {
+  return (
+    error instanceof ConnectError &&
+    error.code === Code.Internal &&
+    error.rawMessage.startsWith("parse binary:")
+  );
+}

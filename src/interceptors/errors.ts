@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { Logger } from "pino";
+import { isUndecodableMessageError, undecodableMessage } from "../errors.js";
 import { isTransientError } from "../resilience/transient-errors.js";
 
 /** SQLSTATEs that mean the request itself was bad, reported without internal detail. */
@@ -8,11 +9,14 @@ const BAD_INPUT = /^(22|23502|23514)/;
 
 /**
  * Keeps error meaning across layers: a ConnectError passes unchanged (INVALID_ARGUMENT stays
- * INVALID_ARGUMENT for unary and streams alike); database errors map to their meaning; anything else
+ * INVALID_ARGUMENT for unary and streams alike), except connect-es's INTERNAL for a request it could
+ * not parse, which is INVALID_ARGUMENT; database errors map to their meaning; anything else
  * becomes INTERNAL with an `error-id` the logs carry, and no internal text reaches the client.
  */
 export function errorsInterceptor(logger: Logger): Interceptor {
   const translate = (error: unknown, method: string): ConnectError => {
+    // A server stream's request is parsed inside the chain: malformed protobuf is bad input.
+    if (isUndecodableMessageError(error)) return undecodableMessage();
     if (error instanceof ConnectError) return error;
     const code = (error as { code?: unknown }).code;
     const sqlState = typeof code === "string" ? code : "";
