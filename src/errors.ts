@@ -1,4 +1,5 @@
 import { Code, ConnectError } from "@connectrpc/connect";
+import { isTransientError } from "./resilience/transient-errors.js";
 
 /** A named resource was not found (or lies outside the caller's units). */
 export function notFound(kind: string, id: string | number): ConnectError {
@@ -50,4 +51,30 @@ export function isUndecodableMessageError(error: unknown): error is ConnectError
     error.code === Code.Internal &&
     error.rawMessage.startsWith("parse binary:")
   );
+}
+
+/** SQLSTATEs that mean the request itself was bad, reported without internal detail. */
+const BAD_INPUT = /^(22|23502|23514)/;
+
+/**
+ * What a failure means to the client, when that is known: a ConnectError as it is (connect-es's
+ * undecodable-request INTERNAL as INVALID_ARGUMENT), a cancelled call, a database error by its
+ * SQLSTATE, a transient outage. Undefined for anything unexpected: that is a server fault (INTERNAL).
+ */
+export function knownError(error: unknown): ConnectError | undefined {
+  if (isUndecodableMessageError(error)) return undecodableMessage();
+  if (error instanceof ConnectError) return error;
+  const code = (error as { code?: unknown })?.code;
+  const sqlState = typeof code === "string" ? code : "";
+  if ((error as Error)?.name === "AbortError")
+    return new ConnectError("the call was cancelled", Code.Canceled);
+  // query_canceled that no caller asked for: the server's statement_timeout fired.
+  if (sqlState === "57014") return new ConnectError("a database statement timed out", Code.DeadlineExceeded);
+  if (sqlState === "23505") return alreadyExists("the record exists already");
+  if (sqlState === "23503") return failedPrecondition("a referenced record does not exist");
+  if (sqlState === "40001" || sqlState === "40P01") return aborted("a concurrent change conflicted; retry");
+  if (BAD_INPUT.test(sqlState))
+    return new ConnectError("a value in the request is invalid", Code.InvalidArgument);
+  if (isTransientError(error)) return new ConnectError("the database is unavailable", Code.Unavailable);
+  return undefined;
 }

@@ -10,16 +10,19 @@ import {
   type Interceptor,
 } from "@connectrpc/connect";
 import { trace } from "@opentelemetry/api";
+import { notFound } from "../errors.js";
 import {
   Health,
   HealthCheckResponse_ServingStatus,
   HealthCheckResponseSchema,
 } from "../gen/grpc/health/v1/health_pb.js";
+import { createLogger } from "../telemetry/logger.js";
 import { createQueryTracer, withSpan } from "../telemetry/spans.js";
 import type { StoredSpan } from "../telemetry/stored-span.js";
 import { initTracing } from "../telemetry/tracing.js";
 import { callerKey } from "./caller-context.js";
 import { correlationInterceptor } from "./correlation.js";
+import { errorsInterceptor } from "./errors.js";
 import { createTracingInterceptor } from "./tracing.js";
 
 const { store } = initTracing({ env: {} });
@@ -50,6 +53,12 @@ function transportWith(interceptors: Interceptor[]) {
           activeSpanIds.push(trace.getActiveSpan()?.spanContext().spanId);
           if (req.service === "missing") throw new ConnectError("no such service", Code.NotFound);
           if (req.service === "crash") throw new Error("database exploded");
+          if (req.service === "missing-case") {
+            await traceDbQuery("SELECT * FROM cases WHERE id = $1", "SELECT", async () => ({ rowCount: 0 }));
+            await withSpan("case.lookup", {}, () => {
+              throw notFound("case", 42);
+            });
+          }
           await withSpan("domain.check", { "ect.service": req.service }, async () => {
             await traceDbQuery("SELECT 1", "SELECT", async () => ({ rows: [{}], rowCount: 1 }));
           });
@@ -76,6 +85,20 @@ const traced = createClient(
     fakeAuth,
   ]),
 );
+
+/** The whole chain's order: errors inside tracing, as the server has it. */
+const withErrors = createClient(
+  Health,
+  transportWith([
+    correlationInterceptor,
+    createTracingInterceptor({ untracedServices: new Set() }),
+    errorsInterceptor(createLogger({ level: "silent" })),
+    fakeAuth,
+  ]),
+);
+
+/** An absolute path anywhere in a span (the repository's root, or any other). */
+const ABSOLUTE_PATH = /(^|[\s('"=])(file:\/\/)?\/(?!\/)[\w.@-]+\//m;
 
 const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
 const PARENT_ID = "00f067aa0ba902b7";
@@ -195,5 +218,46 @@ describe("tracing interceptor", () => {
       spansOf(TRACE_ID).filter((span) => span.kind === "server"),
       [],
     );
+  });
+
+  it("keeps only the code and message of a NOT_FOUND: no stack, no path, on any span", async () => {
+    await assert.rejects(withErrors.check({ service: "missing-case" }, { headers: { traceparent } }));
+    const spans = spansOf(TRACE_ID);
+    const server = spans.find((span) => span.kind === "server");
+    const lookup = spans.find((span) => span.name === "case.lookup");
+    assert.ok(server && lookup);
+    for (const span of [server, lookup]) {
+      assert.deepEqual(
+        span.events.map((event) => event.attributes),
+        [{ "exception.type": "not_found", "exception.message": "case 42 not found" }],
+        span.name,
+      );
+      assert.equal(span.status, "unset", "a refusal is not a server fault");
+    }
+    for (const span of spans) {
+      assert.doesNotMatch(JSON.stringify(span), ABSOLUTE_PATH, span.name);
+      assert.doesNotMatch(JSON.stringify(span.events), /SELECT|stacktrace/, span.name);
+    }
+    const query = spans.find((span) => span.kind === "client");
+    assert.equal(query?.attributes["db.statement"], "SELECT * FROM cases WHERE id = $1");
+  });
+
+  it("keeps the stack of an INTERNAL error, its paths relative to the repository", async () => {
+    await assert.rejects(withErrors.check({ service: "crash" }, { headers: { traceparent } }), (error) => {
+      assert.equal(ConnectError.from(error).code, Code.Internal);
+      assert.doesNotMatch(ConnectError.from(error).rawMessage, /exploded/, "the client gets no detail");
+      return true;
+    });
+    const server = spansOf(TRACE_ID).find((span) => span.kind === "server");
+    assert.ok(server);
+    assert.equal(server.status, "error");
+    assert.match(server.statusMessage, /^internal error \(error id [0-9a-f-]{36}\)$/);
+    const [exception] = server.events;
+    assert.equal(exception.name, "exception");
+    assert.equal(exception.attributes["exception.type"], "Error");
+    assert.equal(exception.attributes["exception.message"], "database exploded");
+    const stack = exception.attributes["exception.stacktrace"];
+    assert.match(stack, /\(src\/interceptors\/tracing\.test\.ts:\d+:\d+\)/, "the stack of what failed");
+    assert.doesNotMatch(JSON.stringify(server), ABSOLUTE_PATH);
   });
 });

@@ -5,7 +5,6 @@ import {
   propagation,
   type Span,
   SpanKind,
-  SpanStatusCode,
   type TextMapGetter,
   type Tracer,
   trace,
@@ -14,6 +13,7 @@ import { getCallContext } from "../telemetry/correlation.js";
 import { observeStream } from "../telemetry/observe-stream.js";
 import { abandonedOutcome, type RpcOutcome, rpcOutcome } from "../telemetry/rpc-outcome.js";
 import { rpcProtocol, rpcSystem } from "../telemetry/rpc-protocol.js";
+import { recordSpanError } from "../telemetry/span-error.js";
 import { TRACER_NAME } from "../telemetry/tracing.js";
 import { callerKey } from "./caller-context.js";
 
@@ -83,13 +83,13 @@ export function createTracingInterceptor(options: TracingInterceptorOptions = {}
   };
 }
 
+/**
+ * Ends the span with the call's code. A failure keeps its stack (paths relative) only when it is a
+ * bug, INTERNAL or UNKNOWN; a refusal keeps its code and message. Semantic conventions: a server span
+ * is an error only when the server is at fault.
+ */
 function endSpan(span: Span, outcome: RpcOutcome): void {
   span.setAttribute("rpc.grpc.status_code", outcome.code);
-  if (outcome.error) {
-    span.recordException(outcome.error);
-    // Semantic conventions: a server span is an error only when the server is at fault.
-    if (outcome.serverFault)
-      span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error.rawMessage });
-  }
+  if (outcome.error) recordSpanError(span, outcome.error);
   span.end();
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { beforeEach, describe, it } from "node:test";
+import { notFound } from "../errors.js";
 import { runWithCallContext } from "./correlation.js";
 import { createMetrics } from "./metrics.js";
 import { createQueryTracer, sqlOperation, withSpan } from "./spans.js";
@@ -39,6 +40,23 @@ describe("custom spans", () => {
     assert.equal(span.status, "error");
     assert.equal(span.statusMessage, "nope");
     assert.equal(span.events[0].name, "exception");
+    const stack = span.events[0].attributes["exception.stacktrace"];
+    assert.match(stack, /^Error: nope\n\s+at .*\(src\/telemetry\/spans\.test\.ts:\d+:\d+\)/);
+    assert.doesNotMatch(stack, /\(\//, "no absolute path in a frame");
+  });
+
+  it("withSpan keeps only the code and message of a refusal, and does not fail the span", async () => {
+    await assert.rejects(
+      withSpan("case.lookup", {}, () => {
+        throw notFound("case", 9);
+      }),
+    );
+    const [span] = allSpans();
+    assert.equal(span.status, "unset");
+    assert.deepEqual(span.events[0].attributes, {
+      "exception.type": "not_found",
+      "exception.message": "case 9 not found",
+    });
   });
 });
 
@@ -91,6 +109,29 @@ describe("traceDbQuery", () => {
     );
     const [span] = allSpans();
     assert.equal(span.status, "error");
+    assert.match(span.events[0].attributes["exception.stacktrace"], /src\/telemetry\/spans\.test\.ts/);
+  });
+
+  it("keeps the statement of a query that failed on bad input, but not the database's words or stack", async () => {
+    const traceDbQuery = createQueryTracer();
+    const violation = Object.assign(
+      new Error('duplicate key value violates unique constraint "users_username_key"'),
+      {
+        code: "23505",
+        query: "INSERT INTO users (username) VALUES ($1)",
+      },
+    );
+    await assert.rejects(
+      traceDbQuery("INSERT INTO users (username) VALUES ($1)", "INSERT", async () => {
+        throw violation;
+      }),
+    );
+    const [span] = allSpans();
+    assert.equal(span.attributes["db.statement"], "INSERT INTO users (username) VALUES ($1)");
+    assert.deepEqual(span.events[0].attributes, {
+      "exception.type": "already_exists",
+      "exception.message": "the record exists already",
+    });
   });
 
   it("names the operation of a statement", () => {

@@ -1,12 +1,16 @@
-import { type Attributes, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { type Attributes, type Span, SpanKind, trace } from "@opentelemetry/api";
 import type { Logger } from "pino";
 import { currentCorrelationId } from "./correlation.js";
 import type { EctMetrics } from "./metrics.js";
+import { recordSpanError } from "./span-error.js";
 import { TRACER_NAME } from "./tracing.js";
 
 const tracer = trace.getTracer(TRACER_NAME);
 
-/** Runs fn inside a new INTERNAL span (child of the active one) that records its error and ends with it. */
+/**
+ * Runs fn inside a new INTERNAL span (child of the active one) that records its error (a stack only
+ * for a bug, see recordSpanError) and ends with it.
+ */
 export async function withSpan<T>(
   name: string,
   attributes: Attributes,
@@ -18,7 +22,7 @@ export async function withSpan<T>(
     try {
       return await fn(span);
     } catch (error) {
-      failSpan(span, error);
+      recordSpanError(span, error);
       throw error;
     } finally {
       span.end();
@@ -68,7 +72,7 @@ export function createQueryTracer(options: QueryTracerOptions = {}): QueryTracer
           if (rowCount !== undefined) span.setAttribute("db.response.returned_rows", rowCount);
           return result;
         } catch (error) {
-          failSpan(span, error);
+          recordSpanError(span, error);
           throw error;
         } finally {
           const ms = performance.now() - started;
@@ -91,12 +95,4 @@ export function sqlOperation(statement: string): string {
 function rowCountOf(result: unknown): number | undefined {
   if (typeof result !== "object" || result === null || !("rowCount" in result)) return undefined;
   return typeof result.rowCount === "number" ? result.rowCount : undefined;
-}
-
-function failSpan(span: Span, error: unknown): void {
-  span.recordException(error instanceof Error ? error : String(error));
-  span.setStatus({
-    code: SpanStatusCode.ERROR,
-    message: error instanceof Error ? error.message : String(error),
-  });
 }
