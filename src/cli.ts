@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { announceSignIn } from "./auth/announce-sign-in.js";
 import { createTokenAuthority } from "./auth/token-issuer.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { migrate } from "./db/migrate.js";
@@ -15,6 +16,8 @@ const usage = `ect <command>
   seed [--cases N] [--users N] [--online N]
                               seed demo data; with --cases, add N benchmark cases set-based
   token --user NAME           print a development bearer token for a seeded user
+  link-oidc --user NAME --subject SUB
+                              let the OIDC issuer's subject SUB (its "sub" claim) sign in as NAME
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -24,8 +27,6 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case "serve": {
       const server = await startServer(config, logger);
-      const demo =
-        config.auth.mode === "development" ? (await server.app.tokens.issue("admin")).token : undefined;
       logger.info(
         {
           url: server.url,
@@ -36,7 +37,11 @@ async function main(argv: string[]): Promise<void> {
         },
         "ECT is serving gRPC, gRPC-Web, Connect and REST on one port",
       );
-      if (demo) process.stdout.write(`\nDemo token for "admin" (Authorization: Bearer …):\n${demo}\n\n`);
+      await announceSignIn(config, {
+        logger,
+        demoToken: async () => (await server.app.tokens.issue("admin")).token,
+        print: (text) => process.stdout.write(text),
+      });
       let signals = 0;
       const stop = (signal: string) => {
         if (++signals > 1) process.exit(1);
@@ -81,6 +86,33 @@ async function main(argv: string[]): Promise<void> {
       if (!values.user) throw new ConfigError("ect token needs --user NAME");
       const tokens = await createTokenAuthority(config);
       process.stdout.write(`${(await tokens.issue(values.user)).token}\n`);
+      return;
+    }
+    case "link-oidc": {
+      const { values } = parseArgs({
+        args: rest,
+        options: { user: { type: "string" }, subject: { type: "string" } },
+      });
+      if (!values.user || !values.subject)
+        throw new ConfigError("ect link-oidc needs --user NAME --subject SUB");
+      const db = await openDb(config);
+      try {
+        await migrate(db);
+        const { rows } = await db.query<{ username: string }>(
+          `UPDATE users SET oidc_subject = $2 WHERE username = $1
+             AND NOT EXISTS (SELECT 1 FROM users WHERE oidc_subject = $2 AND username <> $1)
+           RETURNING username`,
+          [values.user, values.subject],
+        );
+        if (rows.length === 0) {
+          throw new ConfigError(
+            `no user "${values.user}", or subject "${values.subject}" is linked to another user`,
+          );
+        }
+        logger.info({ user: values.user, subject: values.subject }, "OIDC subject linked");
+      } finally {
+        await db.close();
+      }
       return;
     }
     case "help":

@@ -41,4 +41,76 @@ describe("configuration", () => {
       "https://b.example",
     ]);
   });
+
+  describe("sign-in safety (REQUIREMENTS §8)", () => {
+    const oidc = {
+      ECT_OIDC_ISSUER: "https://login.example.org",
+      ECT_OIDC_AUDIENCE: "ect-api",
+      ECT_OIDC_JWKS_URL: "https://login.example.org/jwks",
+    };
+    const refuses = (env: Record<string, string>, message: RegExp) =>
+      assert.throws(
+        () => loadConfig(env),
+        (error: Error) => error instanceof ConfigError && message.test(error.message),
+      );
+
+    it("the production profile without OIDC refuses to start, naming the settings it needs", () => {
+      refuses(
+        { ECT_PROFILE: "production" },
+        /^ECT_PROFILE=production needs ECT_OIDC_ISSUER, ECT_OIDC_AUDIENCE, ECT_OIDC_JWKS_URL/,
+      );
+      refuses(
+        { ECT_PROFILE: "production", ECT_OIDC_ISSUER: oidc.ECT_OIDC_ISSUER },
+        /needs ECT_OIDC_AUDIENCE/,
+      );
+      const config = loadConfig({ ECT_PROFILE: "production", ...oidc });
+      assert.equal(config.auth.mode, "oidc");
+    });
+
+    it("the production profile refuses development sign-in unless the override is set", () => {
+      refuses(
+        { ECT_PROFILE: "production", ECT_AUTH_MODE: "development" },
+        /refuses ECT_AUTH_MODE=development.*ECT_ALLOW_DEVELOPMENT_AUTH_IN_PRODUCTION=true/,
+      );
+      refuses(
+        {
+          ECT_PROFILE: "production",
+          ECT_AUTH_MODE: "development",
+          ECT_ALLOW_DEVELOPMENT_AUTH_IN_PRODUCTION: "false",
+        },
+        /refuses ECT_AUTH_MODE=development/,
+      );
+      const overridden = loadConfig({
+        ECT_PROFILE: "production",
+        ECT_AUTH_MODE: "development",
+        ECT_ALLOW_DEVELOPMENT_AUTH_IN_PRODUCTION: "true",
+      });
+      assert.equal(overridden.auth.mode, "development");
+      assert.equal(overridden.auth.allowDevelopmentInProduction, true);
+      assert.equal(overridden.host, "127.0.0.1", "still loopback unless ECT_HOST says otherwise");
+    });
+
+    it("binds development sign-in to loopback and OIDC to every interface unless ECT_HOST is set", () => {
+      assert.equal(loadConfig({}).host, "127.0.0.1");
+      assert.equal(loadConfig({ ECT_AUTH_MODE: "oidc", ...oidc }).host, "0.0.0.0");
+      assert.equal(loadConfig({ ECT_HOST: "0.0.0.0" }).host, "0.0.0.0");
+      assert.equal(loadConfig({ ECT_AUTH_MODE: "oidc", ...oidc, ECT_HOST: "10.0.0.5" }).host, "10.0.0.5");
+    });
+
+    it("needs at least 32 bytes of ECT_JWT_SECRET, counted in bytes", () => {
+      refuses({ ECT_JWT_SECRET: "a" }, /^ECT_JWT_SECRET must be at least 32 bytes, got 1/);
+      refuses({ ECT_JWT_SECRET: "x".repeat(31) }, /ECT_JWT_SECRET must be at least 32 bytes, got 31/);
+      assert.equal(loadConfig({ ECT_JWT_SECRET: "x".repeat(32) }).auth.jwtSecret, "x".repeat(32));
+      assert.equal(loadConfig({ ECT_JWT_SECRET: "é".repeat(16) }).auth.jwtSecret?.length, 16, "32 bytes");
+      assert.equal(loadConfig({}).auth.jwtSecret, undefined, "unset: one is generated");
+    });
+
+    it("pins the OIDC algorithms to RS256 and ES256 unless ECT_OIDC_ALGORITHMS lists others", () => {
+      assert.deepEqual(loadConfig({}).auth.oidcAlgorithms, ["RS256", "ES256"]);
+      assert.deepEqual(loadConfig({ ECT_OIDC_ALGORITHMS: "PS256, EdDSA" }).auth.oidcAlgorithms, [
+        "PS256",
+        "EdDSA",
+      ]);
+    });
+  });
 });

@@ -1,37 +1,48 @@
 import type { Db } from "../db/db.js";
 import type { Caller } from "../interceptors/caller-context.js";
+import type { AccountRef } from "./token-issuer.js";
 
 /** How long a resolved caller is reused before the database is asked again. */
 const TTL_MS = 15_000;
 const MAX_ENTRIES = 10_000;
 
 /**
- * Resolves a username to the caller (current role, unit, permissions), caching briefly so a busy client
- * does not cost a database round trip per call. Inactive accounts resolve to undefined.
+ * Resolves an account (by username, or by the OIDC issuer's subject) to the caller (current role, unit,
+ * permissions), caching briefly so a busy client does not cost a database round trip per call. Inactive
+ * accounts, and subjects linked to no account, resolve to undefined.
  */
 export class CallerDirectory {
   private readonly cache = new Map<string, { caller: Caller | undefined; expires: number }>();
 
   constructor(private readonly db: Db) {}
 
-  /** The caller for a username, or undefined if no active account has it. */
-  async resolve(username: string): Promise<Caller | undefined> {
+  /** The caller for an account, or undefined if no active account has it. */
+  async resolve(account: AccountRef): Promise<Caller | undefined> {
+    const key = "username" in account ? `user:${account.username}` : `oidc:${account.oidcSubject}`;
     const now = Date.now();
-    const hit = this.cache.get(username);
+    const hit = this.cache.get(key);
     if (hit && hit.expires > now) return hit.caller;
-    const caller = await this.load(username);
+    const caller = await this.load(account);
     if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
-    this.cache.set(username, { caller, expires: now + TTL_MS });
+    this.cache.set(key, { caller, expires: now + TTL_MS });
     return caller;
   }
 
   /** Forgets cached callers, e.g. after a role or account change. */
   invalidate(username?: string): void {
-    if (username) this.cache.delete(username);
-    else this.cache.clear();
+    if (!username) {
+      this.cache.clear();
+      return;
+    }
+    for (const [key, hit] of this.cache) {
+      if (key === `user:${username}` || hit.caller?.username === username) this.cache.delete(key);
+    }
   }
 
-  private async load(username: string): Promise<Caller | undefined> {
+  private async load(account: AccountRef): Promise<Caller | undefined> {
+    // Never by a name an OIDC token carries: only the subject the issuer assigned, linked to the account.
+    const [column, value] =
+      "username" in account ? ["username", account.username] : ["oidc_subject", account.oidcSubject];
     const { rows } = await this.db.query<{
       id: number;
       username: string;
@@ -46,9 +57,9 @@ export class CallerDirectory {
        FROM users u
        JOIN roles r ON r.id = u.current_role_id
        JOIN user_roles ur ON ur.user_id = u.id AND ur.role_id = u.current_role_id AND ur.active AND ur.status = 'approved'
-       WHERE u.username = $1 AND u.account_status = 'active'
+       WHERE u.${column} = $1 AND u.account_status = 'active'
          AND (u.expiration_date IS NULL OR u.expiration_date >= current_date)`,
-      [username],
+      [value],
     );
     const row = rows[0];
     if (!row) return undefined;

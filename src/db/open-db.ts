@@ -1,10 +1,15 @@
 import { mkdir } from "node:fs/promises";
 import type { Config } from "../config.js";
 import type { Db } from "./db.js";
+import { restrictToOwner } from "./owner-only.js";
 import { PgDb } from "./pg-db.js";
 import { PgliteDb } from "./pglite-db.js";
 
-/** Opens PostgreSQL when ECT_DATABASE_URL is set, otherwise the embedded database in ECT_DATA_DIR. */
+/**
+ * Opens PostgreSQL when ECT_DATABASE_URL is set, otherwise the embedded database in ECT_DATA_DIR. The
+ * embedded database's directory and files are owner-only: the process umask becomes 077 for the files
+ * it creates while it runs, and what it unpacked (or an older ECT left) is tightened after opening.
+ */
 export async function openDb(config: Pick<Config, "databaseUrl" | "dataDir" | "db">): Promise<Db> {
   if (config.databaseUrl) {
     return new PgDb({
@@ -14,6 +19,11 @@ export async function openDb(config: Pick<Config, "databaseUrl" | "dataDir" | "d
       statementTimeoutMs: config.db.statementTimeoutMs,
     });
   }
-  if (config.dataDir !== "memory") await mkdir(config.dataDir, { recursive: true });
-  return PgliteDb.open(config.dataDir);
+  if (config.dataDir === "memory") return PgliteDb.open("memory");
+  process.umask(0o077);
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  await restrictToOwner(config.dataDir);
+  const db = await PgliteDb.open(config.dataDir);
+  await restrictToOwner(config.dataDir);
+  return db;
 }

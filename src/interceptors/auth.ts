@@ -4,7 +4,7 @@ import type { TokenAuthority } from "../auth/token-issuer.js";
 import { permissionDenied, unauthenticated } from "../errors.js";
 import type { KeyRateLimiter } from "../resilience/key-rate-limiter.js";
 import { setCallUser } from "../telemetry/correlation.js";
-import { callerKey, remoteAddressKey } from "./caller-context.js";
+import { callerKey, callTokenKey, remoteAddressKey } from "./caller-context.js";
 import { methodPermission } from "./method-permission.js";
 
 /** What the auth interceptor needs. */
@@ -16,8 +16,9 @@ export interface AuthDeps {
 }
 
 /**
- * Enforces each RPC's declared permission for every protocol: no or bad token → UNAUTHENTICATED,
- * missing permission → PERMISSION_DENIED. A method without a declaration is refused (fail closed).
+ * Enforces each RPC's declared permission for every protocol: no, bad or revoked token →
+ * UNAUTHENTICATED, missing permission → PERMISSION_DENIED. A method without a declaration is refused
+ * (fail closed). Handlers find the caller under `callerKey` and the token (to revoke it) under `callTokenKey`.
  */
 export function authInterceptor(deps: AuthDeps): Interceptor {
   return (next) => async (req) => {
@@ -26,27 +27,21 @@ export function authInterceptor(deps: AuthDeps): Interceptor {
     const header = req.header.get("authorization") ?? "";
     const token = /^Bearer\s+(.+)$/i.exec(header)?.[1];
     if (!token) {
-      // REST calls arrive through the in-memory transport, which forwards the client address as a header.
-      const address =
-        req.contextValues.get(remoteAddressKey) || req.header.get("x-forwarded-for")?.split(",")[0]?.trim();
-      deps.anonymousLimiter.check(address || "unknown");
+      // The transport's socket address (or the trusted proxy's word for it): never a header the client chose.
+      deps.anonymousLimiter.check(req.contextValues.get(remoteAddressKey) || "unknown");
       if (required === "public") return next(req);
       throw unauthenticated("sign in first: send Authorization: Bearer <token>");
     }
-    let username: string;
-    try {
-      username = await deps.tokens.verify(token);
-    } catch {
-      throw unauthenticated("the bearer token is invalid or expired");
-    }
-    const caller = await deps.directory.resolve(username);
-    if (!caller) throw unauthenticated(`no active account for "${username}"`);
+    const verified = await deps.tokens.verify(token);
+    const caller = await deps.directory.resolve(verified.account);
+    if (!caller) throw unauthenticated("the token names no active account");
     if (required !== "public" && required !== "authenticated" && !caller.permissions.has(required)) {
       throw permissionDenied(
         `${req.method.name} needs the "${required}" permission, which ${caller.roleName} lacks`,
       );
     }
     req.contextValues.set(callerKey, caller);
+    req.contextValues.set(callTokenKey, verified);
     setCallUser(caller.username);
     return next(req);
   };

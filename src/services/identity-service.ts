@@ -13,7 +13,7 @@ import {
   type IdentityService,
 } from "../gen/ect/v1/identity_service_pb.js";
 import { type Caller, remoteAddressKey } from "../interceptors/caller-context.js";
-import { callerOf } from "./call-caller.js";
+import { callerOf, callTokenOf } from "./call-caller.js";
 import { text } from "./validation.js";
 
 /** What the identity service needs. */
@@ -25,7 +25,7 @@ export interface IdentityServiceDeps {
   signInOptions: () => Promise<SignInOptions>;
 }
 
-/** ect.v1.IdentityService: who the caller is, how to sign in, and demo sign-in in development mode. */
+/** ect.v1.IdentityService: who the caller is, how to sign in and out, and demo sign-in in development mode. */
 export function identityService(deps: IdentityServiceDeps): ServiceImpl<typeof IdentityService> {
   const { db, tokens, directory, signInOptions } = deps;
 
@@ -78,7 +78,7 @@ export function identityService(deps: IdentityServiceDeps): ServiceImpl<typeof I
       if (tokens.mode !== "development")
         throw failedPrecondition("demo sign-in is off: sign in through the OIDC issuer");
       const username = text("username", request.username, { min: 1, max: 64 });
-      const caller = await directory.resolve(username);
+      const caller = await directory.resolve({ username });
       if (!caller) throw notFound("active user", username);
       const { token, expiresAt } = await tokens.issue(username);
       // Signing in opens a session, so the user shows among the users online.
@@ -101,6 +101,12 @@ export function identityService(deps: IdentityServiceDeps): ServiceImpl<typeof I
 
     async getCurrentUser(_request, context) {
       return currentUser(callerOf(context));
+    },
+
+    async signOut(_request, context) {
+      const token = callTokenOf(context);
+      await token.revoke();
+      return { revokedUntil: timestampFromDate(token.expiresAt) };
     },
   };
 }

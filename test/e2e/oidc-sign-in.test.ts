@@ -11,6 +11,8 @@ import { ensureWebBuilt } from "./build-web.js";
 
 const artifacts = "test-artifacts/e2e";
 const clientId = "ect-web";
+/** The subject the fake issuer gives the medical technician; its tokens also claim a preferred_username. */
+const subject = "idp|5d0c9a41";
 
 /** A code the fake issuer handed out, and what it was bound to. */
 interface IssuedCode {
@@ -125,7 +127,7 @@ class FakeIssuer {
         .setProtectedHeader({ alg: "RS256", kid: "fake-key" })
         .setIssuer(this.url)
         .setAudience(audience)
-        .setSubject("idp|medtech")
+        .setSubject(subject)
         .setIssuedAt()
         .setExpirationTime("10m")
         .sign(this.keys.privateKey);
@@ -171,6 +173,8 @@ describe("production sign-in through the organisation's OIDC issuer, in Chromium
       ECT_OIDC_JWKS_URL: `${issuer.url}/jwks`,
       ECT_OIDC_CLIENT_ID: clientId,
     });
+    // The fake issuer's subject for the medical technician, linked to the seeded account.
+    await server.db.query("UPDATE users SET oidc_subject = $1 WHERE username = 'medtech'", [subject]);
     browser = await chromium.launch({
       executablePath: "/usr/bin/chromium",
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
@@ -230,6 +234,26 @@ describe("production sign-in through the organisation's OIDC issuer, in Chromium
     assert.equal(form.get("redirect_uri"), `${server.url}/signin/callback`);
     assert.match(form.get("code_verifier") ?? "", /^[\w-]{43,128}$/, "an RFC 7636 code verifier");
     assert.match((await storedSession(page)) ?? "", /"username":"medtech"/);
+    await page.context().close();
+  });
+
+  it("signing out revokes the issuer's token before the tab forgets it", async () => {
+    const page = await signInPage();
+    await page.getByRole("button", { name: "Sign in with your organisation" }).click();
+    await page.getByTestId("current-role").getByText("Medical Technician").waitFor();
+    const { token } = JSON.parse((await storedSession(page)) ?? "{}") as { token: string };
+    const me = async () => {
+      const response = await fetch(`${server.url}/ect/v1/me`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      await response.arrayBuffer();
+      return response.status;
+    };
+    assert.equal(await me(), 200);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign in with your organisation" }).waitFor();
+    assert.equal(await storedSession(page), null, "the tab forgot the session");
+    assert.equal(await me(), 401, "the token no longer works anywhere");
     await page.context().close();
   });
 

@@ -11,7 +11,8 @@ import { SignInCallbackPage } from "./pages/SignInCallbackPage.js";
 import { SignInPage } from "./pages/SignInPage.js";
 import { TracesPage } from "./pages/TracesPage.js";
 import { Link, navigate, usePath } from "./router.js";
-import { clearSession, loadSession, type Session } from "./session.js";
+import { loadSession, type Session } from "./session.js";
+import { signOut } from "./sign-out.js";
 
 /** The app shell: header navigation by permission, the routed page, and the support-id footer. */
 export function App() {
@@ -49,9 +50,10 @@ export function App() {
         <button
           type="button"
           onClick={() => {
-            clearSession();
-            setSession(undefined);
-            navigate("/");
+            signOut().then(() => {
+              setSession(undefined);
+              navigate("/");
+            });
           }}
         >
           Sign out

@@ -1,9 +1,17 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { Code, type ConnectError } from "@connectrpc/connect";
-import type { Db } from "../../db/db.js";
-import type { Caller } from "../../interceptors/caller-context.js";
+import { Code, type ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
+import type { Db, Queryable } from "../../db/db.js";
+import { WorkflowService } from "../../gen/workflow/workflow_pb.js";
+import {
+  type Caller,
+  type CallToken,
+  callerKey,
+  callTokenKey,
+  remoteAddressKey,
+} from "../../interceptors/caller-context.js";
 import { callerFor, clientAs, openSeededDb } from "./test-harness.js";
+import { workflowService } from "./workflow-service.js";
 
 let db: Db;
 let medtech: Caller;
@@ -14,10 +22,44 @@ before(async () => {
 });
 after(() => db.close());
 
+/** A bearer token that records where it was revoked. */
+function fakeToken(): CallToken & { revokedIn: (Queryable | undefined)[] } {
+  const revokedIn: (Queryable | undefined)[] = [];
+  return {
+    id: "jti:test",
+    expiresAt: new Date(Date.now() + 60_000),
+    revokedIn,
+    async revoke(tx) {
+      revokedIn.push(tx);
+    },
+  };
+}
+
+/** A WorkflowService client as the auth interceptor and the transport would set it up: caller, token, address. */
+function clientFrom(caller: Caller, remoteAddress: string, token: CallToken = fakeToken()) {
+  const transport = createRouterTransport(
+    ({ service }) =>
+      service(WorkflowService, workflowService({ db, streaming: { firstPageSize: 2, pageSize: 5 } })),
+    {
+      router: {
+        interceptors: [
+          (next) => (req) => {
+            req.contextValues.set(callerKey, caller);
+            req.contextValues.set(callTokenKey, token);
+            req.contextValues.set(remoteAddressKey, remoteAddress);
+            return next(req);
+          },
+        ],
+      },
+    },
+  );
+  return createClient(WorkflowService, transport);
+}
+
 describe("UpdateLogin and Logout", () => {
-  test("a login opens a session with a generated id and the real address, and audits it", async () => {
-    const client = clientAs(db, medtech);
-    const response = await client.updateLogin({ remoteAddr: "10.1.2.3" });
+  test("a login opens a session with a generated id and the socket address, and audits it", async () => {
+    const client = clientFrom(medtech, "10.1.2.3");
+    const response = await client.updateLogin({});
     const [item] = response.items;
     assert.equal(item.userId, medtech.userId);
     assert.match(item.sessionId, /^[A-Za-z0-9_-]{32}$/);
@@ -34,13 +76,32 @@ describe("UpdateLogin and Logout", () => {
     assert.equal(audit.rows.length, 1);
   });
 
+  test("the session keeps the socket address, not the address the client claims in remote_addr", async () => {
+    const client = clientFrom(medtech, "192.0.2.7");
+    const [item] = (await client.updateLogin({ remoteAddr: "10.66.66.66" })).items;
+    const stored = await db.query<{ remote_address: string }>(
+      "SELECT remote_address FROM sessions WHERE id = $1",
+      [item.sessionId],
+    );
+    assert.deepEqual(stored.rows, [{ remote_address: "192.0.2.7" }]);
+    const refreshed = await clientFrom(medtech, "192.0.2.8").updateLogin({
+      sessionId: item.sessionId,
+      remoteAddr: "not even an address",
+    });
+    assert.equal(refreshed.items[0].sessionId, item.sessionId);
+    const whois = await client.getWhois({ userId: medtech.userId });
+    assert.deepEqual(
+      whois.items.map((row) => row.ipAddress),
+      ["192.0.2.8"],
+    );
+  });
+
   test("refreshing a known session keeps its id; a second login drops the user's other sessions", async () => {
     const client = clientAs(db, medtech);
-    const first = (await client.updateLogin({ remoteAddr: "10.1.2.3" })).items[0];
-    const refreshed = (await client.updateLogin({ sessionId: first.sessionId, remoteAddr: "10.1.2.4" }))
-      .items[0];
+    const first = (await client.updateLogin({})).items[0];
+    const refreshed = (await client.updateLogin({ sessionId: first.sessionId })).items[0];
     assert.equal(refreshed.sessionId, first.sessionId);
-    const second = (await client.updateLogin({ remoteAddr: "10.9.9.9" })).items[0];
+    const second = (await client.updateLogin({})).items[0];
     assert.notEqual(second.sessionId, first.sessionId);
     const sessions = await db.query<{ id: string }>("SELECT id FROM sessions WHERE user_id = $1", [
       medtech.userId,
@@ -84,8 +145,9 @@ describe("UpdateLogin and Logout", () => {
     );
   });
 
-  test("logout ends the user's sessions and releases the user's locks", async () => {
-    const client = clientAs(db, medtech);
+  test("logout ends the user's sessions, releases the user's locks and revokes the call's token", async () => {
+    const token = fakeToken();
+    const client = clientFrom(medtech, "192.0.2.7", token);
     await client.updateLogin({});
     const caseId = (await db.query<{ id: number }>("SELECT max(id) AS id FROM cases")).rows[0].id;
     await db.query("INSERT INTO case_locks (case_id, module_id, user_id) VALUES ($1, 5, $2)", [
@@ -99,6 +161,17 @@ describe("UpdateLogin and Logout", () => {
       [medtech.userId],
     );
     assert.equal(left.rows.length, 0);
+    assert.equal(token.revokedIn.length, 1, "the token is revoked once");
+    assert.ok(token.revokedIn[0], "inside the logout transaction");
+  });
+
+  test("an administrator ending another user's sessions keeps their own token", async () => {
+    const token = fakeToken();
+    const response = await clientFrom(await callerFor(db, "lodpm"), "192.0.2.9", token).logout({
+      userId: medtech.userId,
+    });
+    assert.equal(typeof response.result, "number");
+    assert.deepEqual(token.revokedIn, []);
   });
 
   test("only a user administrator may log another user in; bad input names the field", async () => {
@@ -107,9 +180,9 @@ describe("UpdateLogin and Logout", () => {
       assert.equal(error.code, Code.PermissionDenied);
       return true;
     });
-    await assert.rejects(client.updateLogin({ remoteAddr: "not-an-ip" }), (error: ConnectError) => {
+    await assert.rejects(client.updateLogin({ sessionId: "no spaces" }), (error: ConnectError) => {
       assert.equal(error.code, Code.InvalidArgument);
-      assert.match(error.rawMessage, /^remote_addr:/);
+      assert.match(error.rawMessage, /^session_id:/);
       return true;
     });
     const admin = clientAs(db, await callerFor(db, "admin"));

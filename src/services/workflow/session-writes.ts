@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { isIP } from "node:net";
 import { failedPrecondition, invalidArgument, notFound } from "../../errors.js";
 import { remoteAddressKey } from "../../interceptors/caller-context.js";
 import { recordAudit } from "../audit.js";
-import { callerOf } from "../call-caller.js";
+import { callerOf, callTokenOf } from "../call-caller.js";
 import type { Handler } from "./handler.js";
 import { actingUserId, iso, optionalText } from "./request-fields.js";
 
@@ -13,7 +12,8 @@ export const SESSION_IDLE_LIMIT = "30 minutes";
 /**
  * Validates or creates the user's session: purges sessions idle over 30 minutes (and the locks of users
  * left without a session), refreshes the given session or opens a new one with a random id, and drops
- * every other session of the same EDIPIN.
+ * every other session of the same EDIPIN. The session records the caller's socket address as the transport
+ * saw it; the request's `remote_addr` is the client's claim and is ignored.
  */
 export const updateLogin: Handler<"updateLogin"> = async (db, request, context) => {
   const caller = callerOf(context);
@@ -22,10 +22,7 @@ export const updateLogin: Handler<"updateLogin"> = async (db, request, context) 
   if (sessionId !== null && !/^[A-Za-z0-9._:-]+$/.test(sessionId)) {
     throw invalidArgument("session_id", "1–128 characters of A-Z a-z 0-9 . _ : -");
   }
-  const remoteAddress =
-    optionalText("remote_addr", request.remoteAddr, 64) ?? context.values.get(remoteAddressKey);
-  if (remoteAddress && isIP(remoteAddress) === 0)
-    throw invalidArgument("remote_addr", "must be an IPv4 or IPv6 address");
+  const remoteAddress = context.values.get(remoteAddressKey);
 
   return db.transaction(async (tx) => {
     const user = await tx.query<{ edipin: string; account_status: string; current_role_id: number | null }>(
@@ -85,21 +82,27 @@ export const updateLogin: Handler<"updateLogin"> = async (db, request, context) 
   });
 };
 
-/** Ends the user's sessions and releases every case lock the user holds; the result is the sessions ended. */
+/**
+ * Ends the user's sessions and releases every case lock the user holds; the result is the sessions ended.
+ * Logging out oneself also revokes the bearer token of the call (a user administrator ending someone
+ * else's sessions keeps their own).
+ */
 export const logout: Handler<"logout"> = async (db, request, context) => {
   const caller = callerOf(context);
   const userId = actingUserId(context, "user_id", request.userId);
+  const token = userId === caller.userId ? callTokenOf(context) : undefined;
   return db.transaction(async (tx) => {
     const user = await tx.query("SELECT 1 FROM users WHERE id = $1", [userId]);
     if (user.rows.length === 0) throw notFound("user", userId);
     const locks = await tx.query("DELETE FROM case_locks WHERE user_id = $1", [userId]);
     const sessions = await tx.query("DELETE FROM sessions WHERE user_id = $1", [userId]);
+    await token?.revoke(tx);
     await recordAudit(tx, {
       entityType: "session",
       entityId: userId,
       action: "logout",
       actor: caller.username,
-      after: { sessionsEnded: sessions.rowCount, locksReleased: locks.rowCount },
+      after: { sessionsEnded: sessions.rowCount, locksReleased: locks.rowCount, tokenRevoked: !!token },
     });
     return { result: sessions.rowCount };
   });

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ect/v1/identity_service.proto.
  */
 export const file_ect_v1_identity_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch1lY3QvdjEvaWRlbnRpdHlfc2VydmljZS5wcm90bxIGZWN0LnYxIhYKFExpc3REZW1vVXNlcnNSZXF1ZXN0ImkKCERlbW9Vc2VyEhAKCHVzZXJuYW1lGAEgASgJEhQKDGRpc3BsYXlfbmFtZRgCIAEoCRIPCgdyb2xlX2lkGAMgASgFEhEKCXJvbGVfbmFtZRgEIAEoCRIRCgl1bml0X25hbWUYBSABKAkiOAoVTGlzdERlbW9Vc2Vyc1Jlc3BvbnNlEh8KBXVzZXJzGAEgAygLMhAuZWN0LnYxLkRlbW9Vc2VyIikKFVNpZ25JbkRlbW9Vc2VyUmVxdWVzdBIQCgh1c2VybmFtZRgBIAEoCSKCAQoWU2lnbkluRGVtb1VzZXJSZXNwb25zZRIUCgxhY2Nlc3NfdG9rZW4YASABKAkSLwoLZXhwaXJlX3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiEKBHVzZXIYAyABKAsyEy5lY3QudjEuQ3VycmVudFVzZXIiGQoXR2V0U2lnbkluT3B0aW9uc1JlcXVlc3QiPwoNU2lnbkluT3B0aW9ucxIMCgRtb2RlGAEgASgJEiAKBG9pZGMYAiABKAsyEi5lY3QudjEuT2lkY1NpZ25JbiKJAQoKT2lkY1NpZ25JbhIOCgZpc3N1ZXIYASABKAkSEQoJY2xpZW50X2lkGAIgASgJEh4KFmF1dGhvcml6YXRpb25fZW5kcG9pbnQYAyABKAkSFgoOdG9rZW5fZW5kcG9pbnQYBCABKAkSDgoGc2NvcGVzGAUgAygJEhAKCGF1ZGllbmNlGAYgASgJIhcKFUdldEN1cnJlbnRVc2VyUmVxdWVzdCKjAQoLQ3VycmVudFVzZXISDwoHdXNlcl9pZBgBIAEoBRIQCgh1c2VybmFtZRgCIAEoCRIUCgxkaXNwbGF5X25hbWUYAyABKAkSDwoHcm9sZV9pZBgEIAEoBRIRCglyb2xlX25hbWUYBSABKAkSDwoHdW5pdF9pZBgGIAEoBRIRCgl1bml0X25hbWUYByABKAkSEwoLcGVybWlzc2lvbnMYCCADKAky6AMKD0lkZW50aXR5U2VydmljZRJyCg1MaXN0RGVtb1VzZXJzEhwuZWN0LnYxLkxpc3REZW1vVXNlcnNSZXF1ZXN0Gh0uZWN0LnYxLkxpc3REZW1vVXNlcnNSZXNwb25zZSIkirUYBnB1YmxpY4LT5JMCFBISL2VjdC92MS9kZW1vLXVzZXJzEn8KDlNpZ25JbkRlbW9Vc2VyEh0uZWN0LnYxLlNpZ25JbkRlbW9Vc2VyUmVxdWVzdBoeLmVjdC52MS5TaWduSW5EZW1vVXNlclJlc3BvbnNlIi6KtRgGcHVibGljgtPkkwIeOgEqIhkvZWN0L3YxL2RlbW8tdXNlcnM6c2lnbkluEnUKEEdldFNpZ25Jbk9wdGlvbnMSHy5lY3QudjEuR2V0U2lnbkluT3B0aW9uc1JlcXVlc3QaFS5lY3QudjEuU2lnbkluT3B0aW9ucyIpirUYBnB1YmxpY4LT5JMCGRIXL2VjdC92MS9zaWduLWluLW9wdGlvbnMSaQoOR2V0Q3VycmVudFVzZXISHS5lY3QudjEuR2V0Q3VycmVudFVzZXJSZXF1ZXN0GhMuZWN0LnYxLkN1cnJlbnRVc2VyIiOKtRgNYXV0aGVudGljYXRlZILT5JMCDBIKL2VjdC92MS9tZWIGcHJvdG8z", [file_ect_v1_options, file_google_api_annotations, file_google_protobuf_timestamp]);
+  fileDesc("Ch1lY3QvdjEvaWRlbnRpdHlfc2VydmljZS5wcm90bxIGZWN0LnYxIhYKFExpc3REZW1vVXNlcnNSZXF1ZXN0ImkKCERlbW9Vc2VyEhAKCHVzZXJuYW1lGAEgASgJEhQKDGRpc3BsYXlfbmFtZRgCIAEoCRIPCgdyb2xlX2lkGAMgASgFEhEKCXJvbGVfbmFtZRgEIAEoCRIRCgl1bml0X25hbWUYBSABKAkiOAoVTGlzdERlbW9Vc2Vyc1Jlc3BvbnNlEh8KBXVzZXJzGAEgAygLMhAuZWN0LnYxLkRlbW9Vc2VyIikKFVNpZ25JbkRlbW9Vc2VyUmVxdWVzdBIQCgh1c2VybmFtZRgBIAEoCSKCAQoWU2lnbkluRGVtb1VzZXJSZXNwb25zZRIUCgxhY2Nlc3NfdG9rZW4YASABKAkSLwoLZXhwaXJlX3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiEKBHVzZXIYAyABKAsyEy5lY3QudjEuQ3VycmVudFVzZXIiGQoXR2V0U2lnbkluT3B0aW9uc1JlcXVlc3QiPwoNU2lnbkluT3B0aW9ucxIMCgRtb2RlGAEgASgJEiAKBG9pZGMYAiABKAsyEi5lY3QudjEuT2lkY1NpZ25JbiKJAQoKT2lkY1NpZ25JbhIOCgZpc3N1ZXIYASABKAkSEQoJY2xpZW50X2lkGAIgASgJEh4KFmF1dGhvcml6YXRpb25fZW5kcG9pbnQYAyABKAkSFgoOdG9rZW5fZW5kcG9pbnQYBCABKAkSDgoGc2NvcGVzGAUgAygJEhAKCGF1ZGllbmNlGAYgASgJIhcKFUdldEN1cnJlbnRVc2VyUmVxdWVzdCKjAQoLQ3VycmVudFVzZXISDwoHdXNlcl9pZBgBIAEoBRIQCgh1c2VybmFtZRgCIAEoCRIUCgxkaXNwbGF5X25hbWUYAyABKAkSDwoHcm9sZV9pZBgEIAEoBRIRCglyb2xlX25hbWUYBSABKAkSDwoHdW5pdF9pZBgGIAEoBRIRCgl1bml0X25hbWUYByABKAkSEwoLcGVybWlzc2lvbnMYCCADKAkiEAoOU2lnbk91dFJlcXVlc3QiRAoPU2lnbk91dFJlc3BvbnNlEjEKDXJldm9rZWRfdW50aWwYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wMtoECg9JZGVudGl0eVNlcnZpY2UScgoNTGlzdERlbW9Vc2VycxIcLmVjdC52MS5MaXN0RGVtb1VzZXJzUmVxdWVzdBodLmVjdC52MS5MaXN0RGVtb1VzZXJzUmVzcG9uc2UiJIq1GAZwdWJsaWOC0+STAhQSEi9lY3QvdjEvZGVtby11c2VycxJ/Cg5TaWduSW5EZW1vVXNlchIdLmVjdC52MS5TaWduSW5EZW1vVXNlclJlcXVlc3QaHi5lY3QudjEuU2lnbkluRGVtb1VzZXJSZXNwb25zZSIuirUYBnB1YmxpY4LT5JMCHjoBKiIZL2VjdC92MS9kZW1vLXVzZXJzOnNpZ25JbhJ1ChBHZXRTaWduSW5PcHRpb25zEh8uZWN0LnYxLkdldFNpZ25Jbk9wdGlvbnNSZXF1ZXN0GhUuZWN0LnYxLlNpZ25Jbk9wdGlvbnMiKYq1GAZwdWJsaWOC0+STAhkSFy9lY3QvdjEvc2lnbi1pbi1vcHRpb25zEmkKDkdldEN1cnJlbnRVc2VyEh0uZWN0LnYxLkdldEN1cnJlbnRVc2VyUmVxdWVzdBoTLmVjdC52MS5DdXJyZW50VXNlciIjirUYDWF1dGhlbnRpY2F0ZWSC0+STAgwSCi9lY3QvdjEvbWUScAoHU2lnbk91dBIWLmVjdC52MS5TaWduT3V0UmVxdWVzdBoXLmVjdC52MS5TaWduT3V0UmVzcG9uc2UiNIq1GA1hdXRoZW50aWNhdGVkgtPkkwIdOgEqIhgvZWN0L3YxL2lkZW50aXR5OnNpZ25PdXRiBnByb3RvMw", [file_ect_v1_options, file_google_api_annotations, file_google_protobuf_timestamp]);
 
 /**
  * @generated from message ect.v1.ListDemoUsersRequest
@@ -280,6 +280,38 @@ export const CurrentUserSchema: GenMessage<CurrentUser> = /*@__PURE__*/
   messageDesc(file_ect_v1_identity_service, 9);
 
 /**
+ * @generated from message ect.v1.SignOutRequest
+ */
+export type SignOutRequest = Message<"ect.v1.SignOutRequest"> & {
+};
+
+/**
+ * Describes the message ect.v1.SignOutRequest.
+ * Use `create(SignOutRequestSchema)` to create a new message.
+ */
+export const SignOutRequestSchema: GenMessage<SignOutRequest> = /*@__PURE__*/
+  messageDesc(file_ect_v1_identity_service, 10);
+
+/**
+ * @generated from message ect.v1.SignOutResponse
+ */
+export type SignOutResponse = Message<"ect.v1.SignOutResponse"> & {
+  /**
+   * When the revoked token would have expired; the revocation is kept until then.
+   *
+   * @generated from field: google.protobuf.Timestamp revoked_until = 1;
+   */
+  revokedUntil?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message ect.v1.SignOutResponse.
+ * Use `create(SignOutResponseSchema)` to create a new message.
+ */
+export const SignOutResponseSchema: GenMessage<SignOutResponse> = /*@__PURE__*/
+  messageDesc(file_ect_v1_identity_service, 11);
+
+/**
  * Who the caller is, how to sign in, and (in development mode) signing in as a demo user.
  *
  * @generated from service ect.v1.IdentityService
@@ -324,6 +356,17 @@ export const IdentityService: GenService<{
     methodKind: "unary";
     input: typeof GetCurrentUserRequestSchema;
     output: typeof CurrentUserSchema;
+  },
+  /**
+   * Signs the caller out: the bearer token of this call is refused from now until it expires, on every
+   * instance. The web client calls it before it forgets the token.
+   *
+   * @generated from rpc ect.v1.IdentityService.SignOut
+   */
+  signOut: {
+    methodKind: "unary";
+    input: typeof SignOutRequestSchema;
+    output: typeof SignOutResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_ect_v1_identity_service, 0);
