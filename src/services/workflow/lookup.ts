@@ -107,7 +107,7 @@ export function deriveLookup(db: Queryable, paging: LookupPaging, typed: AnyLook
   async function* pages(
     request: unknown,
     context: HandlerContext,
-    sizes: Omit<KeysetOptions, "signal"> = paging,
+    sizes: Omit<KeysetOptions, "signal"> = { firstPageSize: paging.firstPageSize, pageSize: paging.pageSize },
   ): AsyncGenerator<unknown[]> {
     const query = keysetQuery(declaration.params(request, context));
     let found = false;
