@@ -6,13 +6,13 @@ import { startTestServer, type TestServer } from "./support/test-server.js";
 
 const FIXED = "the request message could not be decoded";
 /** Field 1 (a varint on every request below) given a length past the end, then bytes of no field. */
-const GARBAGE = Uint8Array.from([0x0a, 0x64, 0x41, 0x0f, 0xff, 0xff]);
+const GARBAGE = new Uint8Array([0x0a, 0x64, 0x41, 0x0f, 0xff, 0xff]);
 const UNARY = "/ect.v1.CaseService/GetCase";
 const STREAM = "/ect.v1.CaseService/StreamCases";
 
-function frame(message: Uint8Array): Uint8Array {
-  const framed = Buffer.alloc(5 + message.length);
-  framed.writeUInt32BE(message.length, 1);
+function frame(message: Uint8Array): Uint8Array<ArrayBuffer> {
+  const framed = new Uint8Array(5 + message.length);
+  new DataView(framed.buffer).setUint32(1, message.length);
   framed.set(message, 5);
   return framed;
 }
