@@ -19,7 +19,17 @@ describe("health routes", () => {
   const db = settable("database", ["ready"]);
   const streams = settable("streaming", ["ready", "streaming"]);
   const app = Fastify();
-  app.register(healthRoutes, { monitor: new HealthMonitor([db, streams], { cacheMs: 0 }) });
+  // The operator sends "Bearer operator"; anyone else with a token is refused as the server refuses them.
+  app.register(healthRoutes, {
+    monitor: new HealthMonitor([db, streams], { cacheMs: 0 }),
+    async details(request) {
+      const authorization = request.headers.authorization;
+      if (authorization === undefined) return false;
+      if (authorization === "Bearer operator") return true;
+      throw Object.assign(new Error("needs operatorView"), { statusCode: 403 });
+    },
+  });
+  const operator = { authorization: "Bearer operator" };
 
   beforeEach(() => {
     db.status = "Healthy";
@@ -38,7 +48,7 @@ describe("health routes", () => {
 
   for (const url of ["/health", "/healthz"]) {
     it(`reports every check on ${url} with 200 while Healthy`, async () => {
-      const res = await app.inject({ method: "GET", url });
+      const res = await app.inject({ method: "GET", url, headers: operator });
       assert.equal(res.statusCode, 200);
       assert.equal(res.headers["cache-control"], "no-store");
       const body = res.json();
@@ -59,9 +69,29 @@ describe("health routes", () => {
     assert.equal(res.json().status, "Degraded");
   });
 
+  for (const url of ["/health", "/healthz", "/health/streaming"]) {
+    it(`answers ${url} without a token with the bare status and nothing else`, async () => {
+      const res = await app.inject({ method: "GET", url });
+      assert.equal(res.statusCode, 200);
+      assert.deepEqual(res.json(), { status: "Healthy" });
+      assert.equal(res.headers["cache-control"], "no-store");
+      db.status = "Unhealthy";
+      streams.status = "Unhealthy";
+      const down = await app.inject({ method: "GET", url });
+      assert.equal(down.statusCode, 503);
+      assert.deepEqual(down.json(), { status: "Unhealthy" });
+    });
+
+    it(`refuses ${url} details to a token the details function refuses`, async () => {
+      const res = await app.inject({ method: "GET", url, headers: { authorization: "Bearer clerk" } });
+      assert.equal(res.statusCode, 403);
+      assert.equal(res.json().checks, undefined);
+    });
+  }
+
   it("answers 503 with the full report when a check is Unhealthy", async () => {
     db.status = "Unhealthy";
-    const res = await app.inject({ method: "GET", url: "/healthz" });
+    const res = await app.inject({ method: "GET", url: "/healthz", headers: operator });
     assert.equal(res.statusCode, 503);
     assert.equal(res.json().status, "Unhealthy");
     assert.equal(res.json().checks.database.status, "Unhealthy");
@@ -69,7 +99,7 @@ describe("health routes", () => {
 
   it("reports only streaming checks on /health/streaming", async () => {
     db.status = "Unhealthy";
-    const res = await app.inject({ method: "GET", url: "/health/streaming" });
+    const res = await app.inject({ method: "GET", url: "/health/streaming", headers: operator });
     assert.equal(res.statusCode, 200);
     assert.deepEqual(Object.keys(res.json().checks), ["streaming"]);
     streams.status = "Unhealthy";

@@ -1,6 +1,6 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
-import { createContextValues, createRouterTransport, type Interceptor } from "@connectrpc/connect";
+import { createContextValues, type Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Logger } from "pino";
 import { CallerDirectory } from "../auth/caller-directory.js";
@@ -27,10 +27,15 @@ import { CaseEvents } from "../services/cases/case-events.js";
 import { createMetrics, type EctMetrics } from "../telemetry/metrics.js";
 import { createQueryTracer } from "../telemetry/spans.js";
 import { initTracing } from "../telemetry/tracing.js";
+import { INTERNAL_HEADER_PREFIX } from "../transcoding/http-io.js";
+import { createInProcessTransport } from "../transcoding/in-process-transport.js";
 import { createRestHandler } from "../transcoding/rest-handler.js";
+import { clientAddress } from "./client-address.js";
 import { applyCors } from "./cors.js";
 import { createHttpRoutes } from "./http-routes.js";
 import { resilienceSettings } from "./resilience-settings.js";
+import { routeAuth } from "./route-auth.js";
+import { applySecurityHeaders } from "./security-headers.js";
 import { API_SERVICES, registerServices } from "./services.js";
 
 /** Everything a running ECT server is made of, for the listener, tests and shutdown. */
@@ -55,6 +60,7 @@ export interface App {
  */
 export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Logger): Promise<App> {
   const tracing = initTracing();
+  tracing.store.setMaxBytes(config.traceStoreMaxBytes);
   const metrics = createMetrics();
   const settings = resilienceSettings(config);
   const policies = createDatabasePolicies(settings, {
@@ -147,16 +153,31 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
     health,
   });
   const readMaxBytes = config.maxMessageBytes;
+  // Every protocol carries the client's address as a context value, never as a header a client could
+  // write: the socket peer, or a trusted proxy's X-Forwarded-For.
+  const addressOf = clientAddress(config.trustedProxies);
+  const contextValues = (req: { socket?: { remoteAddress?: string } | null; headers: IncomingHttpHeaders }) =>
+    createContextValues().set(
+      remoteAddressKey,
+      addressOf(req.socket?.remoteAddress, req.headers["x-forwarded-for"]),
+    );
   const rest = createRestHandler({
     services: API_SERVICES,
-    transport: createRouterTransport(services.routes, { router: { interceptors, readMaxBytes } }),
+    // The in-process transport, unlike connect's router transport, hands these values to the chain.
+    transport: createInProcessTransport(services.routes, { router: { interceptors, readMaxBytes } }),
+    contextValues,
     maxBodyBytes: readMaxBytes,
     heartbeatMs: config.streaming.heartbeatMs,
   });
-  const http = await createHttpRoutes({ config, metrics, health, traces: tracing.store, logger });
+  const http = await createHttpRoutes({
+    config,
+    metrics,
+    health,
+    traces: tracing.store,
+    logger,
+    auth: routeAuth({ tokens, directory }),
+  });
   const corsOrigins = new Set(config.corsOrigins);
-  const contextValues = (req: { socket?: { remoteAddress?: string } | null }) =>
-    createContextValues().set(remoteAddressKey, req.socket?.remoteAddress ?? "");
   const pageStreams = config.streaming.framedPages
     ? createPageStreamHandler({
         methods: services.pageStreams,
@@ -191,6 +212,11 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
 
   return {
     handler(req, res) {
+      applySecurityHeaders(res);
+      // Only ECT sets x-ect-* headers (the REST marker); whatever a client sent under that name goes.
+      for (const name of Object.keys(req.headers)) {
+        if (name.startsWith(INTERNAL_HEADER_PREFIX)) delete req.headers[name];
+      }
       if (applyCors(corsOrigins, req, res)) return;
       if (pageStreams && "stream" in req && pageStreams(req, res as Http2ServerResponse)) return;
       rpc(req, res);

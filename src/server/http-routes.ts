@@ -2,18 +2,23 @@ import { existsSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { fileURLToPath } from "node:url";
+import { ConnectError } from "@connectrpc/connect";
 import fastifyStatic from "@fastify/static";
-import Fastify from "fastify";
+import Fastify, { type FastifyRequest } from "fastify";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import type { HealthMonitor } from "../health/health-monitor.js";
 import { healthRoutes } from "../health/health-routes.js";
 import { correlationIdForHttp } from "../interceptors/correlation.js";
+import { KeyRateLimiter } from "../resilience/key-rate-limiter.js";
 import type { EctMetrics } from "../telemetry/metrics.js";
 import { ingestOtlpJson } from "../telemetry/otlp-receiver.js";
 import type { TraceStore } from "../telemetry/trace-store.js";
 import { openApiDocsPage, swaggerUiAssetDir } from "../transcoding/docs-page.js";
+import { errorHeaders, httpStatusForCode, statusJson } from "../transcoding/status-mapping.js";
 import { openApiDocument } from "./openapi-document.js";
+import type { RouteAuth } from "./route-auth.js";
+import { inlineScriptHashes, pageContentSecurityPolicy } from "./security-headers.js";
 
 const webDist = fileURLToPath(new URL("../../web/dist/", import.meta.url));
 
@@ -23,14 +28,28 @@ export interface HttpRoutes {
   close(): Promise<void>;
 }
 
-/** Health, metrics, OpenAPI and its docs page, the OTLP/JSON trace receiver and the web client. */
+/** The permission that reads health details and /metrics. */
+const OPERATOR_VIEW = "operatorView";
+/** The permission that sends spans to the OTLP receiver. */
+const TELEMETRY_WRITE = "telemetryWrite";
+
+/**
+ * Health, metrics, OpenAPI and its docs page, the OTLP/JSON trace receiver and the web client. The bare
+ * health status, the OpenAPI document, the docs and the web client are public; health details and
+ * /metrics need `operatorView`, the OTLP receiver `telemetryWrite` (and is size- and rate-limited).
+ */
 export async function createHttpRoutes(deps: {
   config: Readonly<Config>;
   metrics: EctMetrics;
   health: HealthMonitor;
   traces: TraceStore;
   logger: Logger;
+  auth: RouteAuth;
 }): Promise<HttpRoutes> {
+  const { auth, config } = deps;
+  const requirePermission = (permission: string) => async (request: FastifyRequest) => {
+    await auth(request.headers.authorization, permission);
+  };
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   const app = Fastify({
     logger: false,
@@ -44,15 +63,49 @@ export async function createHttpRoutes(deps: {
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-correlation-id", correlationIdForHttp(request.headers["x-correlation-id"]));
   });
-  await app.register(healthRoutes, { monitor: deps.health });
-  app.get("/metrics", async (_request, reply) => {
+  // Set before any route: a route takes the error handler in force when it is declared.
+  app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
+    // A route's own refusal (401, 403, 429 with Retry-After) as the RPCs give it.
+    if (error instanceof ConnectError) {
+      for (const [name, value] of Object.entries(errorHeaders(error))) reply.header(name, value);
+      return reply.code(httpStatusForCode(error.code)).send(statusJson(error));
+    }
+    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) deps.logger.error({ err: error }, "HTTP route failed");
+    reply.code(status).send({
+      code: status === 400 ? 3 : status === 413 ? 8 : 13,
+      message: status === 500 ? "internal error" : error.message,
+      details: [],
+    });
+  });
+  const docs = openApiDocsPage({ specUrl: "/openapi.json", assetBase: "/docs/assets", title: "ECT API" });
+  // Every HTML page (the docs, the web client) gets the page CSP; everything else keeps the API one.
+  const pagePolicy = pageContentSecurityPolicy({
+    scriptHashes: inlineScriptHashes(docs),
+    connectOrigins: oidcOrigins(config),
+  });
+  app.addHook("onSend", async (_request, reply, payload) => {
+    if (String(reply.getHeader("content-type") ?? "").startsWith("text/html")) {
+      reply.header("content-security-policy", pagePolicy);
+    }
+    return payload;
+  });
+  await app.register(healthRoutes, {
+    monitor: deps.health,
+    // No Authorization header: the bare status. One that is there must be an operator's.
+    async details(request) {
+      if (request.headers.authorization === undefined) return false;
+      await auth(request.headers.authorization, OPERATOR_VIEW);
+      return true;
+    },
+  });
+  app.get("/metrics", { onRequest: requirePermission(OPERATOR_VIEW) }, async (_request, reply) => {
     reply.header("content-type", deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();
   });
   const spec = () => openApiDocument();
   app.get("/openapi.json", async () => spec());
   app.get("/swagger/v1/swagger.json", async () => spec());
-  const docs = openApiDocsPage({ specUrl: "/openapi.json", assetBase: "/docs/assets", title: "ECT API" });
   for (const path of ["/docs", "/docs/", "/swagger", "/swagger/"]) {
     app.get(path, async (_request, reply) => reply.type("text/html; charset=utf-8").send(docs));
   }
@@ -61,14 +114,36 @@ export async function createHttpRoutes(deps: {
     prefix: "/docs/assets/",
     decorateReply: false,
   });
-  app.post("/v1/traces", async (request, reply) => {
-    try {
-      return ingestOtlpJson(request.body, deps.traces);
-    } catch (error) {
-      reply.code(400);
-      return { code: 3, message: (error as Error).message, details: [] };
-    }
+  // Per caller, checked before the body is read: a refused sender costs no parsing.
+  const otlpLimiter = new KeyRateLimiter({
+    requestsPerSecond: config.otlpReceiver.perSecond,
+    burst: config.otlpReceiver.perSecond * 2,
+    maxKeys: 10_000,
   });
+  otlpLimiter.onRejected(() => deps.metrics.rejections.inc({ kind: "otlp_rate_limit" }));
+  const senders = new WeakMap<FastifyRequest, string>();
+  app.post(
+    "/v1/traces",
+    {
+      bodyLimit: config.otlpReceiver.maxRequestBytes,
+      onRequest: async (request) => {
+        const caller = await auth(request.headers.authorization, TELEMETRY_WRITE);
+        otlpLimiter.check(caller.username);
+        senders.set(request, caller.username);
+      },
+    },
+    async (request, reply) => {
+      try {
+        return ingestOtlpJson(request.body, deps.traces, {
+          maxAttributeBytes: config.otlpReceiver.maxAttributeBytes,
+          submittedBy: senders.get(request),
+        });
+      } catch (error) {
+        reply.code(400);
+        return { code: 3, message: (error as Error).message, details: [] };
+      }
+    },
+  );
   if (existsSync(webDist)) {
     await app.register(fastifyStatic, { root: webDist, prefix: "/", wildcard: false });
     // Client-side routes (/cases/42, /dashboard …) all load the single-page app.
@@ -91,15 +166,6 @@ export async function createHttpRoutes(deps: {
         .send({ code: 5, message: `no route for ${request.method} ${request.url}`, details: [] }),
     );
   }
-  app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
-    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 500) deps.logger.error({ err: error }, "HTTP route failed");
-    reply.code(status).send({
-      code: status === 400 ? 3 : status === 413 ? 8 : 13,
-      message: status === 500 ? "internal error" : error.message,
-      details: [],
-    });
-  });
   await app.ready();
   if (!handler) throw new Error("fastify did not hand over its request handler");
   const fastifyHandler = handler;
@@ -107,4 +173,11 @@ export async function createHttpRoutes(deps: {
     handler: (req, res) => fastifyHandler(req as IncomingMessage, res as ServerResponse),
     close: () => app.close(),
   };
+}
+
+/** Origins the web client's OIDC sign-in fetches from (the token exchange runs in the browser). */
+function oidcOrigins(config: Readonly<Config>): string[] {
+  if (config.auth.mode !== "oidc") return [];
+  const urls = [config.auth.oidcIssuer, config.auth.oidcTokenUrl].filter((url) => url !== undefined);
+  return [...new Set(urls.filter((url) => URL.canParse(url)).map((url) => new URL(url).origin))];
 }

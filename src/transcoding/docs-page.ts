@@ -17,7 +17,10 @@ export interface DocsPageOptions {
   readonly title?: string;
 }
 
-/** The HTML of the interactive API page (Swagger UI over the local assets). */
+/**
+ * The HTML of the interactive API page (Swagger UI over the local assets). Its one inline script is
+ * allowed by hash under the page CSP (see `inlineScriptHashes` in server/security-headers.ts).
+ */
 export function openApiDocsPage(options: DocsPageOptions = {}): string {
   const spec = JSON.stringify(options.specUrl ?? "/openapi.json");
   const assets = escapeHtml(options.assetBase ?? "/docs/assets");
@@ -40,7 +43,8 @@ window.ui = SwaggerUIBundle({
   url: ${spec.replace(/</g, "\\u003c")},
   dom_id: "#swagger-ui",
   deepLinking: true,
-  persistAuthorization: true,
+  // A token typed into "Authorize" lives in this page only: persisting it would keep it in localStorage.
+  persistAuthorization: false,
   // The default posts the spec to validator.swagger.io for a badge; the page must work offline.
   validatorUrl: null,
   presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],

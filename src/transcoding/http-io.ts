@@ -59,25 +59,27 @@ const forwardedHeaders = new Set([
 /** Query parameter an `EventSource` (which cannot send headers) passes its bearer token in. */
 export const EVENT_STREAM_TOKEN_PARAM = "access_token";
 
+/** Prefix of the headers ECT sets for itself (the REST marker); a client never gets to send one. */
+export const INTERNAL_HEADER_PREFIX = "x-ect-";
+
 /**
- * Builds the call headers from an HTTP request: the named headers plus every `x-` header, and the
- * REST marker so metrics and spans label the call "rest". When `eventStream` is set (a GET of a
- * server stream asking for text/event-stream), `?access_token=` stands in for a missing
- * Authorization header, since a browser EventSource cannot set one; no other request may use it.
+ * Builds the call headers from an HTTP request: the named headers plus every `x-` header except
+ * ECT's own `x-ect-*` (stripped: only the server sets those), and the REST marker so metrics and spans
+ * label the call "rest". When `eventStream` is set (a GET of a server stream asking for
+ * text/event-stream), `?access_token=` stands in for a missing Authorization header, since a browser
+ * EventSource cannot set one; no other request may use it. The client's address is not a header:
+ * the REST handler passes it as a context value.
  */
 export function callHeaders(req: RestRequest, eventStream?: { readonly query: URLSearchParams }): Headers {
   const out = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || name.startsWith(":")) continue;
+    if (value === undefined || name.startsWith(":") || name.startsWith(INTERNAL_HEADER_PREFIX)) continue;
     if (!forwardedHeaders.has(name) && !name.startsWith("x-")) continue;
     for (const v of Array.isArray(value) ? value : [value]) out.append(name, v);
   }
   out.set(REST_MARKER_HEADER, "1");
   const queryToken = eventStream?.query.get(EVENT_STREAM_TOKEN_PARAM);
   if (queryToken && !out.has("authorization")) out.set("authorization", `Bearer ${queryToken}`);
-  // Per-caller limits and audit need the peer; the in-memory transport has no socket of its own.
-  const peer = req.socket?.remoteAddress;
-  if (peer && !out.has("x-forwarded-for")) out.set("x-forwarded-for", peer);
   return out;
 }
 

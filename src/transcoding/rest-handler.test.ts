@@ -239,13 +239,18 @@ describe("REST call plumbing", () => {
       "x-correlation-id": "corr-1",
       traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
       "x-custom": "yes",
+      "x-ect-transcoded": "forged",
+      "x-ect-remote-address": "forged",
       cookie: "secret=1",
     });
     assert.equal(probe.lastHeaders?.get("authorization"), "Bearer t");
     assert.equal(probe.lastHeaders?.get("x-custom"), "yes");
     assert.ok(probe.lastHeaders?.get("traceparent"));
     assert.equal(probe.lastHeaders?.get("cookie"), null);
-    assert.equal(probe.lastHeaders?.get("x-forwarded-for"), "127.0.0.1");
+    // The client's address travels as a context value, never as a header; ECT's own headers are its own.
+    assert.equal(probe.lastHeaders?.get("x-forwarded-for"), null);
+    assert.equal(probe.lastHeaders?.get("x-ect-transcoded"), "1");
+    assert.equal(probe.lastHeaders?.get("x-ect-remote-address"), null);
     assert.equal(r.headers.get("x-correlation-id"), "corr-1");
     assert.equal(r.headers.get("grpc-status-details-bin"), null);
   });

@@ -9,7 +9,7 @@ import type {
   Registry,
 } from "@bufbuild/protobuf";
 import { createRegistry, toJson } from "@bufbuild/protobuf";
-import type { Transport } from "@connectrpc/connect";
+import type { ContextValues, Transport } from "@connectrpc/connect";
 import { Code, ConnectError } from "@connectrpc/connect";
 import {
   callHeaders,
@@ -41,6 +41,12 @@ export interface RestHandlerOptions {
   readonly firstMessageWaitMs?: number;
   /** When true, unknown paths get a 404 Status body instead of `handle` returning false. */
   readonly answerUnknownPaths?: boolean;
+  /**
+   * The context values each call starts with (e.g. the client's address), as connect-node's option of
+   * the same name; they reach the handlers only through a transport that carries them, such as
+   * `createInProcessTransport`.
+   */
+  readonly contextValues?: (req: RestRequest) => ContextValues;
 }
 
 /** A REST front for gRPC services: the derived routes and the request handler. */
@@ -99,6 +105,7 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
       const sse = streaming && (req.headers.accept ?? "").includes("text/event-stream");
       const headers = callHeaders(req, sse && httpMethod === "GET" ? { query: url.searchParams } : undefined);
       const outputJson = (message: Message): JsonValue => responseJson(route, message, registry);
+      const contextValues = options.contextValues?.(req);
       if (streaming) {
         const call = options.transport.stream(
           route.method as DescMethodStreaming,
@@ -106,6 +113,7 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
           undefined,
           headers,
           single(input),
+          contextValues,
         );
         await serveStream(res, call, {
           format: sse ? sseFormat : ndjsonFormat,
@@ -123,6 +131,7 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
           undefined,
           headers,
           input,
+          contextValues,
         );
         copyCallHeaders(res, result.header, result.trailer);
         writeJson(res, 200, outputJson(result.message), head);
