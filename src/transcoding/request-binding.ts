@@ -1,6 +1,7 @@
 import type { DescField, DescMessage, JsonObject, JsonValue, Message, Registry } from "@bufbuild/protobuf";
 import { fromJson, ScalarType } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
+import { assertDecimalIntegers } from "./decimal-integers.js";
 import type { PathBindings } from "./path-template.js";
 import { type RestRoute, resolveFieldPath } from "./route-table.js";
 
@@ -34,6 +35,7 @@ export function bindRequest(
     const chain = route.pathFields.get(path)!;
     setLeaf(root, chain, convertScalar(chain[chain.length - 1], value, path), path, false);
   }
+  assertDecimalIntegers(input, root);
   try {
     return fromJson(input, root, { registry });
   } catch (e) {
