@@ -13,6 +13,7 @@ import {
 import { createAsyncIterable, readAllBytes } from "@connectrpc/connect/protocol";
 import { parseTimeout, setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import { universalRequestFromNodeRequest } from "@connectrpc/connect-node";
+import { undecodableMessage } from "../errors.js";
 import { countItems } from "../telemetry/correlation.js";
 import { compileBatchPageEncoder, compilePageEncoder, type PageEncoder } from "./frame-encoder.js";
 import { FramedPage } from "./framed-page.js";
@@ -178,7 +179,7 @@ async function readRequest(body: unknown, method: DescMethod, readMaxBytes: numb
   if (bytes.length < 5)
     throw new ConnectError("protocol error: missing request message", Code.InvalidArgument);
   if (bytes[0] !== 0) {
-    throw new ConnectError("protocol error: compressed message without grpc-encoding", Code.Internal);
+    throw new ConnectError("protocol error: compressed message without grpc-encoding", Code.InvalidArgument);
   }
   const length = bytes.readUInt32BE(1);
   if (bytes.length !== 5 + length) {
@@ -186,11 +187,9 @@ async function readRequest(body: unknown, method: DescMethod, readMaxBytes: numb
   }
   try {
     return fromBinary(method.input, bytes.subarray(5));
-  } catch (error) {
-    throw new ConnectError(
-      `cannot decode ${method.input.typeName}: ${(error as Error).message}`,
-      Code.InvalidArgument,
-    );
+  } catch {
+    // The parser's text describes our internals, not the caller's mistake.
+    throw undecodableMessage();
   }
 }
 
