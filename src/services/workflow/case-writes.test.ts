@@ -160,3 +160,46 @@ describe("AddSignature", () => {
     );
   });
 });
+
+describe("case locks on the legacy writes", () => {
+  test("another user's lock in force refuses a move, naming the holder and the expiry; an expired one does not", async () => {
+    const { rows } = await db.query<{ id: number }>(
+      `SELECT c.id FROM cases c WHERE c.work_status_id = 112
+         AND c.unit_id IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = 10) ORDER BY c.id OFFSET 1 LIMIT 2`,
+    );
+    const [locked, lapsed] = rows.map((row) => row.id);
+    const unitcc = await callerFor(db, "unitcc");
+    await db.query(
+      `INSERT INTO case_locks (case_id, module_id, user_id, lock_time, expires_at)
+       VALUES ($1, 2, $3, now(), now() + interval '30 minutes'),
+              ($2, 2, $3, now() - interval '31 minutes', now() - interval '1 minute')`,
+      [locked, lapsed, unitcc.userId],
+    );
+    const admin = clientAs(db, await callerFor(db, "admin"));
+    await assert.rejects(
+      admin.insertWorkstatus({ refId: locked, workstatusType: 113 }),
+      (error: ConnectError) => {
+        assert.equal(error.code, Code.FailedPrecondition, error.message);
+        assert.match(error.rawMessage, /locked for editing by unitcc until \d{4}-\d{2}-\d{2}T/);
+        return true;
+      },
+    );
+    await admin.insertWorkstatus({ refId: lapsed, workstatusType: 113 });
+  });
+
+  test("the holder's move along an option with the releaseLock action releases the lock", async () => {
+    const { rows } = await db.query<{ id: number }>(
+      `SELECT c.id FROM cases c WHERE c.work_status_id = 112 AND NOT EXISTS (SELECT 1 FROM case_locks l WHERE l.case_id = c.id)
+         AND c.unit_id IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = 10) ORDER BY c.id DESC LIMIT 1`,
+    );
+    const caseId = rows[0].id;
+    const unitcc = await callerFor(db, "unitcc");
+    await db.query("INSERT INTO case_locks (case_id, module_id, user_id) VALUES ($1, 2, $2)", [
+      caseId,
+      unitcc.userId,
+    ]);
+    await clientAs(db, unitcc).insertWorkstatus({ refId: caseId, workstatusType: 113 });
+    const lock = await db.query("SELECT 1 FROM case_locks WHERE case_id = $1", [caseId]);
+    assert.equal(lock.rowCount, 0);
+  });
+});
