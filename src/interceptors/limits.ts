@@ -33,9 +33,9 @@ function fullName(method: DescMethod): string {
 }
 
 /**
- * Stream limits per caller (watches excepted, see above): a concurrent-stream slot (waiting up to the acquire timeout, then
- * RESOURCE_EXHAUSTED with retry-after) and the item token bucket, which paces a stream instead of
- * dropping anything. The slot is released when the stream ends however it ends.
+ * Stream limits per caller, watches excepted (see above): a concurrent-stream slot (waiting up to the
+ * acquire timeout, then RESOURCE_EXHAUSTED with retry-after) and the item token bucket, which paces a
+ * stream instead of dropping anything. The slot is released when the stream ends however it ends.
  */
 export function limitsInterceptor(limiter: StreamLimiter, onFirstItem?: (ms: number) => void): Interceptor {
   return (next) => async (req) => {

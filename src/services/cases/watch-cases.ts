@@ -57,16 +57,18 @@ export async function* watchCases(
       wake?.();
     });
     while (!signal.aborted && !closed) {
+      // Idle or at its lifetime: send what is queued, then end cleanly (OK); clients reconnect.
+      const ending = lease.signal.aborted;
       if (pending.length > 0) {
         const batch = pending;
         pending = [];
         lease.touch();
         yield toResponse(batch);
         lease.touch();
+        if (ending) break;
         continue;
       }
-      // Idle or at its lifetime, with nothing left to send: end cleanly (OK); clients reconnect.
-      if (lease.signal.aborted) break;
+      if (ending) break;
       await new Promise<void>((resolve) => {
         wake = resolve;
       });

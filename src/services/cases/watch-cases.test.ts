@@ -1,0 +1,129 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { Code, ConnectError } from "@connectrpc/connect";
+import type { Db } from "../../db/db.js";
+import { CaseEventType, CaseState, Module } from "../../gen/ect/v1/resources_pb.js";
+import type { Caller } from "../../interceptors/caller-context.js";
+import { FakeClock } from "../../resilience/fake-clock.js";
+import { WatchLimiter } from "../../resilience/watch-limiter.js";
+import { CaseEvents } from "./case-events.js";
+import type { CaseFilterValues } from "./case-queries.js";
+import type { CaseRow } from "./case-row.js";
+import { watchCases } from "./watch-cases.js";
+
+const caller: Caller = {
+  userId: 7,
+  username: "unitcc",
+  roleId: 4,
+  roleName: "Unit Commander",
+  unitId: 10,
+  permissions: new Set(["lodView"]),
+};
+const anyCase: CaseFilterValues = {
+  workStatusIds: [],
+  module: Module.UNSPECIFIED,
+  unitId: 0,
+  waitingOnMyRole: false,
+  state: CaseState.UNSPECIFIED,
+};
+/** The database as a watch uses it: the caller's unit subtree is unit 10. */
+const db = { query: async () => ({ rows: [{ id: 10 }], rowCount: 1 }) } as unknown as Db;
+const row = {
+  id: 1,
+  case_number: "LOD-1",
+  module_id: 2,
+  workflow_id: 1,
+  workflow_title: "LOD",
+  work_status_id: 112,
+  status_code_id: 12,
+  status_description: "Unit Commander Review",
+  holder_role_id: 4,
+  holder_role_name: "Unit Commander",
+  is_final: false,
+  is_cancel: false,
+  member_id: 1,
+  masked_ssn: "***-**-1234",
+  last_name: "Doe",
+  first_name: "Jo",
+  middle_name: "",
+  grade: "SSgt",
+  date_of_birth: "1990-01-01",
+  unit_id: 10,
+  unit_name: "452nd Air Mobility Wing",
+  pas_code: "WG452000",
+  incident_description: "",
+  formal_investigation: false,
+  finding_code: null,
+  lock_user_id: null,
+  lock_username: null,
+  lock_time: null,
+  rwoa_reason: "",
+  cancel_reason: "",
+  initial_case_id: null,
+  created_by: "medtech",
+  created_at: new Date(0),
+  updated_at: new Date(0),
+  version: 1,
+} satisfies CaseRow;
+
+function setup() {
+  const clock = new FakeClock();
+  const events = new CaseEvents();
+  const watches = new WatchLimiter({ maxPerUser: 2, idleMs: 500, maxLifetimeMs: 2_000, clock });
+  const watch = (signal = new AbortController().signal) =>
+    watchCases({ db, events, watches }, caller, anyCase, signal)[Symbol.asyncIterator]();
+  const publish = () =>
+    events.publish({ type: CaseEventType.UPDATED, row, actor: "medtech", time: new Date() });
+  return { clock, events, watches, watch, publish };
+}
+
+describe("watchCases", () => {
+  it("refuses the user's watch past the cap with RESOURCE_EXHAUSTED and frees the place when one ends", async () => {
+    const { watches, watch } = setup();
+    const stop = new AbortController();
+    const first = watch(stop.signal);
+    const firstNext = first.next();
+    void watch().next();
+    await assert.rejects(watch().next(), (error: unknown) => {
+      assert.ok(error instanceof ConnectError);
+      assert.equal(error.code, Code.ResourceExhausted);
+      return true;
+    });
+    stop.abort();
+    assert.deepEqual(await firstNext, { done: true, value: undefined }, "a cancelled watch ends");
+    assert.equal(watches.stats().open, 1);
+  });
+
+  it("ends cleanly when nothing happened for the idle time", async () => {
+    const { clock, watches, watch, publish } = setup();
+    const iterator = watch();
+    const first = iterator.next();
+    await clock.advance(0);
+    publish();
+    assert.equal((await first).value?.events.length, 1);
+    const second = iterator.next();
+    await clock.advance(499);
+    await clock.advance(1);
+    assert.deepEqual(await second, { done: true, value: undefined });
+    assert.deepEqual(watches.stats(), { open: 0, users: 0, rejections: 0, ended: { idle: 1, lifetime: 0 } });
+  });
+
+  it("ends at its lifetime even while events keep coming, after sending what was queued", async () => {
+    const { clock, watches, watch, publish } = setup();
+    const iterator = watch();
+    let received = 0;
+    for (let step = 0; step < 100; step++) {
+      const next = iterator.next();
+      await clock.advance(0);
+      publish();
+      await clock.advance(100);
+      publish();
+      const result = await next;
+      if (result.done) break;
+      received += result.value.events.length;
+    }
+    assert.equal(watches.stats().ended.lifetime, 1);
+    assert.ok(received >= 20 && received <= 42, `events flowed until the lifetime (${received})`);
+    assert.equal(watches.stats().open, 0);
+  });
+});
