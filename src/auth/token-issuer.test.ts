@@ -119,6 +119,22 @@ describe("development tokens", () => {
   });
 });
 
+describe("OIDC tokens", () => {
+  it("are never verified without an audience to check (jose would accept any)", async () => {
+    const oidc = loadConfig({
+      ECT_AUTH_MODE: "oidc",
+      ECT_OIDC_ISSUER: "https://login.example.org",
+      ECT_OIDC_AUDIENCE: "ect",
+      ECT_OIDC_JWKS_URL: "https://login.example.org/jwks",
+    });
+    await createTokenAuthority(oidc);
+    await assert.rejects(
+      createTokenAuthority({ ...oidc, auth: { ...oidc.auth, oidcAudience: undefined } }),
+      /ECT_OIDC_AUDIENCE/,
+    );
+  });
+});
+
 describe("a token's id", () => {
   it("is its jti, else the hash of its signed part, the same for a re-encoded signature", async () => {
     const token = await devToken({ sub: "admin" });

@@ -86,7 +86,7 @@ describe("UpdateLogin and Logout", () => {
     assert.deepEqual(stored.rows, [{ remote_address: "192.0.2.7" }]);
     const refreshed = await clientFrom(medtech, "192.0.2.8").updateLogin({
       sessionId: item.sessionId,
-      remoteAddr: "not even an address",
+      remoteAddr: "10.66.66.67",
     });
     assert.equal(refreshed.items[0].sessionId, item.sessionId);
     const whois = await client.getWhois({ userId: medtech.userId });
@@ -183,6 +183,11 @@ describe("UpdateLogin and Logout", () => {
     await assert.rejects(client.updateLogin({ sessionId: "no spaces" }), (error: ConnectError) => {
       assert.equal(error.code, Code.InvalidArgument);
       assert.match(error.rawMessage, /^session_id:/);
+      return true;
+    });
+    await assert.rejects(client.updateLogin({ remoteAddr: "not-an-ip" }), (error: ConnectError) => {
+      assert.equal(error.code, Code.InvalidArgument);
+      assert.match(error.rawMessage, /^remote_addr:/);
       return true;
     });
     const admin = clientAs(db, await callerFor(db, "admin"));

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { isIP } from "node:net";
 import { failedPrecondition, invalidArgument, notFound } from "../../errors.js";
 import { remoteAddressKey } from "../../interceptors/caller-context.js";
 import { recordAudit } from "../audit.js";
@@ -13,7 +14,7 @@ export const SESSION_IDLE_LIMIT = "30 minutes";
  * Validates or creates the user's session: purges sessions idle over 30 minutes (and the locks of users
  * left without a session), refreshes the given session or opens a new one with a random id, and drops
  * every other session of the same EDIPIN. The session records the caller's socket address as the transport
- * saw it; the request's `remote_addr` is the client's claim and is ignored.
+ * saw it; the request's `remote_addr` is the client's claim, checked for form and otherwise ignored.
  */
 export const updateLogin: Handler<"updateLogin"> = async (db, request, context) => {
   const caller = callerOf(context);
@@ -22,6 +23,10 @@ export const updateLogin: Handler<"updateLogin"> = async (db, request, context) 
   if (sessionId !== null && !/^[A-Za-z0-9._:-]+$/.test(sessionId)) {
     throw invalidArgument("session_id", "1–128 characters of A-Z a-z 0-9 . _ : -");
   }
+  // The legacy client states its address; it is still validated as input, but never stored.
+  const claimedAddress = optionalText("remote_addr", request.remoteAddr, 64);
+  if (claimedAddress && isIP(claimedAddress) === 0)
+    throw invalidArgument("remote_addr", "must be an IPv4 or IPv6 address");
   const remoteAddress = context.values.get(remoteAddressKey);
 
   return db.transaction(async (tx) => {
