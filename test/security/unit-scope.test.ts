@@ -1,0 +1,271 @@
+/**
+ * Unit-scope probes: every case-reading RPC — the WorkflowService case lookups of the registry
+ * (src/services/workflow/case-lookups.ts) with their stream twins, and every GET RPC whose request names a
+ * case (a `cases/*` name, a ref_id/case_id, a CaseFilter) — is called twice with the same request: by
+ * the 452nd AMW's MPF (unit 10), who must see the target case, and by an MPF of the 445th Airlift Wing
+ * (unit 11, a sibling wing), who must get NOT_FOUND or nothing, and never any case of unit 10's subtree.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { DescField, DescMethod, DescMethodStreaming, JsonObject, JsonValue } from "@bufbuild/protobuf";
+import { Code, type Transport } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-node";
+import { Role } from "../../src/seed/reference-data.js";
+import { caseLookups } from "../../src/services/workflow/case-lookups.js";
+import { signIn } from "../support/clients.js";
+import { startTestServer, type TestServer, testDatabases } from "../support/test-server.js";
+import { type CallAnswer, callAny } from "./support/any-call.js";
+import { type CaseMarkers, hasItems, markersIn, subtreeMarkers } from "./support/case-markers.js";
+import { mapLimited } from "./support/map-limited.js";
+import { type OpenWatch, openWatch } from "./support/open-watch.js";
+import { type CatalogRpc, rpcCatalog } from "./support/rpc-catalog.js";
+import { createAccount } from "./support/test-accounts.js";
+
+/** The wing whose cases are probed, and the sibling wing the prober belongs to. */
+const TARGET_WING = 10;
+const OTHER_WING = 11;
+/** A member name no seeded member has, given to the target case's member. */
+const MEMBER_LAST_NAME = "Zyqvist";
+
+/** The case the probes look for. */
+interface Target {
+  id: number;
+  caseNumber: string;
+  unitId: number;
+  workStatusId: number;
+  lockId: number;
+}
+
+const caseLookupNames = new Set<string>(caseLookups.map((lookup) => lookup.name));
+
+/** A case-reading RPC: a registered case lookup (or its twin), or a GET whose request names a case. */
+function isCaseRead(rpc: CatalogRpc): boolean {
+  const lookupName = rpc.method.localName.replace(/Stream$/, "");
+  if (rpc.method.parent.typeName === "workflow.WorkflowService" && caseLookupNames.has(lookupName))
+    return true;
+  return rpc.routes.some((route) => route.httpMethod === "GET") && rpc.method.input.fields.some(namesCase);
+}
+
+function namesCase(field: DescField): boolean {
+  return (
+    field.name === "ref_id" ||
+    field.name === "case_id" ||
+    field.message?.typeName === "ect.v1.CaseFilter" ||
+    (field.name === "name" && field.fieldKind === "scalar" && bindsCaseName(field.parent.typeName))
+  );
+}
+
+/** True when some route binds the message's `name` to a `cases/*` path. */
+function bindsCaseName(inputTypeName: string): boolean {
+  return rpcCatalog().some(
+    (rpc) =>
+      rpc.method.input.typeName === inputTypeName &&
+      rpc.routes.some((route) =>
+        route.template.segments.some((s) => s.kind === "literal" && s.value === "cases"),
+      ),
+  );
+}
+
+/** The request that points the RPC at the target: its case, its unit and status, or its member's name. */
+function requestFor(method: DescMethod, target: Target): JsonObject {
+  const request: JsonObject = {};
+  for (const field of method.input.fields) {
+    if (field.name === "ref_id" || field.name === "case_id") request[field.jsonName] = target.id;
+    else if (field.message?.typeName === "ect.v1.CaseFilter")
+      request[field.jsonName] = { unitId: target.unitId, workStatusIds: [target.workStatusId] };
+    else if (field.name === "name" && bindsCaseName(method.input.typeName))
+      request[field.jsonName] = `cases/${target.id}`;
+    else if (field.name === "last_name" || (field.name === "name" && isMemberSearch(method)))
+      request[field.jsonName] = MEMBER_LAST_NAME;
+  }
+  return request;
+}
+
+/** A member search: a request by SSN and name. */
+function isMemberSearch(method: DescMethod): boolean {
+  return method.input.fields.some((field) => field.name === "ssn");
+}
+
+/** What in an answer shows the case: where the markers appear, or "items" when a narrowed read found any. */
+function sightings(
+  method: DescMethod,
+  answer: CallAnswer,
+  markers: CaseMarkers,
+  narrowed: boolean,
+): string[] {
+  const found = answer.messages.flatMap((message) => markersIn(message, markers));
+  // A stream twin yields one item per message; a unary read holds its items in a list.
+  const items =
+    method.methodKind === "server_streaming" ? answer.messages.length > 0 : answer.messages.some(hasItems);
+  if (found.length === 0 && narrowed && items) found.push("a read narrowed to the case found items");
+  return found;
+}
+
+for (const database of testDatabases()) {
+  describe(`unit scope of case reads on ${database.name}`, { timeout: 120_000 }, () => {
+    let server: TestServer;
+    let transport: Transport;
+    let target: Target;
+    let targetMemberId: number;
+    const tokens = new Map<string, string>();
+
+    before(async () => {
+      server = await startTestServer(database.url);
+      transport = createConnectTransport({ baseUrl: server.url, httpVersion: "1.1" });
+      const db = server.db;
+      // A completed LOD of the target wing, reinvestigated by its MPF: an open case at the MPF's desk.
+      const { rows } = await db.query<{ id: number; member_id: number }>(
+        `SELECT c.id, c.member_id FROM cases c JOIN work_statuses ws ON ws.id = c.work_status_id
+         JOIN status_codes sc ON sc.id = ws.status_code_id
+         WHERE sc.is_final AND sc.is_approved AND c.module_id = 2
+           AND c.unit_id IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = $1)
+           AND NOT EXISTS (SELECT 1 FROM reinvestigation_requests rr WHERE rr.initial_case_id = c.id)
+         ORDER BY c.id LIMIT 1`,
+        [TARGET_WING],
+      );
+      assert.ok(rows[0], "a completed LOD in the target wing to reinvestigate");
+      await db.query("UPDATE members SET last_name = $2, first_name = 'Target' WHERE id = $1", [
+        rows[0].member_id,
+        MEMBER_LAST_NAME,
+      ]);
+      await createAccount(db, {
+        username: "mpf445",
+        unitId: OTHER_WING,
+        roleId: Role.MilitaryPersonnelFlight,
+      });
+      for (const user of ["mpf", "mpf445", "medtech", "medtech445"])
+        tokens.set(user, await signIn(server.url, user));
+      const mpf = tokens.get("mpf")!;
+      const created = await call("ect.v1.CaseService/CreateReinvestigation", mpf, {
+        parent: `cases/${rows[0].id}`,
+        reason: "Scope probe",
+      });
+      const id = (created as { id: number }).id;
+      await call("ect.v1.CaseService/SignCase", mpf, { name: `cases/${id}` });
+      await call("ect.v1.CaseService/AcquireLock", mpf, { name: `cases/${id}` });
+      const facts = await db.query<{
+        case_number: string;
+        unit_id: number;
+        work_status_id: number;
+        lock_id: number;
+      }>(
+        `SELECT c.case_number, c.unit_id, c.work_status_id, l.id AS lock_id
+         FROM cases c JOIN case_locks l ON l.case_id = c.id WHERE c.id = $1`,
+        [id],
+      );
+      const row = facts.rows[0];
+      targetMemberId = rows[0].member_id;
+      target = {
+        id,
+        caseNumber: row.case_number,
+        unitId: row.unit_id,
+        workStatusId: row.work_status_id,
+        lockId: row.lock_id,
+      };
+    });
+    after(async () => server?.stop());
+
+    async function call(id: string, token: string, request: JsonObject): Promise<JsonValue> {
+      const rpc = rpcCatalog().find((r) => r.id === id);
+      assert.ok(rpc, `${id} exists`);
+      const answer = await callAny(transport, rpc.method, request, token);
+      assert.equal(answer.error, undefined, `${id} as the holder: ${answer.error?.message}`);
+      return answer.messages[0];
+    }
+
+    it("hides every case of another wing from every case-reading RPC, which shows it to the wing's own MPF", async () => {
+      const reads = rpcCatalog().filter((rpc) => isCaseRead(rpc) && !rpc.method.name.startsWith("Watch"));
+      assert.ok(reads.length >= 20, `expected the case reads of both services, found ${reads.length}`);
+      const own: CaseMarkers = {
+        caseNumbers: new Set([target.caseNumber]),
+        caseIds: new Set([target.id]),
+        lockIds: new Set([target.lockId]),
+        texts: [MEMBER_LAST_NAME],
+      };
+      const wing = await subtreeMarkers(server.db, TARGET_WING, [MEMBER_LAST_NAME]);
+      const problems: string[] = [];
+      await mapLimited(reads, 4, async (rpc) => {
+        const request = requestFor(rpc.method, target);
+        const narrowed = Object.keys(request).length > 0;
+        const [control, probe] = await Promise.all([
+          callAny(transport, rpc.method, request, tokens.get("mpf")!),
+          callAny(transport, rpc.method, request, tokens.get("mpf445")!),
+        ]);
+        if (control.error || sightings(rpc.method, control, own, narrowed).length === 0) {
+          problems.push(
+            `${rpc.id} ${JSON.stringify(request)}: the wing's own MPF does not see the case (${control.error?.message ?? "no sighting"}), so the probe proves nothing`,
+          );
+        }
+        const seen = sightings(rpc.method, probe, wing, narrowed);
+        if (seen.length > 0)
+          problems.push(
+            `${rpc.id} ${JSON.stringify(request)}: the other wing sees ${seen.slice(0, 3).join("; ")}`,
+          );
+        if (probe.error && probe.error.code !== Code.NotFound && probe.error.code !== Code.PermissionDenied) {
+          problems.push(
+            `${rpc.id}: the other wing got ${Code[probe.error.code]} (${probe.error.message}), not NOT_FOUND or nothing`,
+          );
+        }
+      });
+      console.log(
+        `unit scope (${database.name}): ${reads.length} case reads probed (${reads.map((rpc) => rpc.method.name).join(", ")}), ${problems.length} problems`,
+      );
+      assert.deepEqual(problems, [], "case reads that leak across wings or cannot show the case at all");
+    });
+
+    it("never sends a watcher another wing's case events, while the wing's own MPF receives them", async () => {
+      const watches = rpcCatalog().filter((rpc) => isCaseRead(rpc) && rpc.method.name.startsWith("Watch"));
+      assert.deepEqual(
+        watches.map((rpc) => rpc.id),
+        ["ect.v1.CaseService/WatchCases"],
+        "every watch RPC needs this probe",
+      );
+      const method = watches[0].method as DescMethodStreaming;
+      const otherMember = await server.db.query<{ id: number }>(
+        "SELECT id FROM members WHERE unit_id IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = $1) ORDER BY id LIMIT 1",
+        [OTHER_WING],
+      );
+      const create = async (user: string, memberId: number) =>
+        (await call("ect.v1.CaseService/CreateCase", tokens.get(user)!, {
+          memberId,
+          incidentDescription: "Scope probe",
+        })) as {
+          caseNumber: string;
+        };
+      const carries = (caseNumber: string) => (message: JsonValue) =>
+        JSON.stringify(message).includes(caseNumber);
+      // A watch has subscribed once a new case reaches it; until then, cases created go unseen (bounded retries).
+      const reaches = async (watch: OpenWatch, user: string, memberId: number) => {
+        for (let attempt = 0; attempt < 5; attempt++) {
+          if (await watch.until(carries((await create(user, memberId)).caseNumber), 2_000)) return true;
+        }
+        return false;
+      };
+      const control = openWatch(transport, method, {}, tokens.get("mpf")!);
+      const probe = openWatch(transport, method, {}, tokens.get("mpf445")!);
+      try {
+        assert.ok(
+          await reaches(probe, "medtech445", otherMember.rows[0].id),
+          "the other wing's watch sees its own cases",
+        );
+        assert.ok(
+          await reaches(control, "medtech", targetMemberId),
+          "the target wing's watch sees the new case",
+        );
+        // Events reach a watcher in the order they were published: once a later case of its own wing has
+        // arrived, an event of the target wing published before it would have arrived too.
+        const last = await create("medtech445", otherMember.rows[0].id);
+        assert.ok(await probe.until(carries(last.caseNumber), 10_000), "the other wing's last case arrives");
+        const wing = await subtreeMarkers(server.db, TARGET_WING, [MEMBER_LAST_NAME]);
+        const seen = probe.messages.flatMap((message) => markersIn(message, wing));
+        console.log(
+          `unit scope (${database.name}): WatchCases, ${control.messages.length} events to the wing's MPF, ${probe.messages.length} to the other wing's, ${seen.length} of them the target wing's`,
+        );
+        assert.deepEqual(seen, [], "events of the target wing sent to the other wing's watch");
+      } finally {
+        control.close();
+        probe.close();
+      }
+    });
+  });
+}
