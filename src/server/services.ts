@@ -72,7 +72,10 @@ export function registerServices(deps: ServiceDeps): RegisteredServices {
     cases: deps.config.cases,
     watches: new WatchLimiter(deps.config.watches),
   };
-  const workflowDeps = { db: deps.db, streaming };
+  const workflowDeps = {
+    db: deps.db,
+    streaming: { ...streaming, unaryMaxItems: deps.config.unaryLookupMaxItems },
+  };
   const lookups = deriveWorkflowLookups(workflowDeps);
   const routes = (router: ConnectRouter) => {
     router.service(CaseService, caseService(caseDeps));

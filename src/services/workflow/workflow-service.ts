@@ -11,7 +11,7 @@ import type { Handler } from "./handler.js";
 import { logLookups } from "./log-lookups.js";
 import { deleteLogById, insertLog } from "./log-writes.js";
 import { getAllLogsPagination } from "./logs-pagination.js";
-import { type AnyLookup, type DerivedLookup, deriveLookup } from "./lookup.js";
+import { type AnyLookup, type DerivedLookup, deriveLookup, type LookupPaging } from "./lookup.js";
 import { copyActions, copyRules, insertAction, insertOptionAction } from "./option-writes.js";
 import { referenceLookups } from "./reference-lookups.js";
 import { logout, updateLogin } from "./session-writes.js";
@@ -30,7 +30,7 @@ import { deleteStatusCode, insertWorkflow, updateWorkflow } from "./workflow-wri
 /** What the WorkflowService needs. */
 export interface WorkflowServiceDeps {
   db: Db;
-  streaming: { firstPageSize: number; pageSize: number };
+  streaming: LookupPaging;
 }
 
 /** Every declared lookup; each becomes a unary RPC and its `<Name>Stream` twin. */
