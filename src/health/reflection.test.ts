@@ -108,7 +108,7 @@ describe("gRPC server reflection", () => {
       protos.map((bytes) => fromBinary(FileDescriptorProtoSchema, bytes)).map((p) => [p.name, p]),
     );
     const registry = createFileRegistry(decoded.get(names[0])!, (name) => decoded.get(name));
-    assert.equal(registry.getService("ect.v1.IdentityService")?.methods.length, 4);
+    assert.equal(registry.getService("ect.v1.IdentityService")?.methods.length, 5);
     assert.equal((await replies.next()).done, true);
   });
 
