@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { mkdir } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { ensureWebBuilt } from "./e2e/build-web.js";
 import { signIn } from "./support/clients.js";
 import { type CuttingProxy, startCuttingProxy } from "./support/cutting-proxy.js";
 import { startTestServer, type TestServer } from "./support/test-server.js";
@@ -47,13 +48,37 @@ function eventSourceScript(url: string, last: number): string {
   })`;
 }
 
-describe("the API in a headless browser", { timeout: 110_000 }, () => {
+/**
+ * Collects every Content Security Policy violation a page reports: the DOM event (recorded by a script
+ * the browser injects, which the page's CSP does not govern) and the console message Chromium logs.
+ */
+async function watchCsp(page: Page): Promise<() => Promise<string[]>> {
+  const logged: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) logged.push(message.text());
+  });
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+    document.addEventListener("securitypolicyviolation", (event) => {
+      seen.push(`${event.violatedDirective} blocked ${event.blockedURI || "inline"}`);
+    });
+  });
+  return async () => [
+    ...logged,
+    ...((await page.evaluate(() => (window as unknown as { cspViolations?: string[] }).cspViolations)) ?? []),
+  ];
+}
+
+describe("the API in a headless browser", { timeout: 180_000 }, () => {
   let server: TestServer;
   let browser: Browser;
   let proxy: CuttingProxy;
   let token: string;
 
   before(async () => {
+    // The server serves the web client only if its bundle exists when it starts.
+    await ensureWebBuilt();
     server = await startTestServer(undefined);
     token = await signIn(server.url, "admin");
     // ~20 KB is about a fifth of the stream: the first connection drops mid-stream.
@@ -75,8 +100,9 @@ describe("the API in a headless browser", { timeout: 110_000 }, () => {
     return page;
   }
 
-  it("renders the /docs page with Swagger UI from the server's own assets", async () => {
+  it("renders the /docs page with Swagger UI from the server's own assets, with no CSP violation", async () => {
     const page = await newPage();
+    const violations = await watchCsp(page);
     const foreign: string[] = [];
     page.on("request", (request) => {
       if (!request.url().startsWith(server.url) && !request.url().startsWith("data:")) {
@@ -106,13 +132,41 @@ describe("the API in a headless browser", { timeout: 110_000 }, () => {
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: new URL("docs.png", ARTIFACTS).pathname, fullPage: false });
     assert.deepEqual(foreign, [], "the page loads nothing from outside the server");
+    assert.match(res?.headers()["content-security-policy"] ?? "", /script-src 'self' 'sha256-/);
+    assert.deepEqual(await violations(), [], "Swagger UI runs under the page CSP");
+    await page.close();
+  });
+
+  it("keeps a token given to Swagger UI's Authorize out of localStorage", async () => {
+    const page = await newPage();
+    await page.goto(`${server.url}/docs`);
+    await page.locator(".swagger-ui .btn.authorize").first().click();
+    await page.locator(".swagger-ui .modal-ux input").first().fill(token);
+    await page.locator(".swagger-ui .modal-ux .btn.authorize").click();
+    await page.locator(".swagger-ui .modal-ux .btn-done").click();
+    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+    assert.ok(!stored.includes(token), "the token is not in localStorage");
+    assert.equal(stored.includes("authorized"), false, "Swagger UI persisted no authorization");
+    await page.close();
+  });
+
+  it("runs the web client under its CSP: sign in, inbox and dashboard with no violation", async () => {
+    const page = await newPage();
+    const violations = await watchCsp(page);
+    const res = await page.goto(server.url);
+    assert.match(res?.headers()["content-security-policy"] ?? "", /default-src 'self'/);
+    await page.getByTestId("signin-admin").click();
+    await page.getByTestId("current-role").waitFor();
+    await page.getByRole("link", { name: "Dashboard" }).click();
+    await page.getByTestId("health-status").getByText("Healthy").waitFor();
+    assert.deepEqual(await violations(), [], "the web client runs under the page CSP");
     await page.close();
   });
 
   it("streams a list to an EventSource, which reconnects with Last-Event-ID after a dropped connection", async () => {
     const page = await newPage();
-    // Any same-origin page will do: EventSource runs against the proxy's origin.
-    await page.goto(`${proxy.url}/health`);
+    // A same-origin page under the page CSP (JSON answers allow no fetching at all): the docs.
+    await page.goto(`${proxy.url}/docs`);
     const seen = (await page.evaluate(
       eventSourceScript(`/v1/logs/stream?access_token=${encodeURIComponent(token)}`, LOG_ROWS),
     )) as SeenEvents;
@@ -145,7 +199,7 @@ describe("the API in a headless browser", { timeout: 110_000 }, () => {
 
   it("refuses an EventSource without a token", async () => {
     const page = await newPage();
-    await page.goto(`${server.url}/health`);
+    await page.goto(`${server.url}/docs`);
     const outcome = (await page.evaluate(eventSourceScript("/v1/logs/stream", LOG_ROWS))) as SeenEvents;
     await page.close();
     // A non-200 answer fails an EventSource for good (CLOSED) instead of retrying.

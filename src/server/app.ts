@@ -37,6 +37,7 @@ import { resilienceSettings } from "./resilience-settings.js";
 import { routeAuth } from "./route-auth.js";
 import { applySecurityHeaders } from "./security-headers.js";
 import { API_SERVICES, registerServices } from "./services.js";
+import { undecodableRequestGate } from "./undecodable-request-gate.js";
 
 /** Everything a running ECT server is made of, for the listener, tests and shutdown. */
 export interface App {
@@ -130,7 +131,8 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
     }),
   ]);
 
-  const tokens = await createTokenAuthority(config);
+  // Sign-out revocations live in the database, so every instance refuses a revoked token.
+  const tokens = await createTokenAuthority(config, db);
   const directory = new CallerDirectory(db);
   const anonymousLimiter = new KeyRateLimiter(settings.unauthenticated);
   anonymousLimiter.onRejected(() => metrics.rejections.inc({ kind: "rate_limit" }));
@@ -191,6 +193,7 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
     interceptors,
     readMaxBytes,
     contextValues,
+    requestGate: undecodableRequestGate(),
     // connect-node widens its request types; these are the same Node http/http2 objects.
     fallback: (req, res) => {
       const response = res as unknown as ServerResponse | Http2ServerResponse;

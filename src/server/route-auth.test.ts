@@ -38,8 +38,11 @@ const tokens: Pick<TokenAuthority, "verify"> = {
     };
   },
 };
+/** The database behind the directory: `down` makes every lookup fail as an outage does. */
+const database = { down: false };
 const directory = {
   async resolve(account: { username: string } | { oidcSubject: string }) {
+    if (database.down) throw new ConnectError("database unavailable", Code.Unavailable);
     return "username" in account ? callers.get(account.username) : undefined;
   },
 };
@@ -77,5 +80,31 @@ describe("route auth", () => {
 
   it("passes the authority's own failure through (an outage is not a bad token)", async () => {
     assert.equal(await codeOf(auth("Bearer token-outage", "operatorView")), Code.Unavailable);
+  });
+
+  it("lets a caller verified in the last five minutes through while the check cannot run, and no one else", async () => {
+    let clock = 1_000_000;
+    const outageAuth = routeAuth({ tokens, directory, now: () => clock });
+    await outageAuth("Bearer token-operator", "operatorView");
+    await outageAuth("Bearer token-clerk", "lodView");
+    database.down = true;
+    try {
+      clock += 4 * 60_000;
+      assert.equal((await outageAuth("Bearer token-operator", "operatorView")).username, "operator");
+      assert.equal(
+        await codeOf(outageAuth("Bearer token-clerk", "operatorView")),
+        Code.PermissionDenied,
+        "the remembered caller's permissions still apply",
+      );
+      assert.equal(
+        await codeOf(outageAuth("Bearer token-ghost", "operatorView")),
+        Code.Unavailable,
+        "a token never verified here is not let in",
+      );
+      clock += 2 * 60_000;
+      assert.equal(await codeOf(outageAuth("Bearer token-operator", "operatorView")), Code.Unavailable);
+    } finally {
+      database.down = false;
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { ConnectError } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
 import type { CallerDirectory } from "../auth/caller-directory.js";
 import type { TokenAuthority } from "../auth/token-issuer.js";
 import { permissionDenied, unauthenticated } from "../errors.js";
@@ -15,13 +15,23 @@ export type RouteAuth = (authorization: string | undefined, permission: string) 
 export interface RouteAuthDeps {
   readonly tokens: Pick<TokenAuthority, "verify">;
   readonly directory: Pick<CallerDirectory, "resolve">;
+  /** Default Date.now; tests pass their own. */
+  readonly now?: () => number;
 }
+
+/**
+ * How long a caller this instance verified stands in when the check itself cannot run (the database
+ * is down): an operator reads health details most when the database is what failed.
+ */
+const STALE_IF_UNAVAILABLE_MS = 5 * 60_000;
+const MAX_REMEMBERED = 1_000;
 
 /** Builds the {@link RouteAuth} of an app. */
 export function routeAuth(deps: RouteAuthDeps): RouteAuth {
-  return async (authorization, permission) => {
-    const token = /^Bearer\s+(.+)$/i.exec(authorization ?? "")?.[1];
-    if (!token) throw unauthenticated("sign in first: send Authorization: Bearer <token>");
+  const now = deps.now ?? Date.now;
+  const recent = new Map<string, { caller: Caller; until: number }>();
+
+  async function check(token: string): Promise<Caller> {
     let verified: Awaited<ReturnType<TokenAuthority["verify"]>>;
     try {
       verified = await deps.tokens.verify(token);
@@ -32,6 +42,29 @@ export function routeAuth(deps: RouteAuthDeps): RouteAuth {
     }
     const caller = await deps.directory.resolve(verified.account);
     if (!caller) throw unauthenticated("the token names no active account");
+    if (recent.size >= MAX_REMEMBERED) recent.delete(recent.keys().next().value as string);
+    recent.set(token, {
+      caller,
+      until: Math.min(now() + STALE_IF_UNAVAILABLE_MS, verified.expiresAt.getTime()),
+    });
+    return caller;
+  }
+
+  return async (authorization, permission) => {
+    const token = /^Bearer\s+(.+)$/i.exec(authorization ?? "")?.[1];
+    if (!token) throw unauthenticated("sign in first: send Authorization: Bearer <token>");
+    let caller: Caller;
+    try {
+      caller = await check(token);
+    } catch (error) {
+      const code = ConnectError.from(error).code;
+      const known = recent.get(token);
+      if (code === Code.Unauthenticated || !known || known.until <= now()) {
+        recent.delete(token);
+        throw error;
+      }
+      caller = known.caller;
+    }
     if (!caller.permissions.has(permission)) {
       throw permissionDenied(
         `this route needs the "${permission}" permission, which ${caller.roleName} lacks`,

@@ -37,7 +37,6 @@ export function openApiDocsPage(options: DocsPageOptions = {}): string {
 <body>
 <div id="swagger-ui"></div>
 <script src="${assets}/swagger-ui-bundle.js"></script>
-<script src="${assets}/swagger-ui-standalone-preset.js"></script>
 <script>
 window.ui = SwaggerUIBundle({
   url: ${spec.replace(/</g, "\\u003c")},
@@ -47,8 +46,9 @@ window.ui = SwaggerUIBundle({
   persistAuthorization: false,
   // The default posts the spec to validator.swagger.io for a badge; the page must work offline.
   validatorUrl: null,
-  presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
-  layout: "StandaloneLayout",
+  // No top bar: its logo is an inline <style> the page CSP refuses, and its box loads other specs.
+  presets: [SwaggerUIBundle.presets.apis],
+  layout: "BaseLayout",
   // 160 operations expanded at once stop rendering in Swagger UI 5; collapsed tags with a filter box work.
   docExpansion: "none",
   filter: true,
