@@ -8,11 +8,13 @@ import {
   ListAuditEventsResponseSchema,
   ListUsersResponseSchema,
 } from "../gen/ect/v1/admin_service_pb.js";
+import { callerOf } from "./call-caller.js";
 import { decodePageToken, encodePageToken, pageSize, text } from "./validation.js";
+import { inScope } from "./workflow/request-fields.js";
 
 const ENTITY_TYPES = new Set(["case", "user", "role", "workflow", "log", "status_code", "session"]);
 
-/** ect.v1.AdminService: the read-only audit trail and the user list. */
+/** ect.v1.AdminService: the read-only audit trail and the user list (the users of the caller's units). */
 export function adminService(deps: { db: Db }): ServiceImpl<typeof AdminService> {
   const { db } = deps;
   return {
@@ -62,6 +64,7 @@ export function adminService(deps: { db: Db }): ServiceImpl<typeof AdminService>
     },
 
     async listUsers(request, context) {
+      const caller = callerOf(context);
       const size = pageSize("page_size", request.pageSize, 100);
       const after = decodePageToken("page_token", request.pageToken);
       const { rows } = await db.query<{
@@ -81,8 +84,8 @@ export function adminService(deps: { db: Db }): ServiceImpl<typeof AdminService>
                 (SELECT json_agg(json_build_object('role_id', r.id, 'role_name', r.name, 'active', ur.active) ORDER BY r.id)
                    FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = u.id) AS roles
          FROM users u JOIN units un ON un.id = u.unit_id
-         WHERE u.id > $1 ORDER BY u.id LIMIT $2`,
-        [after ?? 0, size + 1],
+         WHERE u.id > $1 AND ${inScope("u.unit_id", "$3")} ORDER BY u.id LIMIT $2`,
+        [after ?? 0, size + 1, caller.unitId],
         { signal: context.signal },
       );
       const page = rows.slice(0, size);

@@ -76,8 +76,9 @@ export function unitScope(context: HandlerContext): number | null {
 }
 
 /**
- * The user a request acts for: `user_id` when set, else the caller. Only user administrators may act
- * for someone else.
+ * The user id a request names: the field when set, else the caller; only user administrators may name
+ * someone else. The field alone: whether this caller may act for that user (units, managed roles, audit)
+ * is actingUser's question (acting-user.ts), which every handler acting for a user asks.
  */
 export function actingUserId(context: HandlerContext, field: string, value: number | undefined): number {
   const caller = callerOf(context);

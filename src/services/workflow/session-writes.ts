@@ -4,8 +4,9 @@ import { failedPrecondition, invalidArgument, notFound } from "../../errors.js";
 import { remoteAddressKey } from "../../interceptors/caller-context.js";
 import { recordAudit } from "../audit.js";
 import { callerOf, callTokenOf } from "../call-caller.js";
+import { actingUser } from "./acting-user.js";
 import type { Handler } from "./handler.js";
-import { actingUserId, iso, optionalText } from "./request-fields.js";
+import { iso, optionalText } from "./request-fields.js";
 
 /** Sessions idle longer than this are purged, with their users' locks, on every login update. */
 export const SESSION_IDLE_LIMIT = "30 minutes";
@@ -18,7 +19,6 @@ export const SESSION_IDLE_LIMIT = "30 minutes";
  */
 export const updateLogin: Handler<"updateLogin"> = async (db, request, context) => {
   const caller = callerOf(context);
-  const userId = actingUserId(context, "user_id", request.userId);
   const sessionId = optionalText("session_id", request.sessionId, 128);
   if (sessionId !== null && !/^[A-Za-z0-9._:-]+$/.test(sessionId)) {
     throw invalidArgument("session_id", "1–128 characters of A-Z a-z 0-9 . _ : -");
@@ -28,6 +28,7 @@ export const updateLogin: Handler<"updateLogin"> = async (db, request, context) 
   if (claimedAddress && isIP(claimedAddress) === 0)
     throw invalidArgument("remote_addr", "must be an IPv4 or IPv6 address");
   const remoteAddress = context.values.get(remoteAddressKey);
+  const userId = await actingUser(db, context, "update_login", "user_id", request.userId);
 
   return db.transaction(async (tx) => {
     const user = await tx.query<{ edipin: string; account_status: string; current_role_id: number | null }>(
@@ -94,7 +95,7 @@ export const updateLogin: Handler<"updateLogin"> = async (db, request, context) 
  */
 export const logout: Handler<"logout"> = async (db, request, context) => {
   const caller = callerOf(context);
-  const userId = actingUserId(context, "user_id", request.userId);
+  const userId = await actingUser(db, context, "logout", "user_id", request.userId);
   const token = userId === caller.userId ? callTokenOf(context) : undefined;
   return db.transaction(async (tx) => {
     const user = await tx.query("SELECT 1 FROM users WHERE id = $1", [userId]);

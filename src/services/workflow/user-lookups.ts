@@ -35,10 +35,12 @@ export const userLookups = [
         name === null ? null : likePattern(name, "substring"),
         accountStatusOf("status", request.status),
         optionalId("role", request.role),
+        caller.unitId,
       ];
     },
-    // Managers see the users of their units whose role their own role manages; a system administrator
-    // asking for all users sees everyone.
+    // Managers see the users of their units whose role their own role manages; a workflow administrator
+    // asking for all users sees everyone. Either way nobody sees users outside the caller's own units,
+    // whoever the request names as manager.
     sql: `
       WITH me AS (SELECT unit_id, current_role_id FROM users WHERE id = $3::int)
       SELECT u.id, u.username, u.email,
@@ -52,6 +54,7 @@ export const userLookups = [
         AND ($7::text IS NULL OR u.last_name ILIKE $7::text OR u.first_name ILIKE $7::text OR u.username ILIKE $7::text)
         AND ($8::text IS NULL OR u.account_status = $8::text)
         AND ($9::int IS NULL OR u.current_role_id = $9::int)
+        AND ${inScope("u.unit_id", "$10")}
       ORDER BY u.id LIMIT $2`,
     keyOf: (row: { id: number }) => row.id,
     item: (row: { id: number; username: string; email: string; status: number }) => ({
