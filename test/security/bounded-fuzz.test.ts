@@ -18,13 +18,15 @@ import { rpcCatalog } from "./support/rpc-catalog.js";
 const SEED = 0x5ec_0012;
 const CONCURRENCY = 8;
 
-/** Codes that mean the server failed, not the input: each maps to an HTTP 5xx. */
+/**
+ * Codes that mean the server failed, not the input. UNIMPLEMENTED is left out: connect-node answers it
+ * to a gRPC client that breaks the framing itself (no request message, or two for a unary call).
+ */
 const SERVER_FAULTS = new Set<Code>([
   Code.Unknown,
   Code.Internal,
   Code.DataLoss,
   Code.Unavailable,
-  Code.Unimplemented,
   Code.DeadlineExceeded,
 ]);
 
@@ -108,7 +110,7 @@ for (const database of testDatabases()) {
       await server?.stop();
     });
 
-    it("answers every malformed input without a server error, a stack trace or SQL, and stays alive", async () => {
+    it("answers every malformed input with a proper refusal: no server error, stack trace or SQL, and stays alive", async () => {
       const cases = fuzzCases(catalog, SEED);
       const started = Date.now();
       // A fresh administrator token per call, from the server's own token authority (no sign-in round
@@ -128,7 +130,8 @@ for (const database of testDatabases()) {
       console.log(
         `fuzz total (${database.name}): ${cases.length} inputs in ${elapsed} ms, ${failures.length} failures`,
       );
-      for (const failure of failures) console.log(`  fuzz failure: ${failure}`);
+      for (const failure of failures.slice(0, 200)) console.log(`  fuzz failure: ${failure}`);
+      if (failures.length > 200) console.log(`  … and ${failures.length - 200} more`);
       assert.ok(await client.alive(), "GET /alive answers 200 after the fuzz");
       assert.deepEqual(
         failures,

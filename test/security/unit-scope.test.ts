@@ -7,18 +7,18 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { DescField, DescMethod, DescMethodStreaming, JsonObject, JsonValue } from "@bufbuild/protobuf";
+import type { DescMethod, DescMethodStreaming, JsonObject, JsonValue } from "@bufbuild/protobuf";
 import { Code, type Transport } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { Role } from "../../src/seed/reference-data.js";
-import { caseLookups } from "../../src/services/workflow/case-lookups.js";
 import { signIn } from "../support/clients.js";
 import { startTestServer, type TestServer, testDatabases } from "../support/test-server.js";
 import { type CallAnswer, callAny } from "./support/any-call.js";
 import { type CaseMarkers, hasItems, markersIn, subtreeMarkers } from "./support/case-markers.js";
+import { type CaseTarget, caseReads, requestFor } from "./support/case-reads.js";
 import { mapLimited } from "./support/map-limited.js";
 import { type OpenWatch, openWatch } from "./support/open-watch.js";
-import { type CatalogRpc, rpcCatalog } from "./support/rpc-catalog.js";
+import { rpcCatalog } from "./support/rpc-catalog.js";
 import { createAccount } from "./support/test-accounts.js";
 
 /** The wing whose cases are probed, and the sibling wing the prober belongs to. */
@@ -27,64 +27,8 @@ const OTHER_WING = 11;
 /** A member name no seeded member has, given to the target case's member. */
 const MEMBER_LAST_NAME = "Zyqvist";
 
-/** The case the probes look for. */
-interface Target {
-  id: number;
-  caseNumber: string;
-  unitId: number;
-  workStatusId: number;
-  lockId: number;
-}
-
-const caseLookupNames = new Set<string>(caseLookups.map((lookup) => lookup.name));
-
-/** A case-reading RPC: a registered case lookup (or its twin), or a GET whose request names a case. */
-function isCaseRead(rpc: CatalogRpc): boolean {
-  const lookupName = rpc.method.localName.replace(/Stream$/, "");
-  if (rpc.method.parent.typeName === "workflow.WorkflowService" && caseLookupNames.has(lookupName))
-    return true;
-  return rpc.routes.some((route) => route.httpMethod === "GET") && rpc.method.input.fields.some(namesCase);
-}
-
-function namesCase(field: DescField): boolean {
-  return (
-    field.name === "ref_id" ||
-    field.name === "case_id" ||
-    field.message?.typeName === "ect.v1.CaseFilter" ||
-    (field.name === "name" && field.fieldKind === "scalar" && bindsCaseName(field.parent.typeName))
-  );
-}
-
-/** True when some route binds the message's `name` to a `cases/*` path. */
-function bindsCaseName(inputTypeName: string): boolean {
-  return rpcCatalog().some(
-    (rpc) =>
-      rpc.method.input.typeName === inputTypeName &&
-      rpc.routes.some((route) =>
-        route.template.segments.some((s) => s.kind === "literal" && s.value === "cases"),
-      ),
-  );
-}
-
-/** The request that points the RPC at the target: its case, its unit and status, or its member's name. */
-function requestFor(method: DescMethod, target: Target): JsonObject {
-  const request: JsonObject = {};
-  for (const field of method.input.fields) {
-    if (field.name === "ref_id" || field.name === "case_id") request[field.jsonName] = target.id;
-    else if (field.message?.typeName === "ect.v1.CaseFilter")
-      request[field.jsonName] = { unitId: target.unitId, workStatusIds: [target.workStatusId] };
-    else if (field.name === "name" && bindsCaseName(method.input.typeName))
-      request[field.jsonName] = `cases/${target.id}`;
-    else if (field.name === "last_name" || (field.name === "name" && isMemberSearch(method)))
-      request[field.jsonName] = MEMBER_LAST_NAME;
-  }
-  return request;
-}
-
-/** A member search: a request by SSN and name. */
-function isMemberSearch(method: DescMethod): boolean {
-  return method.input.fields.some((field) => field.name === "ssn");
-}
+const catalog = rpcCatalog();
+const reads = caseReads(catalog);
 
 /** What in an answer shows the case: where the markers appear, or "items" when a narrowed read found any. */
 function sightings(
@@ -105,7 +49,7 @@ for (const database of testDatabases()) {
   describe(`unit scope of case reads on ${database.name}`, { timeout: 120_000 }, () => {
     let server: TestServer;
     let transport: Transport;
-    let target: Target;
+    let target: CaseTarget;
     let targetMemberId: number;
     const tokens = new Map<string, string>();
 
@@ -161,12 +105,13 @@ for (const database of testDatabases()) {
         unitId: row.unit_id,
         workStatusId: row.work_status_id,
         lockId: row.lock_id,
+        memberLastName: MEMBER_LAST_NAME,
       };
     });
     after(async () => server?.stop());
 
     async function call(id: string, token: string, request: JsonObject): Promise<JsonValue> {
-      const rpc = rpcCatalog().find((r) => r.id === id);
+      const rpc = catalog.find((r) => r.id === id);
       assert.ok(rpc, `${id} exists`);
       const answer = await callAny(transport, rpc.method, request, token);
       assert.equal(answer.error, undefined, `${id} as the holder: ${answer.error?.message}`);
@@ -174,8 +119,8 @@ for (const database of testDatabases()) {
     }
 
     it("hides every case of another wing from every case-reading RPC, which shows it to the wing's own MPF", async () => {
-      const reads = rpcCatalog().filter((rpc) => isCaseRead(rpc) && !rpc.method.name.startsWith("Watch"));
-      assert.ok(reads.length >= 20, `expected the case reads of both services, found ${reads.length}`);
+      const probed = reads.filter((rpc) => !rpc.method.name.startsWith("Watch"));
+      assert.ok(probed.length >= 20, `expected the case reads of both services, found ${probed.length}`);
       const own: CaseMarkers = {
         caseNumbers: new Set([target.caseNumber]),
         caseIds: new Set([target.id]),
@@ -184,8 +129,8 @@ for (const database of testDatabases()) {
       };
       const wing = await subtreeMarkers(server.db, TARGET_WING, [MEMBER_LAST_NAME]);
       const problems: string[] = [];
-      await mapLimited(reads, 4, async (rpc) => {
-        const request = requestFor(rpc.method, target);
+      await mapLimited(probed, 4, async (rpc) => {
+        const request = requestFor(catalog, rpc.method, target);
         const narrowed = Object.keys(request).length > 0;
         const [control, probe] = await Promise.all([
           callAny(transport, rpc.method, request, tokens.get("mpf")!),
@@ -208,13 +153,13 @@ for (const database of testDatabases()) {
         }
       });
       console.log(
-        `unit scope (${database.name}): ${reads.length} case reads probed (${reads.map((rpc) => rpc.method.name).join(", ")}), ${problems.length} problems`,
+        `unit scope (${database.name}): ${probed.length} case reads probed (${probed.map((rpc) => rpc.method.name).join(", ")}), ${problems.length} problems`,
       );
       assert.deepEqual(problems, [], "case reads that leak across wings or cannot show the case at all");
     });
 
     it("never sends a watcher another wing's case events, while the wing's own MPF receives them", async () => {
-      const watches = rpcCatalog().filter((rpc) => isCaseRead(rpc) && rpc.method.name.startsWith("Watch"));
+      const watches = reads.filter((rpc) => rpc.method.name.startsWith("Watch"));
       assert.deepEqual(
         watches.map((rpc) => rpc.id),
         ["ect.v1.CaseService/WatchCases"],

@@ -129,17 +129,22 @@ for (const database of testDatabases()) {
       assert.deepEqual(await accounts(server.db, [ids.own, ids.other]), before, "the accounts are unchanged");
     });
 
-    it("audits each refusal under the administrator's name", async () => {
-      const count = async () =>
+    it("audits each refusal under the administrator's name, as a refusal", async () => {
+      // Rows that say the write was refused (not the audit row of a write that went through).
+      const refusals = async () =>
         (
           await server.db.query<{ n: number }>(
-            "SELECT count(*)::int AS n FROM audit_events WHERE actor = 'lodpm'",
+            `SELECT count(*)::int AS n FROM audit_events WHERE actor = 'lodpm' AND entity_id = $1
+               AND (action ~* 'denied|refused' OR after::text ~* 'denied|refused')`,
+            [String(ids.own)],
           )
         ).rows[0].n;
-      const start = await count();
+      const before = await accounts(server.db, [ids.own]);
+      const start = await refusals();
       const { rpc, request } = attempts[0];
       await attempt(workflow(rpc), request(ids));
-      assert.equal((await count()) - start, 2, "one audit row per refused call (REST and gRPC)");
+      assert.equal((await refusals()) - start, 2, "one refusal row per refused call (REST and gRPC)");
+      assert.deepEqual(await accounts(server.db, [ids.own]), before, "and no change");
     });
 
     it("still lets the administrator change what it may on a user whose role it manages", async () => {

@@ -1,0 +1,68 @@
+import type { DescField, DescMethod, JsonObject } from "@bufbuild/protobuf";
+import { caseLookups } from "../../../src/services/workflow/case-lookups.js";
+import type { CatalogRpc } from "./rpc-catalog.js";
+
+/** The case a probe points the reads at, and the unique last name its member was given. */
+export interface CaseTarget {
+  id: number;
+  caseNumber: string;
+  unitId: number;
+  workStatusId: number;
+  lockId: number;
+  memberLastName: string;
+}
+
+const caseLookupNames = new Set<string>(caseLookups.map((lookup) => lookup.name));
+
+/**
+ * The case-reading RPCs of the catalog: the WorkflowService case lookups of the registry
+ * (src/services/workflow/case-lookups.ts) with their stream twins, and every GET RPC whose request names
+ * a case (a `cases/*` name, a ref_id/case_id, a CaseFilter).
+ */
+export function caseReads(catalog: readonly CatalogRpc[]): CatalogRpc[] {
+  const namesCase = (field: DescField) =>
+    field.name === "ref_id" ||
+    field.name === "case_id" ||
+    field.message?.typeName === "ect.v1.CaseFilter" ||
+    (field.name === "name" && field.fieldKind === "scalar" && bindsCaseName(catalog, field.parent.typeName));
+  return catalog.filter((rpc) => {
+    const lookupName = rpc.method.localName.replace(/Stream$/, "");
+    if (rpc.method.parent.typeName === "workflow.WorkflowService" && caseLookupNames.has(lookupName))
+      return true;
+    return rpc.routes.some((route) => route.httpMethod === "GET") && rpc.method.input.fields.some(namesCase);
+  });
+}
+
+/** True when some route binds the message's `name` to a `cases/*` path. */
+function bindsCaseName(catalog: readonly CatalogRpc[], inputTypeName: string): boolean {
+  return catalog.some(
+    (rpc) =>
+      rpc.method.input.typeName === inputTypeName &&
+      rpc.routes.some((route) =>
+        route.template.segments.some((s) => s.kind === "literal" && s.value === "cases"),
+      ),
+  );
+}
+
+/**
+ * The request that points a case read at the target: its case (name, ref_id, case_id), its unit and
+ * status (a CaseFilter), or its member's last name (a member search); {} when the read takes none.
+ */
+export function requestFor(
+  catalog: readonly CatalogRpc[],
+  method: DescMethod,
+  target: CaseTarget,
+): JsonObject {
+  const request: JsonObject = {};
+  const memberSearch = method.input.fields.some((field) => field.name === "ssn");
+  for (const field of method.input.fields) {
+    if (field.name === "ref_id" || field.name === "case_id") request[field.jsonName] = target.id;
+    else if (field.message?.typeName === "ect.v1.CaseFilter")
+      request[field.jsonName] = { unitId: target.unitId, workStatusIds: [target.workStatusId] };
+    else if (field.name === "name" && bindsCaseName(catalog, method.input.typeName))
+      request[field.jsonName] = `cases/${target.id}`;
+    else if (field.name === "last_name" || (field.name === "name" && memberSearch))
+      request[field.jsonName] = target.memberLastName;
+  }
+  return request;
+}
