@@ -10,9 +10,17 @@ const metric = (text: string, name: string) => {
   return match ? Number(match[1]) : Number.NaN;
 };
 
+/** Where a server's metrics are read: /metrics needs an operator's (operatorView) bearer token. */
+export interface MetricsSource {
+  url: string;
+  authorization: string;
+}
+
 /** Scrapes process_resident_memory_bytes and nodejs_heap_size_used_bytes once. */
-export async function scrapeMemory(metricsUrl: string, since: number): Promise<MemorySample> {
-  const text = await (await fetch(metricsUrl)).text();
+export async function scrapeMemory(metrics: MetricsSource, since: number): Promise<MemorySample> {
+  const response = await fetch(metrics.url, { headers: { authorization: metrics.authorization } });
+  if (!response.ok) throw new Error(`${metrics.url} answered ${response.status}`);
+  const text = await response.text();
   return {
     ms: performance.now() - since,
     rss: metric(text, "process_resident_memory_bytes"),
@@ -22,17 +30,17 @@ export async function scrapeMemory(metricsUrl: string, since: number): Promise<M
 
 /** Samples a server's memory every `intervalMs` while `work` runs; returns the samples with its result. */
 export async function sampleWhile<T>(
-  metricsUrl: string,
+  metrics: MetricsSource,
   intervalMs: number,
   work: () => Promise<T>,
 ): Promise<{ result: T; samples: MemorySample[] }> {
   const since = performance.now();
-  const samples: MemorySample[] = [await scrapeMemory(metricsUrl, since)];
+  const samples: MemorySample[] = [await scrapeMemory(metrics, since)];
   let done = false;
   const loop = (async () => {
     while (!done) {
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
-      if (!done) samples.push(await scrapeMemory(metricsUrl, since).catch(() => samples[samples.length - 1]));
+      if (!done) samples.push(await scrapeMemory(metrics, since).catch(() => samples[samples.length - 1]));
     }
   })();
   try {
@@ -41,7 +49,7 @@ export async function sampleWhile<T>(
   } finally {
     done = true;
     await loop;
-    samples.push(await scrapeMemory(metricsUrl, since));
+    samples.push(await scrapeMemory(metrics, since));
   }
 }
 

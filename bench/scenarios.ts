@@ -196,8 +196,11 @@ export async function concurrency(rig: Rig, recorded: Recorded, log: (line: stri
   const t = target(rig.ect.url, ACTIVE_STREAM, "frames", rig.authorization);
   for (let repeat = 1; repeat <= rig.profile.repeats; repeat++) {
     for (const streams of rig.profile.concurrency) {
-      const { result, samples } = await sampleWhile(`${rig.ect.url}/metrics`, 250, () =>
-        rig.driver.run({ kind: "concurrent", target: t, streams, durationMs: rig.profile.concurrencyMs }),
+      const { result, samples } = await sampleWhile(
+        { url: `${rig.ect.url}/metrics`, authorization: rig.authorization },
+        250,
+        () =>
+          rig.driver.run({ kind: "concurrent", target: t, streams, durationMs: rig.profile.concurrencyMs }),
       );
       // Every stream is cancelled at the deadline: let the late cancels land before the next level.
       await settle();
@@ -230,7 +233,7 @@ export async function memory(rig: Rig, recorded: Recorded, log: (line: string) =
   for (let repeat = 1; repeat <= rig.profile.repeats; repeat++) {
     const server = await startEct(rig.children, "ect-memory", rig.ectEnv);
     try {
-      const metrics = `${server.url}/metrics`;
+      const metrics = { url: `${server.url}/metrics`, authorization: auth };
       // Warm both paths once with a short read so code loading does not count as growth.
       await rig.driver.run({
         kind: "stream",
@@ -267,13 +270,16 @@ export async function memory(rig: Rig, recorded: Recorded, log: (line: string) =
 
 /** One consumer reading 10 items/s: the server must not buffer the rest of the rows. */
 export async function slowConsumer(rig: Rig, recorded: Recorded, log: (line: string) => void) {
-  const { result, samples } = await sampleWhile(`${rig.ect.url}/metrics`, 500, () =>
-    rig.driver.run({
-      kind: "stream",
-      target: target(rig.ect.url, ACTIVE_STREAM, "frames", rig.authorization),
-      itemsPerSecond: 10,
-      durationMs: rig.profile.slowMs,
-    }),
+  const { result, samples } = await sampleWhile(
+    { url: `${rig.ect.url}/metrics`, authorization: rig.authorization },
+    500,
+    () =>
+      rig.driver.run({
+        kind: "stream",
+        target: target(rig.ect.url, ACTIVE_STREAM, "frames", rig.authorization),
+        itemsPerSecond: 10,
+        durationMs: rig.profile.slowMs,
+      }),
   );
   const g = growth(samples);
   record(recorded, "slow.rssMiB", g.rss / 2 ** 20);

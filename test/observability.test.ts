@@ -197,7 +197,10 @@ describe("one correlation id and one trace follow a call", { timeout: 110_000 },
 
   it("serves /metrics in Prometheus text whose counters move as calls are made", async () => {
     const scrape = async () => {
-      const res = await fetch(`${server.url}/metrics`);
+      // Metrics are operator data: the administrator holds operatorView.
+      const res = await fetch(`${server.url}/metrics`, {
+        headers: { authorization: `Bearer ${tokens.get("admin")}` },
+      });
       assert.equal(res.status, 200);
       assert.match(res.headers.get("content-type") ?? "", /^text\/plain/);
       return parsePrometheusText(await res.text());

@@ -46,8 +46,24 @@ async function eventually(what: string, timeoutMs: number, probe: () => Promise<
   assert.fail(`${what} did not happen within ${timeoutMs} ms`);
 }
 
+/** Health details and metrics are operator data: an administrator's token, signed in before any outage. */
+const operatorTokens = new WeakMap<TestServer, string>();
+
+async function signInOperator(server: TestServer): Promise<void> {
+  operatorTokens.set(server, await signIn(server.url, "admin"));
+}
+
+function asOperator(server: TestServer): { headers: Record<string, string> } {
+  const token = operatorTokens.get(server);
+  assert.ok(token, "signInOperator(server) ran before the operator routes are read");
+  return { headers: { authorization: `Bearer ${token}` } };
+}
+
 async function healthOf(server: TestServer) {
-  const response = await fetch(`${server.url}/health`, { signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(`${server.url}/health`, {
+    ...asOperator(server),
+    signal: AbortSignal.timeout(10_000),
+  });
   const body = (await response.json()) as { status: string; checks: Record<string, { status: string }> };
   return { httpStatus: response.status, status: body.status, database: body.checks.database?.status };
 }
@@ -96,6 +112,7 @@ describe("ECT when its PostgreSQL fails", { skip: skip ?? false, timeout: 240_00
         ECT_STREAM_PAGE_SIZE: "1",
       });
       token = await signIn(server.url, "medtech");
+      await signInOperator(server);
       const description = "Knee injury during field exercise, before the outage";
       const created = await createCaseAsMedtech(server, token, description);
       acknowledged = { name: created.name, description };
@@ -209,6 +226,7 @@ describe("ECT when its PostgreSQL fails", { skip: skip ?? false, timeout: 240_00
         ECT_DB_POOL_MAX: "10",
       });
       token = await signIn(server.url, "medtech");
+      await signInOperator(server);
     });
     after(async () => server?.stop());
 
@@ -295,6 +313,7 @@ describe("ECT when its PostgreSQL fails", { skip: skip ?? false, timeout: 240_00
         ECT_STREAM_ITEMS_PER_SECOND: "0",
       });
       token = await signIn(server.url, "medtech");
+      await signInOperator(server);
     });
     after(async () => server?.stop());
 
@@ -346,7 +365,9 @@ describe("ECT when its PostgreSQL fails", { skip: skip ?? false, timeout: 240_00
       let held = { active: 0, recentFailures: 0 };
       try {
         await eventually("100 streams holding a slot and 50 turned away", 20_000, async () => {
-          const health = (await (await fetch(`${server.url}/health/streaming`)).json()) as {
+          const health = (await (
+            await fetch(`${server.url}/health/streaming`, asOperator(server))
+          ).json()) as {
             checks: { streaming: { data: typeof held } };
           };
           held = health.checks.streaming.data;
@@ -377,10 +398,12 @@ describe("ECT when its PostgreSQL fails", { skip: skip ?? false, timeout: 240_00
         assert.match(outcome.retryAfter ?? "", /^\d+$/);
       }
       for (const outcome of ran) assert.equal(outcome.items, expected, "every stream delivered every case");
-      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      const metrics = await (await fetch(`${server.url}/metrics`, asOperator(server))).text();
       const rejected = Number(/ect_rejections_total\{kind="stream_limit"\} (\d+)/.exec(metrics)?.[1] ?? 0);
       assert.ok(rejected >= 50, `the stream-limit rejections are counted (${rejected})`);
-      const streaming = (await (await fetch(`${server.url}/health/streaming`)).json()) as {
+      const streaming = (await (
+        await fetch(`${server.url}/health/streaming`, asOperator(server))
+      ).json()) as {
         checks: { streaming: { status: string; data: { recentFailures: number } } };
       };
       assert.ok(streaming.checks.streaming.data.recentFailures >= 50, "health reports the recent rejections");

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import { errorText, transport } from "../api.js";
+import { loadSession } from "../session.js";
 
 interface Health {
   status: string;
@@ -15,22 +16,31 @@ function metricSum(text: string, name: string): number {
   return sum;
 }
 
-/** Health state (GET /health every 5 s), the client circuit, server rejections and active streams. */
+/**
+ * Health state (GET /health every 5 s) and the client circuit; for operators (operatorView), the health
+ * checks, server rejections and active streams, which the server shows only to them.
+ */
 export function HealthPanel() {
   const [health, setHealth] = useState<Health>();
-  const [metrics, setMetrics] = useState({ rejections: 0, activeStreams: 0 });
+  const [metrics, setMetrics] = useState<{ rejections: number; activeStreams: number }>();
   const [error, setError] = useState("");
+  const session = loadSession();
+  const operatorToken = session?.permissions.includes("operatorView") ? session.token : undefined;
+  const operator = operatorToken !== undefined;
   useEffect(() => {
     const abort = new AbortController();
+    const headers: Record<string, string> = operatorToken ? { authorization: `Bearer ${operatorToken}` } : {};
     const poll = async () => {
       try {
-        const response = await fetch("/health", { signal: abort.signal });
+        const response = await fetch("/health", { signal: abort.signal, headers });
         setHealth((await response.json()) as Health);
-        const text = await (await fetch("/metrics", { signal: abort.signal })).text();
-        setMetrics({
-          rejections: metricSum(text, "ect_rejections_total"),
-          activeStreams: metricSum(text, "ect_active_streams"),
-        });
+        if (operatorToken) {
+          const text = await (await fetch("/metrics", { signal: abort.signal, headers })).text();
+          setMetrics({
+            rejections: metricSum(text, "ect_rejections_total"),
+            activeStreams: metricSum(text, "ect_active_streams"),
+          });
+        }
         setError("");
       } catch (e) {
         if (!abort.signal.aborted) setError(errorText(e));
@@ -42,7 +52,7 @@ export function HealthPanel() {
       abort.abort();
       clearInterval(timer);
     };
-  }, []);
+  }, [operatorToken]);
   return (
     <section className="panel" aria-labelledby="health-title">
       <h2 id="health-title">Health</h2>
@@ -57,9 +67,10 @@ export function HealthPanel() {
           </li>
         ))}
         <li>Client circuit: {transport.breakerState()}</li>
-        <li>Rate-limit and load rejections: {metrics.rejections}</li>
-        <li>Active server streams: {metrics.activeStreams}</li>
+        {metrics && <li>Rate-limit and load rejections: {metrics.rejections}</li>}
+        {metrics && <li>Active server streams: {metrics.activeStreams}</li>}
       </ul>
+      {!operator && <p>Health checks and server metrics are shown to operators (operatorView).</p>}
       {error && <p className="error">{error}</p>}
     </section>
   );
