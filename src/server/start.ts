@@ -21,6 +21,8 @@ export interface RunningServer {
 
 /** Opens and migrates the database, seeds demo data on first start, and listens on one port. */
 export async function startServer(config: Readonly<Config>, logger: Logger): Promise<RunningServer> {
+  // Parsed first: a bad ECT_TRUSTED_PROXIES stops start-up before the database is touched.
+  const isTrustedProxy = trustedProxyCheck(config.trustedProxies);
   const db = await openDb(config);
   const applied = await migrate(db);
   if (applied.length > 0) logger.info({ applied }, "database migrated");
@@ -28,7 +30,7 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
   const app = await createApp(config, db, logger);
   const { maxPerIp, maxTotal, ...timeouts } = config.connections;
   // A trusted proxy carries many clients: it is held to the total cap only.
-  const guard = new ConnectionGuard({ maxPerIp, maxTotal, exempt: trustedProxyCheck(config.trustedProxies) });
+  const guard = new ConnectionGuard({ maxPerIp, maxTotal, exempt: isTrustedProxy });
   // A flood of refusals is one log line per 10 s, with the count; the metric counts each.
   let refusedSinceLog = 0;
   let lastLogAt = 0;
