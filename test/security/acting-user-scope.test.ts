@@ -2,7 +2,8 @@
  * Acting for another user, and listing users, stay within the caller's reach: a user administrator of the
  * 452nd AMW (a wing-level LOD Program Manager, unit 10) may log in, log out and list the managed users of a
  * user of its own wing, but not of a user of the 445th AW (unit 11, the sibling wing); the HQ Program
- * Manager may not act for a Program Manager (its role does not manage that role). Every refusal is
+ * Manager may not act for a Program Manager (its role does not manage that role); no RPC acting for a user
+ * (sessions, managed users, RR inbox, workflow and case writes) crosses a wing. Every refusal is
  * PERMISSION_DENIED, changes nothing and leaves a `<action>_denied` audit row. AdminService.ListUsers shows a
  * wing's user administrator the users of its subtree only, and the System Administrator everyone.
  */
@@ -12,9 +13,9 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { AdminService } from "../../src/gen/ect/v1/admin_service_pb.js";
 import { WorkflowService } from "../../src/gen/workflow/workflow_pb.js";
 import { Role } from "../../src/seed/reference-data.js";
-import { grpcClient, signIn } from "../support/clients.js";
+import { collect, grpcClient, signIn } from "../support/clients.js";
 import { startTestServer, type TestServer, testDatabases } from "../support/test-server.js";
-import { createAccount } from "./support/test-accounts.js";
+import { createAccount, createRole } from "./support/test-accounts.js";
 
 const OWN_WING = 10;
 const OTHER_WING = 11;
@@ -114,23 +115,45 @@ for (const database of testDatabases()) {
       ]);
     });
 
-    it("a wing's user administrator cannot list the managed users of another wing's manager", async () => {
-      const ownUnits = await unitsUnder(OWN_WING);
-      const { rows } = await server.db.query<{ id: number; unit_id: number }>(
-        "SELECT id, unit_id FROM users",
-      );
-      const unitOf = new Map(rows.map((row) => [row.id, row.unit_id]));
-      const listed = await workflow(tokens.wingPm).getManagedUsers({ userid: ids.otherWingPm });
-      const outside = listed.items.filter((item) => !ownUnits.has(unitOf.get(item.userId) ?? -1));
-      assert.deepEqual(
-        outside.map((item) => item.userName),
-        [],
-        "no user outside the caller's units is listed",
-      );
-      // The other wing's manager itself sees its wing's users: the list above was not empty by accident.
-      const token445 = await signIn(server.url, "wingpm445");
-      const own445 = await workflow(token445).getManagedUsers({});
+    it("a wing's user administrator cannot list the managed users of another wing's manager; the refusal is audited", async () => {
+      const client = workflow(tokens.wingPm);
+      await denied(client.getManagedUsers({ userid: ids.otherWingPm }), /outside your units/);
+      await denied(collect(client.getManagedUsersStream({ userid: ids.otherWingPm })), /outside your units/);
+      assert.equal((await refusals(ids.otherWingPm, "get_managed_users_denied", "wingpm452")).length, 2);
+      // The other wing's manager itself sees its wing's users: the refusal hid a real list.
+      const own445 = await workflow(await signIn(server.url, "wingpm445")).getManagedUsers({});
       assert.ok(own445.items.some((item) => item.userId === ids.medtech445));
+    });
+
+    it("every other RPC acting for a user refuses a user of another wing, audited", async () => {
+      // A wing-level administrator of users and workflows that may call every RPC acting for a user.
+      const roleId = await createRole(server.db, "Wing Administrator", [
+        "lodView",
+        "lodAct",
+        "userAdmin",
+        "workflowAdmin",
+      ]);
+      await createAccount(server.db, { username: "wingadmin452", unitId: OWN_WING, roleId });
+      const client = workflow(await signIn(server.url, "wingadmin452"));
+      const userId = ids.medtech445;
+      const calls: [string, () => Promise<unknown>][] = [
+        ["get_reinvestigation_requests", () => client.getReinvestigationRequests({ userId })],
+        [
+          "insert_workflow",
+          () => client.insertWorkflow({ userId, module: 2, workflowType: 1, workflowText: "x" }),
+        ],
+        ["update_workflow", () => client.updateWorkflow({ userId, workflowId: 1, workflowText: "x" })],
+        ["insert_workstatus", () => client.insertWorkstatus({ userId, refId: 1, workstatusType: 1 })],
+        [
+          "update_workstatus",
+          () => client.updateWorkstatus({ userId, workstatusId: 1, workstatusText: "1" }),
+        ],
+        ["add_signature", () => client.addSignature({ userId, refId: 1 })],
+      ];
+      for (const [action, call] of calls) {
+        await denied(call(), /outside your units/);
+        assert.equal((await refusals(userId, `${action}_denied`, "wingadmin452")).length, 1, action);
+      }
     });
 
     it("the HQ Program Manager cannot act for a Program Manager: its role does not manage that role", async () => {

@@ -1,9 +1,9 @@
 import type { HandlerContext } from "@connectrpc/connect";
 import type { Db } from "../../db/db.js";
 import type { UserChange } from "../../domain/user-administration.js";
-import { notFound } from "../../errors.js";
+import { notFound, permissionDenied } from "../../errors.js";
 import { callerOf } from "../call-caller.js";
-import { actingUserId } from "./request-fields.js";
+import { optionalId } from "./request-fields.js";
 import { guardedUserWrite } from "./user-write-guard.js";
 
 /** Acting for a user changes none of their roles or access: only the rule's unit and role checks apply. */
@@ -31,5 +31,15 @@ export async function actingUser(
     if (rows.length === 0) throw notFound("user", userId);
     await authorize(ACTING_FOR);
   });
+  return userId;
+}
+
+/** The user id the request names (the caller when unset); only a user administrator names someone else. */
+function actingUserId(context: HandlerContext, field: string, value: number | undefined): number {
+  const caller = callerOf(context);
+  const userId = optionalId(field, value) ?? caller.userId;
+  if (userId !== caller.userId && !caller.permissions.has("userAdmin")) {
+    throw permissionDenied(`${field}: only a user administrator may act for another user`);
+  }
   return userId;
 }

@@ -1,7 +1,7 @@
 import { invalidArgument } from "../../errors.js";
+import { actingUser } from "./acting-user.js";
 import { lookup } from "./lookup.js";
 import {
-  actingUserId,
   inScope,
   iso,
   likePattern,
@@ -22,7 +22,10 @@ const caseInScope = (param: string, scopeParam: string) =>
 export const caseLookups = [
   lookup({
     name: "getReinvestigationRequests",
-    params: (request, context) => [actingUserId(context, "user_id", request.userId), request.sarc ?? false],
+    params: async (request, context, db) => [
+      await actingUser(db, context, "get_reinvestigation_requests", "user_id", request.userId),
+      request.sarc ?? false,
+    ],
     // Open RR cases held by the user's role in the user's units whose original LOD is final and not cancelled.
     // ECT has no restricted SARC cases, so sarc = true finds none.
     sql: `

@@ -6,8 +6,9 @@ import { recordAudit } from "../audit.js";
 import { callerOf } from "../call-caller.js";
 import { guardCaseWrite } from "../cases/case-locks.js";
 import { recordSignature, type SignTarget } from "../cases/signatures-and-locks.js";
+import { actingUser } from "./acting-user.js";
 import type { Handler } from "./handler.js";
-import { actingUserId, optionalId, optionalText, requiredId, unitScope } from "./request-fields.js";
+import { optionalId, optionalText, requiredId, unitScope } from "./request-fields.js";
 
 interface CaseRow {
   id: number;
@@ -142,7 +143,7 @@ export const insertWorkstatus: Handler<"insertWorkstatus"> = async (db, request,
   const module = optionalId("module", request.module);
   const workStatusId = requiredId("workstatus_type", request.workstatusType);
   const comment = optionalText("workstatus_text", request.workstatusText, 2000) ?? "";
-  const userId = actingUserId(context, "user_id", request.userId);
+  const userId = await actingUser(db, context, "insert_workstatus", "user_id", request.userId);
   const result = await db.transaction(async (tx) => {
     const row = await loadCase(tx, context, caseId);
     assertModule("module", module, row);
@@ -161,7 +162,7 @@ export const updateWorkstatus: Handler<"updateWorkstatus"> = async (db, request,
   const reference = optionalText("workstatus_text", request.workstatusText, 40);
   if (reference === null)
     throw invalidArgument("workstatus_text", "required: the case id or case number to move");
-  const userId = actingUserId(context, "user_id", request.userId);
+  const userId = await actingUser(db, context, "update_workstatus", "user_id", request.userId);
   const result = await db.transaction(async (tx) => {
     const found = await tx.query<{ id: number }>(
       "SELECT id FROM cases WHERE case_number = $1 OR ($1 ~ '^[0-9]{1,9}$' AND id = $1::int)",
@@ -184,7 +185,7 @@ export const addSignature: Handler<"addSignature"> = async (db, request, context
   const caller = callerOf(context);
   const caseId = requiredId("ref_id", request.refId);
   const module = optionalId("module_type", request.moduleType);
-  const userId = actingUserId(context, "user_id", request.userId);
+  const userId = await actingUser(db, context, "add_signature", "user_id", request.userId);
   const optionId = optionalId("action_id", request.actionId);
   const roleId = optionalId("group_id", request.groupId);
   const statusIn = optionalId("status_in", request.statusIn);

@@ -1,6 +1,6 @@
 import type { MessageInitShape, MessageShape } from "@bufbuild/protobuf";
 import type { HandlerContext } from "@connectrpc/connect";
-import type { Queryable } from "../../db/db.js";
+import type { Db } from "../../db/db.js";
 import { type KeysetOptions, type KeysetQuery, keysetPages } from "../../db/keyset.js";
 import { failedPrecondition } from "../../errors.js";
 import type { WorkflowService } from "../../gen/workflow/workflow_pb.js";
@@ -28,8 +28,11 @@ export type ResponseOf<K extends MethodName> = MessageInitShape<Methods[K]["outp
  */
 export interface Lookup<K extends TwinnedName, R> {
   name: K;
-  /** Validates the request (INVALID_ARGUMENT naming the field) and returns the parameters from `$3` on. */
-  params(request: RequestOf<K>, context: HandlerContext): unknown[];
+  /**
+   * Validates the request (INVALID_ARGUMENT naming the field) and returns the parameters from `$3` on;
+   * asynchronous when it asks the database first (whom the caller may act for, say).
+   */
+  params(request: RequestOf<K>, context: HandlerContext, db: Db): unknown[] | Promise<unknown[]>;
   sql: string;
   /** The keyset position of a row; the last row of a page starts the next one. */
   keyOf(row: NoInfer<R>): unknown;
@@ -52,7 +55,7 @@ export function lookup<K extends TwinnedName, R>(declaration: Lookup<K, R>): Loo
 /** A lookup whose types were checked where it was declared, as the registry holds it. */
 export interface AnyLookup {
   name: TwinnedName;
-  params(request: never, context: HandlerContext): unknown[];
+  params(request: never, context: HandlerContext, db: Db): unknown[] | Promise<unknown[]>;
   sql: string;
   keyOf(row: never): unknown;
   item(row: never): unknown;
@@ -62,7 +65,7 @@ export interface AnyLookup {
 
 /** The same lookup seen through untyped rows and requests, once derivation no longer needs the types. */
 interface ErasedLookup {
-  params(request: unknown, context: HandlerContext): unknown[];
+  params(request: unknown, context: HandlerContext, db: Db): unknown[] | Promise<unknown[]>;
   sql: string;
   keyOf(row: unknown): unknown;
   item(row: unknown): unknown;
@@ -96,7 +99,7 @@ function rpcName(name: string): string {
  * Derives the unary handler (pages collected into `{items}`, at most `unaryMaxItems` of them), the
  * stream twin (one item per row) and the twin's pages of items.
  */
-export function deriveLookup(db: Queryable, paging: LookupPaging, typed: AnyLookup): DerivedLookup {
+export function deriveLookup(db: Db, paging: LookupPaging, typed: AnyLookup): DerivedLookup {
   const declaration = typed as unknown as ErasedLookup;
   const { sql, keyOf, item } = declaration;
   const maxItems = paging.unaryMaxItems ?? UNARY_LOOKUP_MAX_ITEMS;
@@ -109,7 +112,7 @@ export function deriveLookup(db: Queryable, paging: LookupPaging, typed: AnyLook
     context: HandlerContext,
     sizes: Omit<KeysetOptions, "signal"> = { firstPageSize: paging.firstPageSize, pageSize: paging.pageSize },
   ): AsyncGenerator<unknown[]> {
-    const query = keysetQuery(declaration.params(request, context));
+    const query = keysetQuery(await declaration.params(request, context, db));
     let found = false;
     for await (const rows of keysetPages(db, query, { ...sizes, signal: context.signal })) {
       found = true;

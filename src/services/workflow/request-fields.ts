@@ -1,5 +1,5 @@
 import type { HandlerContext } from "@connectrpc/connect";
-import { invalidArgument, permissionDenied } from "../../errors.js";
+import { invalidArgument } from "../../errors.js";
 import type { Caller } from "../../interceptors/caller-context.js";
 import { callerOf } from "../call-caller.js";
 
@@ -73,20 +73,6 @@ export function isAdministrator(caller: Caller): boolean {
 export function unitScope(context: HandlerContext): number | null {
   const caller = callerOf(context);
   return isAdministrator(caller) ? null : caller.unitId;
-}
-
-/**
- * The user id a request names: the field when set, else the caller; only user administrators may name
- * someone else. The field alone: whether this caller may act for that user (units, managed roles, audit)
- * is actingUser's question (acting-user.ts), which every handler acting for a user asks.
- */
-export function actingUserId(context: HandlerContext, field: string, value: number | undefined): number {
-  const caller = callerOf(context);
-  const userId = optionalId(field, value) ?? caller.userId;
-  if (userId !== caller.userId && !caller.permissions.has("userAdmin")) {
-    throw permissionDenied(`${field}: only a user administrator may act for another user`);
-  }
-  return userId;
 }
 
 /** SQL of an ISO-8601 UTC rendering of a timestamptz expression (the contract's dates are strings). */

@@ -1,9 +1,9 @@
 import { invalidArgument, notFound } from "../../errors.js";
 import { callerOf } from "../call-caller.js";
 import { accountStatusOf } from "./account-status.js";
+import { actingUser } from "./acting-user.js";
 import { lookup } from "./lookup.js";
 import {
-  actingUserId,
   inScope,
   iso,
   likePattern,
@@ -23,18 +23,21 @@ const afterId = "($1::int IS NULL OR u.id > $1::int)";
 export const userLookups = [
   lookup({
     name: "getManagedUsers",
-    params(request, context) {
+    async params(request, context, db) {
       const caller = callerOf(context);
-      const managerId = actingUserId(context, "userid", request.userid);
       const name = optionalText("name", request.name, 100);
-      return [
-        managerId,
-        (request.showAllUsers ?? false) && caller.permissions.has("workflowAdmin"),
+      const filters = [
         optionalId("srch_unit", request.srchUnit),
         optionalSsn("ssn", request.ssn),
         name === null ? null : likePattern(name, "substring"),
         accountStatusOf("status", request.status),
         optionalId("role", request.role),
+      ];
+      const managerId = await actingUser(db, context, "get_managed_users", "userid", request.userid);
+      return [
+        managerId,
+        (request.showAllUsers ?? false) && caller.permissions.has("workflowAdmin"),
+        ...filters,
         caller.unitId,
       ];
     },

@@ -1,8 +1,9 @@
 import { failedPrecondition, notFound } from "../../errors.js";
 import { recordAudit } from "../audit.js";
 import { callerOf } from "../call-caller.js";
+import { actingUser } from "./acting-user.js";
 import type { Handler } from "./handler.js";
-import { actingUserId, requiredId, requiredText } from "./request-fields.js";
+import { requiredId, requiredText } from "./request-fields.js";
 
 /**
  * Creates a workflow definition in a module with a type and a title (workflow_text), in the component of
@@ -13,7 +14,7 @@ export const insertWorkflow: Handler<"insertWorkflow"> = async (db, request, con
   const moduleId = requiredId("module", request.module);
   const typeId = requiredId("workflow_type", request.workflowType);
   const title = requiredText("workflow_text", request.workflowText, 200);
-  const userId = actingUserId(context, "user_id", request.userId);
+  const userId = await actingUser(db, context, "insert_workflow", "user_id", request.userId);
   return db.transaction(async (tx) => {
     const module = await tx.query("SELECT 1 FROM modules WHERE id = $1", [moduleId]);
     if (module.rows.length === 0) throw notFound("module", moduleId);
@@ -46,7 +47,7 @@ export const updateWorkflow: Handler<"updateWorkflow"> = async (db, request, con
   const caller = callerOf(context);
   const workflowId = requiredId("workflow_id", request.workflowId);
   const title = requiredText("workflow_text", request.workflowText, 200);
-  actingUserId(context, "user_id", request.userId);
+  await actingUser(db, context, "update_workflow", "user_id", request.userId);
   return db.transaction(async (tx) => {
     const before = await tx.query<{ title: string }>("SELECT title FROM workflows WHERE id = $1 FOR UPDATE", [
       workflowId,
