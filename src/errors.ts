@@ -42,14 +42,16 @@ export function undecodableMessage(): ConnectError {
 }
 
 /**
- * Whether an error is connect-es's report of a request message it could not parse: it raises
- * INTERNAL "parse binary: <parser text>", as if the server were at fault.
+ * Whether an error is connect-es's report of a request message it could not read: it raises INTERNAL
+ * "parse binary: <parser text>", or "received compressed envelope, but do not know how to decompress"
+ * for a message flagged compressed without a grpc-encoding, as if the server were at fault.
  */
 export function isUndecodableMessageError(error: unknown): error is ConnectError {
   return (
     error instanceof ConnectError &&
     error.code === Code.Internal &&
-    error.rawMessage.startsWith("parse binary:")
+    (error.rawMessage.startsWith("parse binary:") ||
+      error.rawMessage.startsWith("received compressed envelope"))
   );
 }
 

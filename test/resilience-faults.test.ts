@@ -51,6 +51,11 @@ const operatorTokens = new WeakMap<TestServer, string>();
 
 async function signInOperator(server: TestServer): Promise<void> {
   operatorTokens.set(server, await signIn(server.url, "admin"));
+  // An operator's dashboard polls health: the instance remembers the verified operator through an
+  // outage (route-auth.ts), which is when the details matter most.
+  const response = await fetch(`${server.url}/health`, asOperator(server));
+  assert.equal(response.status, 200);
+  await response.body?.cancel();
 }
 
 function asOperator(server: TestServer): { headers: Record<string, string> } {

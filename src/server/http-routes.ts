@@ -2,9 +2,9 @@ import { existsSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { fileURLToPath } from "node:url";
-import { ConnectError } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
 import fastifyStatic from "@fastify/static";
-import Fastify, { type FastifyRequest } from "fastify";
+import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import type { HealthMonitor } from "../health/health-monitor.js";
@@ -54,6 +54,15 @@ export async function createHttpRoutes(deps: {
   const app = Fastify({
     logger: false,
     bodyLimit: deps.config.maxMessageBytes,
+    // Errors Fastify raises before any route runs (a malformed percent-encoding in the URL, say) answer
+    // with the same google.rpc.Status body as every other refusal, not Fastify's own error shape.
+    frameworkErrors: (error, _request, reply) => {
+      const refusal = new ConnectError(`bad request: ${error.message}`, Code.InvalidArgument);
+      (reply as FastifyReply)
+        .code(400)
+        .type("application/json")
+        .send(JSON.stringify(statusJson(refusal)));
+    },
     // Fastify never listens itself: the shared listener hands it requests that no RPC or REST route took.
     serverFactory: (fastifyHandler) => {
       handler = fastifyHandler;
