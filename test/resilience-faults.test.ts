@@ -51,9 +51,10 @@ const operatorTokens = new WeakMap<TestServer, string>();
 
 async function signInOperator(server: TestServer): Promise<void> {
   operatorTokens.set(server, await signIn(server.url, "admin"));
-  // An operator's dashboard polls health: the instance remembers the verified operator through an
-  // outage (route-auth.ts), which is when the details matter most.
-  const response = await fetch(`${server.url}/health`, asOperator(server));
+  // An operator's dashboard polls the operator routes: the instance remembers the verified operator
+  // through an outage (route-auth.ts), which is when health details matter most. /metrics, not
+  // /health, so no health result is cached before a test stops the database.
+  const response = await fetch(`${server.url}/metrics`, asOperator(server));
   assert.equal(response.status, 200);
   await response.body?.cancel();
 }
