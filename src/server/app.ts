@@ -32,6 +32,7 @@ import { createInProcessTransport } from "../transcoding/in-process-transport.js
 import { createRestHandler } from "../transcoding/rest-handler.js";
 import { clientAddress } from "./client-address.js";
 import { applyCors } from "./cors.js";
+import { decimalIntegerRoutes } from "./decimal-integer-routes.js";
 import { createHttpRoutes } from "./http-routes.js";
 import { resilienceSettings } from "./resilience-settings.js";
 import { routeAuth } from "./route-auth.js";
@@ -189,7 +190,8 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
       })
     : undefined;
   const rpc = connectNodeAdapter({
-    routes: services.routes,
+    // JSON request messages pass assertDecimalIntegers before fromJson, as REST bodies do.
+    routes: decimalIntegerRoutes(services.routes),
     interceptors,
     readMaxBytes,
     contextValues,
