@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import net from "node:net";
 import { after, before, describe, it } from "node:test";
-import { CaseService } from "../src/gen/ect/v1/case_service_pb.js";
-import { MemberService } from "../src/gen/ect/v1/member_service_pb.js";
-import { collect, grpcClient, signIn } from "./support/clients.js";
-import { startTestServer, type TestServer } from "./support/test-server.js";
+import { CaseService } from "../../src/gen/ect/v1/case_service_pb.js";
+import { MemberService } from "../../src/gen/ect/v1/member_service_pb.js";
+import { collect, grpcClient, signIn } from "../support/clients.js";
+import { startTestServer, type TestServer } from "../support/test-server.js";
 
 const PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 /** Generous bound on any wait below: the timeouts are a few hundred ms; a loaded machine may lag. */
