@@ -21,6 +21,8 @@ export function ectEnv(data: BenchData, secret: string): NodeJS.ProcessEnv {
     ECT_STREAM_MAX_PER_CALLER: "1000",
     // The buffered response of every active case (~35 MB at 1,000,000 cases) is the memory comparison.
     ECT_MAX_MESSAGE_BYTES: String(64 * 1024 * 1024),
+    // The memory scenario buffers every active case in one unary GetActiveCases on purpose.
+    ECT_UNARY_LOOKUP_MAX_ITEMS: "10000000",
     ECT_SHUTDOWN_GRACE_MS: "1000",
     // Two ECT servers, the peers and the driver share PostgreSQL's default max_connections (100).
     ECT_DB_POOL_MAX: "40",
