@@ -60,3 +60,47 @@ describe("the anonymous rate limit", () => {
     assert.equal(await call("203.0.113.2"), "ResourceExhausted");
   });
 });
+
+describe("a bearer token that proves nothing", () => {
+  it("pays the anonymous limit like no token at all, so 'Bearer junk' buys no unlimited token checks", async () => {
+    const anonymousLimiter = new KeyRateLimiter({
+      requestsPerSecond: 1,
+      burst: 2,
+      maxKeys: 100,
+      clock: { now: () => 0, sleep: async () => {} },
+    });
+    let verifications = 0;
+    const tokens = {
+      verify: async () => {
+        verifications++;
+        throw new ConnectError("the bearer token is invalid or expired", Code.Unauthenticated);
+      },
+    } as unknown as TokenAuthority;
+    const transport = createRouterTransport(
+      ({ service }) => service(IdentityService, { getCurrentUser: async () => ({}) }),
+      {
+        router: {
+          interceptors: [
+            (next) => (req) => {
+              req.contextValues.set(remoteAddressKey, "198.51.100.9");
+              return next(req);
+            },
+            authInterceptor({ tokens, directory: undefined as never, anonymousLimiter }),
+          ],
+        },
+      },
+    );
+    const client = createClient(IdentityService, transport);
+    const codes: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      codes.push(
+        await client.getCurrentUser({}, { headers: { authorization: "Bearer junk" } }).then(
+          () => "OK",
+          (error) => Code[ConnectError.from(error).code],
+        ),
+      );
+    }
+    assert.deepEqual(codes, ["Unauthenticated", "Unauthenticated", "ResourceExhausted", "ResourceExhausted"]);
+    assert.equal(verifications, 4, "each call was checked; the budget refuses after the check fails");
+  });
+});

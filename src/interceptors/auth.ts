@@ -1,4 +1,4 @@
-import type { Interceptor } from "@connectrpc/connect";
+import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { CallerDirectory } from "../auth/caller-directory.js";
 import type { TokenAuthority } from "../auth/token-issuer.js";
 import { permissionDenied, unauthenticated } from "../errors.js";
@@ -26,15 +26,28 @@ export function authInterceptor(deps: AuthDeps): Interceptor {
     if (required === undefined) throw permissionDenied(`${req.method.name} declares no permission`);
     const header = req.header.get("authorization") ?? "";
     const token = /^Bearer\s+(.+)$/i.exec(header)?.[1];
-    if (!token) {
-      // The transport's socket address (or the trusted proxy's word for it): never a header the client chose.
+    // The transport's socket address (or the trusted proxy's word for it): never a header the client chose.
+    const chargeAnonymous = () =>
       deps.anonymousLimiter.check(req.contextValues.get(remoteAddressKey) || "unknown");
+    if (!token) {
+      chargeAnonymous();
       if (required === "public") return next(req);
       throw unauthenticated("sign in first: send Authorization: Bearer <token>");
     }
-    const verified = await deps.tokens.verify(token);
+    // A token that proves nothing is an anonymous call: it pays the anonymous limit, so sending
+    // "Bearer junk" cannot buy unlimited token checks.
+    let verified: Awaited<ReturnType<TokenAuthority["verify"]>>;
+    try {
+      verified = await deps.tokens.verify(token);
+    } catch (error) {
+      if (ConnectError.from(error).code === Code.Unauthenticated) chargeAnonymous();
+      throw error;
+    }
     const caller = await deps.directory.resolve(verified.account);
-    if (!caller) throw unauthenticated("the token names no active account");
+    if (!caller) {
+      chargeAnonymous();
+      throw unauthenticated("the token names no active account");
+    }
     if (required !== "public" && required !== "authenticated" && !caller.permissions.has(required)) {
       throw permissionDenied(
         `${req.method.name} needs the "${required}" permission, which ${caller.roleName} lacks`,
