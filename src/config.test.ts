@@ -112,5 +112,14 @@ describe("configuration", () => {
         "EdDSA",
       ]);
     });
+
+    it("refuses OIDC algorithms that prove nothing (none) or that a public key could forge (HMAC)", () => {
+      for (const value of ["none", "HS256", "RS256,HS512", "rs256"]) {
+        assert.throws(
+          () => loadConfig({ ECT_OIDC_ALGORITHMS: value }),
+          /ECT_OIDC_ALGORITHMS must list asymmetric/,
+        );
+      }
+    });
   });
 });

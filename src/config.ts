@@ -161,6 +161,34 @@ function listKey(env: Env, key: string, fallback: string): string[] {
   return (optional(env, key) ?? fallback).split(/[\s,]+/).filter(Boolean);
 }
 
+/**
+ * Asymmetric JWS algorithms only: "none" proves nothing, and an HMAC algorithm would let anyone holding
+ * the issuer's public key sign tokens with it.
+ */
+const ASYMMETRIC_JWS = [
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512",
+  "EdDSA",
+];
+
+function algorithmsKey(env: Env, key: string, fallback: string): string[] {
+  const algorithms = listKey(env, key, fallback);
+  const refused = algorithms.filter((algorithm) => !ASYMMETRIC_JWS.includes(algorithm));
+  if (refused.length > 0 || algorithms.length === 0) {
+    throw new ConfigError(
+      `${key} must list asymmetric JWS algorithms (${ASYMMETRIC_JWS.join(", ")}), got "${refused.join(",")}"`,
+    );
+  }
+  return algorithms;
+}
+
 function urlKey(env: Env, key: string): string | undefined {
   const raw = optional(env, key);
   if (raw !== undefined && !URL.canParse(raw))
@@ -213,7 +241,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       oidcAuthorizeUrl: urlKey(env, "ECT_OIDC_AUTHORIZE_URL"),
       oidcTokenUrl: urlKey(env, "ECT_OIDC_TOKEN_URL"),
       oidcScopes: listKey(env, "ECT_OIDC_SCOPES", "openid profile"),
-      oidcAlgorithms: listKey(env, "ECT_OIDC_ALGORITHMS", "RS256,ES256"),
+      oidcAlgorithms: algorithmsKey(env, "ECT_OIDC_ALGORITHMS", "RS256,ES256"),
       allowDevelopmentInProduction,
     },
     connections: {
