@@ -4,6 +4,7 @@ import net from "node:net";
 import type { Config } from "../config.js";
 import type { ConnectionGuard } from "./connection-guard.js";
 import { closeWhenIdle } from "./http2-idle.js";
+import { resetStalledRequest } from "./http2-request-deadline.js";
 
 /** A request handler for either HTTP version. */
 export type AnyHandler = (
@@ -12,6 +13,12 @@ export type AnyHandler = (
 ) => void;
 
 const PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+
+/**
+ * Streams one HTTP/2 session may have open at once (Node's default is effectively unlimited). A
+ * client needing more opens another connection, which the per-IP cap then counts.
+ */
+const MAX_CONCURRENT_STREAMS = 100;
 
 /** The connection timeouts (REQUIREMENTS §8), as `config.connections` holds them. */
 export type ConnectionTimeouts = Pick<
@@ -47,7 +54,9 @@ export interface DualListener {
  * cannot hold them: the bytes that tell the protocol within `firstBytesTimeoutMs` (a partial HTTP/2
  * preface included), each HTTP/1.1 request's headers within `headersTimeoutMs`, the next request on an
  * idle keep-alive connection within `keepAliveTimeoutMs`, and an HTTP/2 session with no open stream
- * closes after `http2IdleTimeoutMs`. A request or stream in progress is never cut by them.
+ * closes after `http2IdleTimeoutMs`. On HTTP/2 a request body that stalls for `headersTimeoutMs`
+ * before it ends is reset, and a session has at most {@link MAX_CONCURRENT_STREAMS} streams open.
+ * A request or stream in progress (still sending, or being answered) is never cut by them.
  */
 export function createDualListener(handler: AnyHandler, options: DualListenerOptions = {}): DualListener {
   const {
@@ -82,13 +91,18 @@ export function createDualListener(handler: AnyHandler, options: DualListenerOpt
   // 'listening' event; this server never listens (sockets come from the sniffer below), so start the
   // tracking here. It also makes closeIdleConnections() work for the drain.
   http1.emit("listening");
-  const h2 = http2.createServer({ maxSessionMemory: 64 }, counted);
+  const h2 = http2.createServer(
+    { maxSessionMemory: 64, settings: { maxConcurrentStreams: MAX_CONCURRENT_STREAMS } },
+    counted,
+  );
   const sessions = new Set<http2.ServerHttp2Session>();
   h2.on("session", (session) => {
     sessions.add(session);
     session.once("close", () => sessions.delete(session));
     closeWhenIdle(session, http2IdleTimeoutMs);
   });
+  // A request body must keep coming: the HTTP/2 counterpart of HTTP/1.1's headers deadline.
+  h2.on("stream", (stream) => resetStalledRequest(stream, headersTimeoutMs));
   // No Nagle delay: a stream's HEADERS and first DATA frame are separate small writes.
   const server = net.createServer({ noDelay: true }, (socket) => {
     socket.on("error", () => socket.destroy());

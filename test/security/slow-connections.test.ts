@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import http2 from "node:http2";
 import net from "node:net";
 import { after, before, describe, it } from "node:test";
 import { CaseService } from "../../src/gen/ect/v1/case_service_pb.js";
@@ -120,6 +121,49 @@ describe("connection timeouts and caps", { timeout: 120_000 }, () => {
     assert.match(connection.received(), /^HTTP\/1\.1 200 /);
   });
 
+  it("limits an HTTP/2 session to 100 concurrent streams", async () => {
+    const client = http2.connect(server.url);
+    client.on("error", () => {});
+    try {
+      const settings = await new Promise<http2.Settings>((resolve) => client.once("remoteSettings", resolve));
+      assert.equal(settings.maxConcurrentStreams, 100);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it("resets an HTTP/2 request whose body never comes after the headers timeout, and answers one sent slowly", async () => {
+    const client = http2.connect(server.url);
+    client.on("error", () => {});
+    try {
+      const stalled = unaryRequest(client);
+      const stalledBegan = Date.now();
+      const reset = await outcome(stalled);
+      const ms = Date.now() - stalledBegan;
+      assert.equal(
+        reset.rstCode,
+        http2.constants.NGHTTP2_CANCEL,
+        `reset, not answered (${JSON.stringify(reset)})`,
+      );
+      assert.ok(ms >= 450, `not before the headers timeout (${ms} ms)`);
+
+      // A valid message dripped two bytes at a time (unknown field 15 = 1, repeated): each chunk well
+      // within the timeout, the whole body over three times longer than it, then the end.
+      const slow = unaryRequest(client);
+      const answered = outcome(slow);
+      for (let i = 0; i < 10; i++) {
+        await sleep(150);
+        slow.write(Buffer.from([0x78, 0x01]));
+      }
+      slow.end();
+      const result = await answered;
+      assert.equal(result.rstCode, http2.constants.NGHTTP2_NO_ERROR, "the slow request was not reset");
+      assert.equal(result.status, 401, "it was processed: no token, so unauthenticated");
+    } finally {
+      client.destroy();
+    }
+  });
+
   it("keeps a silent but open stream on HTTP/2 and on HTTP/1.1 past every timeout", async () => {
     const medtech = await signIn(server.url, "medtech");
     const abort = new AbortController();
@@ -196,6 +240,37 @@ describe("connection caps", { timeout: 60_000 }, () => {
     await eventually(() => next.received().startsWith("HTTP/1.1 200 "));
   });
 });
+
+/** A unary Connect call (no token) whose request body is left open for the caller to write and end. */
+function unaryRequest(client: http2.ClientHttp2Session): http2.ClientHttp2Stream {
+  const stream = client.request(
+    {
+      ":method": "POST",
+      ":path": "/ect.v1.IdentityService/GetCurrentUser",
+      "content-type": "application/proto",
+    },
+    { endStream: false },
+  );
+  stream.on("error", () => {});
+  return stream;
+}
+
+/** How a client stream finished: its response status (if any) and RST_STREAM code; rejects after BOUND_MS. */
+function outcome(stream: http2.ClientHttp2Stream): Promise<{ status?: number; rstCode: number }> {
+  let status: number | undefined;
+  stream.on("response", (headers) => {
+    status = Number(headers[":status"]);
+  });
+  stream.resume();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`stream still open after ${BOUND_MS} ms`)), BOUND_MS);
+    timer.unref();
+    stream.once("close", () => {
+      clearTimeout(timer);
+      resolve({ status, rstCode: stream.rstCode ?? -1 });
+    });
+  });
+}
 
 /** Waits (bounded) until the probe holds. */
 async function eventually(probe: () => boolean): Promise<void> {
