@@ -178,7 +178,8 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
     health,
     traces: tracing.store,
     logger,
-    auth: routeAuth({ tokens, directory }),
+    auth: routeAuth({ tokens, directory, anonymousLimiter }),
+    addressOf,
   });
   const corsOrigins = new Set(config.corsOrigins);
   const pageStreams = config.streaming.framedPages

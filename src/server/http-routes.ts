@@ -16,6 +16,7 @@ import { ingestOtlpJson } from "../telemetry/otlp-receiver.js";
 import type { TraceStore } from "../telemetry/trace-store.js";
 import { openApiDocsPage, swaggerUiAssetDir } from "../transcoding/docs-page.js";
 import { errorHeaders, httpStatusForCode, statusJson } from "../transcoding/status-mapping.js";
+import type { ClientAddress } from "./client-address.js";
 import { openApiDocument } from "./openapi-document.js";
 import type { RouteAuth } from "./route-auth.js";
 import { inlineScriptHashes, pageContentSecurityPolicy } from "./security-headers.js";
@@ -45,10 +46,18 @@ export async function createHttpRoutes(deps: {
   traces: TraceStore;
   logger: Logger;
   auth: RouteAuth;
+  /** The client's address of a request: its socket peer, or a trusted proxy's X-Forwarded-For. */
+  addressOf: ClientAddress;
 }): Promise<HttpRoutes> {
-  const { auth, config } = deps;
+  const { config } = deps;
+  const auth = (request: FastifyRequest, permission: string) =>
+    deps.auth(
+      request.headers.authorization,
+      permission,
+      deps.addressOf(request.raw.socket?.remoteAddress, request.headers["x-forwarded-for"]),
+    );
   const requirePermission = (permission: string) => async (request: FastifyRequest) => {
-    await auth(request.headers.authorization, permission);
+    await auth(request, permission);
   };
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   const app = Fastify({
@@ -104,7 +113,7 @@ export async function createHttpRoutes(deps: {
     // No Authorization header: the bare status. One that is there must be an operator's.
     async details(request) {
       if (request.headers.authorization === undefined) return false;
-      await auth(request.headers.authorization, OPERATOR_VIEW);
+      await auth(request, OPERATOR_VIEW);
       return true;
     },
   });
@@ -136,7 +145,7 @@ export async function createHttpRoutes(deps: {
     {
       bodyLimit: config.otlpReceiver.maxRequestBytes,
       onRequest: async (request) => {
-        const caller = await auth(request.headers.authorization, TELEMETRY_WRITE);
+        const caller = await auth(request, TELEMETRY_WRITE);
         otlpLimiter.check(caller.username);
         senders.set(request, caller.username);
       },

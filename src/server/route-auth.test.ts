@@ -108,3 +108,31 @@ describe("route auth", () => {
     }
   });
 });
+
+describe("route auth and the anonymous limit", () => {
+  it("charges a missing or refused token to the client's address, never a valid operator's call", async () => {
+    const charged: string[] = [];
+    const auth = routeAuth({
+      tokens,
+      directory,
+      anonymousLimiter: {
+        check(key: string) {
+          charged.push(key);
+          if (charged.length > 2)
+            throw new ConnectError("too many calls without a token", Code.ResourceExhausted);
+        },
+      },
+    });
+    await auth("Bearer token-operator", "operatorView", "198.51.100.7");
+    assert.deepEqual(charged, [], "a valid token costs no anonymous budget");
+    const codeOf = (authorization: string | undefined) =>
+      auth(authorization, "operatorView", "198.51.100.7").then(
+        () => "OK",
+        (error) => Code[ConnectError.from(error).code],
+      );
+    assert.equal(await codeOf(undefined), "Unauthenticated");
+    assert.equal(await codeOf("Bearer junk"), "Unauthenticated");
+    assert.equal(await codeOf("Bearer junk"), "ResourceExhausted");
+    assert.deepEqual(charged, ["198.51.100.7", "198.51.100.7", "198.51.100.7"]);
+  });
+});

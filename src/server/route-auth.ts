@@ -3,18 +3,26 @@ import type { CallerDirectory } from "../auth/caller-directory.js";
 import type { TokenAuthority } from "../auth/token-issuer.js";
 import { permissionDenied, unauthenticated } from "../errors.js";
 import type { Caller } from "../interceptors/caller-context.js";
+import type { KeyRateLimiter } from "../resilience/key-rate-limiter.js";
 
 /**
  * Checks the Authorization header of a plain HTTP route (metrics, health details, the OTLP receiver)
  * as the auth interceptor checks an RPC's: a valid bearer token of an active account whose role has
  * `permission`. Resolves with the caller; throws UNAUTHENTICATED (401) or PERMISSION_DENIED (403).
  */
-export type RouteAuth = (authorization: string | undefined, permission: string) => Promise<Caller>;
+export type RouteAuth = (
+  authorization: string | undefined,
+  permission: string,
+  /** The client's address (socket peer or trusted proxy's word): a refused token pays its anonymous limit. */
+  address?: string,
+) => Promise<Caller>;
 
 /** What {@link routeAuth} checks tokens and permissions with: the app's own authority and directory. */
 export interface RouteAuthDeps {
   readonly tokens: Pick<TokenAuthority, "verify">;
   readonly directory: Pick<CallerDirectory, "resolve">;
+  /** The limit of calls without a valid token, per address, shared with the RPCs. */
+  readonly anonymousLimiter?: Pick<KeyRateLimiter, "check">;
   /** Default Date.now; tests pass their own. */
   readonly now?: () => number;
 }
@@ -50,9 +58,14 @@ export function routeAuth(deps: RouteAuthDeps): RouteAuth {
     return caller;
   }
 
-  return async (authorization, permission) => {
+  return async (authorization, permission, address) => {
+    // No token, or one that proves nothing, is an anonymous call: it pays the anonymous limit.
+    const chargeAnonymous = () => deps.anonymousLimiter?.check(address || "unknown");
     const token = /^Bearer\s+(.+)$/i.exec(authorization ?? "")?.[1];
-    if (!token) throw unauthenticated("sign in first: send Authorization: Bearer <token>");
+    if (!token) {
+      chargeAnonymous();
+      throw unauthenticated("sign in first: send Authorization: Bearer <token>");
+    }
     let caller: Caller;
     try {
       caller = await check(token);
@@ -61,6 +74,7 @@ export function routeAuth(deps: RouteAuthDeps): RouteAuth {
       const known = recent.get(token);
       if (code === Code.Unauthenticated || !known || known.until <= now()) {
         recent.delete(token);
+        if (code === Code.Unauthenticated) chargeAnonymous();
         throw error;
       }
       caller = known.caller;
