@@ -14,12 +14,6 @@ export type AnyHandler = (
 
 const PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
 
-/**
- * Streams one HTTP/2 session may have open at once (Node's default is effectively unlimited). A
- * client needing more opens another connection, which the per-IP cap then counts.
- */
-const MAX_CONCURRENT_STREAMS = 100;
-
 /** The connection timeouts (REQUIREMENTS §8), as `config.connections` holds them. */
 export type ConnectionTimeouts = Pick<
   Config["connections"],
@@ -31,6 +25,12 @@ export interface DualListenerOptions extends Partial<ConnectionTimeouts> {
   maxHeaderSize?: number;
   /** Caps connections per address and in all; without one every connection is admitted. */
   guard?: ConnectionGuard;
+  /**
+   * Streams one HTTP/2 session may have open at once (Node's default is effectively unlimited). ECT
+   * passes its process-wide stream limit: one connection never holds more streams than the server would
+   * serve, and the stream limiter, not the transport, decides who waits and who is turned away.
+   */
+  maxStreamsPerSession?: number;
 }
 
 /** One port, every protocol: the listener and the two HTTP servers behind it. */
@@ -55,7 +55,7 @@ export interface DualListener {
  * preface included), each HTTP/1.1 request's headers within `headersTimeoutMs`, the next request on an
  * idle keep-alive connection within `keepAliveTimeoutMs`, and an HTTP/2 session with no open stream
  * closes after `http2IdleTimeoutMs`. On HTTP/2 a request body that stalls for `headersTimeoutMs`
- * before it ends is reset, and a session has at most {@link MAX_CONCURRENT_STREAMS} streams open.
+ * before it ends is reset, and a session has at most `maxStreamsPerSession` streams open.
  * A request or stream in progress (still sending, or being answered) is never cut by them.
  */
 export function createDualListener(handler: AnyHandler, options: DualListenerOptions = {}): DualListener {
@@ -65,6 +65,7 @@ export function createDualListener(handler: AnyHandler, options: DualListenerOpt
     keepAliveTimeoutMs = 65_000,
     http2IdleTimeoutMs = 300_000,
     guard,
+    maxStreamsPerSession = 1000,
   } = options;
   let inFlight = 0;
   let idle: (() => void) | undefined;
@@ -92,7 +93,7 @@ export function createDualListener(handler: AnyHandler, options: DualListenerOpt
   // tracking here. It also makes closeIdleConnections() work for the drain.
   http1.emit("listening");
   const h2 = http2.createServer(
-    { maxSessionMemory: 64, settings: { maxConcurrentStreams: MAX_CONCURRENT_STREAMS } },
+    { maxSessionMemory: 64, settings: { maxConcurrentStreams: maxStreamsPerSession } },
     counted,
   );
   const sessions = new Set<http2.ServerHttp2Session>();

@@ -42,7 +42,11 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
     lastLogAt = Date.now();
     refusedSinceLog = 0;
   });
-  const listener = createDualListener(app.handler, { ...timeouts, guard });
+  const listener = createDualListener(app.handler, {
+    ...timeouts,
+    guard,
+    maxStreamsPerSession: config.streaming.maxTotal,
+  });
   const { server } = listener;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -121,12 +121,13 @@ describe("connection timeouts and caps", { timeout: 120_000 }, () => {
     assert.match(connection.received(), /^HTTP\/1\.1 200 /);
   });
 
-  it("limits an HTTP/2 session to 100 concurrent streams", async () => {
+  it("limits an HTTP/2 session to the process's stream limit (ECT_STREAM_MAX_TOTAL)", async () => {
     const client = http2.connect(server.url);
     client.on("error", () => {});
     try {
       const settings = await new Promise<http2.Settings>((resolve) => client.once("remoteSettings", resolve));
-      assert.equal(settings.maxConcurrentStreams, 100);
+      assert.equal(settings.maxConcurrentStreams, server.config.streaming.maxTotal);
+      assert.equal(settings.maxConcurrentStreams, 1000);
     } finally {
       client.destroy();
     }
