@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { CaseService } from "../src/gen/ect/v1/case_service_pb.js";
 import { MemberService } from "../src/gen/ect/v1/member_service_pb.js";
 import { ActionKind, CaseEventType, CaseState } from "../src/gen/ect/v1/resources_pb.js";
+import { rejects } from "./support/assertions.js";
 import { collect, grpcClient, signIn } from "./support/clients.js";
 import { startTestServer, type TestServer, testDatabases } from "./support/test-server.js";
 
@@ -19,18 +20,6 @@ const route = [
   "boardlegal",
   "approver",
 ];
-
-async function rejects(promise: Promise<unknown>, code: Code, pattern?: RegExp): Promise<ConnectError> {
-  try {
-    await promise;
-  } catch (error) {
-    const connectError = ConnectError.from(error);
-    assert.equal(Code[connectError.code], Code[code], connectError.message);
-    if (pattern) assert.match(connectError.message, pattern);
-    return connectError;
-  }
-  assert.fail(`expected ${Code[code]}`);
-}
 
 for (const database of testDatabases()) {
   describe(`the LOD case lifecycle on ${database.name}`, () => {

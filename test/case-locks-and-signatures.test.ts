@@ -15,23 +15,12 @@ import { WatchLimiter } from "../src/resilience/watch-limiter.js";
 import { CaseEvents } from "../src/services/cases/case-events.js";
 import { caseService } from "../src/services/cases/case-service.js";
 import { callerFor } from "../src/services/workflow/test-harness.js";
+import { rejects } from "./support/assertions.js";
 import { grpcClient, signIn } from "./support/clients.js";
 import { startTestServer, type TestServer, testDatabases } from "./support/test-server.js";
 
 const UNIT_COMMANDER_REVIEW = 112;
 const MEDICAL_OFFICER_REVIEW = 111;
-
-async function rejects(promise: Promise<unknown>, code: Code, pattern?: RegExp): Promise<ConnectError> {
-  try {
-    await promise;
-  } catch (error) {
-    const connectError = ConnectError.from(error);
-    assert.equal(Code[connectError.code], Code[code], connectError.message);
-    if (pattern) assert.match(connectError.rawMessage, pattern);
-    return connectError;
-  }
-  assert.fail(`expected ${Code[code]}`);
-}
 
 /** "locked … by <holder> until <ISO time>", the FAILED_PRECONDITION every refused write carries. */
 const lockedBy = (holder: string) =>

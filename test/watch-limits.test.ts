@@ -6,20 +6,9 @@ import { CaseService, type WatchCasesResponse } from "../src/gen/ect/v1/case_ser
 import { MemberService } from "../src/gen/ect/v1/member_service_pb.js";
 import { Health, HealthCheckResponse_ServingStatus } from "../src/gen/grpc/health/v1/health_pb.js";
 import type { StreamLease } from "../src/resilience/stream-limiter.js";
+import { rejects } from "./support/assertions.js";
 import { collect, grpcClient, signIn } from "./support/clients.js";
 import { startTestServer, type TestServer } from "./support/test-server.js";
-
-async function rejects(promise: Promise<unknown>, code: Code, pattern?: RegExp): Promise<ConnectError> {
-  try {
-    await promise;
-  } catch (error) {
-    const connectError = ConnectError.from(error);
-    assert.equal(Code[connectError.code], Code[code], connectError.message);
-    if (pattern) assert.match(connectError.rawMessage, pattern);
-    return connectError;
-  }
-  assert.fail(`expected ${Code[code]}`);
-}
 
 /** An open WatchCases stream and its first message, still to come. */
 interface OpenWatch {

@@ -21,6 +21,25 @@ export interface SignTarget {
   isFinal: boolean;
 }
 
+/** The sign target of a case row as both services load it. */
+export function signTargetOf(row: {
+  id: number;
+  module_id: number;
+  workflow_id: number;
+  work_status_id: number;
+  holder_role_id: number | null;
+  is_final: boolean;
+}): SignTarget {
+  return {
+    id: row.id,
+    moduleId: row.module_id,
+    workflowId: row.workflow_id,
+    workStatusId: row.work_status_id,
+    holderRoleId: row.holder_role_id,
+    isFinal: row.is_final,
+  };
+}
+
 /** A signature to record: by `userId` for role `roleId` (their current role when null) at `atWorkStatusId`. */
 export interface SignatureRequest {
   target: SignTarget;
@@ -117,14 +136,7 @@ export async function signCase(db: Db, caller: Caller, caseId: number): Promise<
   return db.transaction(async (tx) => {
     const row = await loadCaseRow(tx, caller, caseId, true);
     const signature = await recordSignature(tx, {
-      target: {
-        id: row.id,
-        moduleId: row.module_id,
-        workflowId: row.workflow_id,
-        workStatusId: row.work_status_id,
-        holderRoleId: row.holder_role_id,
-        isFinal: row.is_final,
-      },
+      target: signTargetOf(row),
       atWorkStatusId: row.work_status_id,
       userId: caller.userId,
       roleId: caller.roleId,

@@ -5,7 +5,7 @@ import type { Caller } from "../../interceptors/caller-context.js";
 import { recordAudit } from "../audit.js";
 import { callerOf } from "../call-caller.js";
 import { guardCaseWrite } from "../cases/case-locks.js";
-import { recordSignature, type SignTarget } from "../cases/signatures-and-locks.js";
+import { recordSignature, signTargetOf } from "../cases/signatures-and-locks.js";
 import { actingUser } from "./acting-user.js";
 import type { Handler } from "./handler.js";
 import { optionalId, optionalText, requiredId, unitScope } from "./request-fields.js";
@@ -207,16 +207,8 @@ export const addSignature: Handler<"addSignature"> = async (db, request, context
           `option ${optionId} does not lead out of work status ${workStatusId}`,
         );
     }
-    const target: SignTarget = {
-      id: row.id,
-      moduleId: row.module_id,
-      workflowId: row.workflow_id,
-      workStatusId: row.work_status_id,
-      holderRoleId: row.holder_role_id,
-      isFinal: row.is_final,
-    };
     const signature = await recordSignature(tx, {
-      target,
+      target: signTargetOf(row),
       atWorkStatusId: workStatusId,
       userId,
       roleId,
