@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { mkdir } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { ensureWebBuilt } from "./e2e/build-web.js";
+import { launchChromium } from "./support/chromium.js";
 import { signIn } from "./support/clients.js";
 import { type CuttingProxy, startCuttingProxy } from "./support/cutting-proxy.js";
 import { startTestServer, type TestServer } from "./support/test-server.js";
@@ -83,10 +84,7 @@ describe("the API in a headless browser", { timeout: 180_000 }, () => {
     token = await signIn(server.url, "admin");
     // ~20 KB is about a fifth of the stream: the first connection drops mid-stream.
     proxy = await startCuttingProxy(server.url, 20_000);
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

@@ -5,7 +5,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "../support/chromium.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { ensureWebBuilt } from "./build-web.js";
 
@@ -175,10 +176,7 @@ describe("production sign-in through the organisation's OIDC issuer, in Chromium
     });
     // The fake issuer's subject for the medical technician, linked to the seeded account.
     await server.db.query("UPDATE users SET oidc_subject = $1 WHERE username = 'medtech'", [subject]);
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

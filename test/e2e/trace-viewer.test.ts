@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { launchChromium } from "../support/chromium.js";
 import { signIn } from "../support/clients.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { ensureWebBuilt } from "./build-web.js";
@@ -38,10 +39,7 @@ describe("the trace viewer in Chromium", { timeout: 180_000 }, () => {
   before(async () => {
     await ensureWebBuilt();
     server = await startTestServer(undefined);
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
