@@ -1,5 +1,5 @@
+import type { Caller } from "../src/auth/caller-context.js";
 import { CaseState, Module } from "../src/gen/ect/v1/resources_pb.js";
-import type { Caller } from "../src/interceptors/caller-context.js";
 import { caseKeysetQuery } from "../src/services/cases/case-queries.js";
 import { CASE_COLUMNS, CASE_JOINS } from "../src/services/cases/case-row.js";
 import { caseLookups } from "../src/services/workflow/case-lookups.js";

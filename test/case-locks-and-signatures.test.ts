@@ -8,9 +8,9 @@ import {
   createRouterTransport,
   type Interceptor,
 } from "@connectrpc/connect";
+import { type Caller, callerKey } from "../src/auth/caller-context.js";
 import { CaseService } from "../src/gen/ect/v1/case_service_pb.js";
 import { WorkflowService } from "../src/gen/workflow/workflow_pb.js";
-import { type Caller, callerKey } from "../src/interceptors/caller-context.js";
 import { WatchLimiter } from "../src/resilience/watch-limiter.js";
 import { CaseEvents } from "../src/services/cases/case-events.js";
 import { caseService } from "../src/services/cases/case-service.js";

@@ -1,5 +1,5 @@
 import type { Db } from "../db/db.js";
-import type { Caller } from "../interceptors/caller-context.js";
+import type { Caller } from "./caller-context.js";
 import type { AccountRef } from "./token-issuer.js";
 
 /** How long a resolved caller is reused before the database is asked again. */

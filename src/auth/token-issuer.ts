@@ -5,7 +5,7 @@ import { createRemoteJWKSet, type JWTPayload, jwtVerify, SignJWT } from "jose";
 import type { Config } from "../config.js";
 import type { Db } from "../db/db.js";
 import { unauthenticated } from "../errors.js";
-import type { CallToken } from "../interceptors/caller-context.js";
+import type { CallToken } from "./caller-context.js";
 import { RevokedTokens } from "./revoked-tokens.js";
 import { VerifiedTokens } from "./verified-tokens.js";
 

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
+import { remoteAddressKey } from "../auth/caller-context.js";
 import type { CallerDirectory } from "../auth/caller-directory.js";
 import type { TokenAuthority } from "../auth/token-issuer.js";
 import { IdentityService } from "../gen/ect/v1/identity_service_pb.js";
 import { KeyRateLimiter } from "../resilience/key-rate-limiter.js";
 import { authInterceptor } from "./auth.js";
-import { remoteAddressKey } from "./caller-context.js";
 
 /**
  * A public RPC behind the auth interceptor, with an anonymous budget of one call per client address

@@ -1,10 +1,10 @@
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import { callerKey, callTokenKey, remoteAddressKey } from "../auth/caller-context.js";
 import type { CallerDirectory } from "../auth/caller-directory.js";
 import type { TokenAuthority } from "../auth/token-issuer.js";
 import { permissionDenied, unauthenticated } from "../errors.js";
 import type { KeyRateLimiter } from "../resilience/key-rate-limiter.js";
 import { setCallUser } from "../telemetry/correlation.js";
-import { callerKey, callTokenKey, remoteAddressKey } from "./caller-context.js";
 import { methodPermission } from "./method-permission.js";
 
 /** What the auth interceptor needs. */

@@ -1,9 +1,9 @@
 import type { DescMethod } from "@bufbuild/protobuf";
 import type { Interceptor } from "@connectrpc/connect";
+import { callerKey, remoteAddressKey } from "../auth/caller-context.js";
 import { CaseService } from "../gen/ect/v1/case_service_pb.js";
 import { framedWeight } from "../grpc-pages/framed-page.js";
 import type { StreamLimiter } from "../resilience/stream-limiter.js";
-import { callerKey, remoteAddressKey } from "./caller-context.js";
 
 const weightField = new WeakMap<DescMethod, string | null>();
 

@@ -9,6 +9,7 @@ import {
   createRouterTransport,
   type Interceptor,
 } from "@connectrpc/connect";
+import { callerKey } from "../auth/caller-context.js";
 import {
   Health,
   HealthCheckResponse_ServingStatus,
@@ -20,7 +21,6 @@ import { createMetrics } from "../telemetry/metrics.js";
 import { parsePrometheusText, sampleValue } from "../telemetry/prometheus-text.test-support.js";
 import { REST_MARKER_HEADER } from "../telemetry/rpc-protocol.js";
 import { initTracing } from "../telemetry/tracing.js";
-import { callerKey } from "./caller-context.js";
 import { correlationInterceptor } from "./correlation.js";
 import { createMetricsAndLogInterceptor } from "./metrics-and-log.js";
 import { createTracingInterceptor } from "./tracing.js";

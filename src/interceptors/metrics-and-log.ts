@@ -1,12 +1,12 @@
 import type { Interceptor } from "@connectrpc/connect";
 import { trace } from "@opentelemetry/api";
 import type { Logger } from "pino";
+import { callerKey } from "../auth/caller-context.js";
 import { getCallContext } from "../telemetry/correlation.js";
 import type { EctMetrics } from "../telemetry/metrics.js";
 import { observeStream } from "../telemetry/observe-stream.js";
 import { abandonedOutcome, type RpcOutcome, rpcOutcome } from "../telemetry/rpc-outcome.js";
 import { rpcProtocol } from "../telemetry/rpc-protocol.js";
-import { callerKey } from "./caller-context.js";
 import { UNTRACED_SERVICES } from "./tracing.js";
 
 /** Options of createMetricsAndLogInterceptor. */

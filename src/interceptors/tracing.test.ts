@@ -10,6 +10,7 @@ import {
   type Interceptor,
 } from "@connectrpc/connect";
 import { trace } from "@opentelemetry/api";
+import { callerKey } from "../auth/caller-context.js";
 import { notFound } from "../errors.js";
 import {
   Health,
@@ -20,7 +21,6 @@ import { createLogger } from "../telemetry/logger.js";
 import { createQueryTracer, withSpan } from "../telemetry/spans.js";
 import type { StoredSpan } from "../telemetry/stored-span.js";
 import { initTracing } from "../telemetry/tracing.js";
-import { callerKey } from "./caller-context.js";
 import { correlationInterceptor } from "./correlation.js";
 import { errorsInterceptor } from "./errors.js";
 import { createTracingInterceptor } from "./tracing.js";

@@ -9,13 +9,13 @@ import {
   type Tracer,
   trace,
 } from "@opentelemetry/api";
+import { callerKey } from "../auth/caller-context.js";
 import { getCallContext } from "../telemetry/correlation.js";
 import { observeStream } from "../telemetry/observe-stream.js";
 import { abandonedOutcome, type RpcOutcome, rpcOutcome } from "../telemetry/rpc-outcome.js";
 import { rpcProtocol, rpcSystem } from "../telemetry/rpc-protocol.js";
 import { recordSpanError } from "../telemetry/span-error.js";
 import { TRACER_NAME } from "../telemetry/tracing.js";
-import { callerKey } from "./caller-context.js";
 
 /** Services that get no spans: probes and tooling would drown the real traffic. */
 export const UNTRACED_SERVICES: ReadonlySet<string> = new Set([

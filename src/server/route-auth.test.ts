@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Code, ConnectError } from "@connectrpc/connect";
+import type { Caller } from "../auth/caller-context.js";
 import type { TokenAuthority } from "../auth/token-issuer.js";
 import { unauthenticated } from "../errors.js";
-import type { Caller } from "../interceptors/caller-context.js";
 import { routeAuth } from "./route-auth.js";
 
 /** A caller with the given permissions. */

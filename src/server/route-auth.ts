@@ -1,8 +1,8 @@
 import { Code, ConnectError } from "@connectrpc/connect";
+import type { Caller } from "../auth/caller-context.js";
 import type { CallerDirectory } from "../auth/caller-directory.js";
 import type { TokenAuthority } from "../auth/token-issuer.js";
 import { permissionDenied, unauthenticated } from "../errors.js";
-import type { Caller } from "../interceptors/caller-context.js";
 import type { KeyRateLimiter } from "../resilience/key-rate-limiter.js";
 
 /**

@@ -1,6 +1,6 @@
 import type { HandlerContext } from "@connectrpc/connect";
+import { type Caller, type CallToken, callerKey, callTokenKey } from "../auth/caller-context.js";
 import { unauthenticated } from "../errors.js";
-import { type Caller, type CallToken, callerKey, callTokenKey } from "../interceptors/caller-context.js";
 
 /** The authenticated caller of a handler; the auth interceptor guarantees one on non-public RPCs. */
 export function callerOf(context: HandlerContext): Caller {

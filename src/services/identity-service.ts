@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
+import { type Caller, remoteAddressKey } from "../auth/caller-context.js";
 import type { CallerDirectory } from "../auth/caller-directory.js";
 import type { SignInOptions } from "../auth/sign-in-options.js";
 import type { TokenAuthority } from "../auth/token-issuer.js";
@@ -12,7 +13,6 @@ import {
   CurrentUserSchema,
   type IdentityService,
 } from "../gen/ect/v1/identity_service_pb.js";
-import { type Caller, remoteAddressKey } from "../interceptors/caller-context.js";
 import { callerOf, callTokenOf } from "./call-caller.js";
 import { text } from "./validation.js";
 

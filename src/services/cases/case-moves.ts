@@ -1,8 +1,8 @@
+import type { Caller } from "../../auth/caller-context.js";
 import type { Queryable } from "../../db/db.js";
 import { type MovePlan, planMove } from "../../domain/plan-move.js";
 import type { Actor } from "../../domain/workflow-model.js";
 import { aborted, failedPrecondition } from "../../errors.js";
-import type { Caller } from "../../interceptors/caller-context.js";
 import { withSpan } from "../../telemetry/spans.js";
 import { recordAudit } from "../audit.js";
 import { loadCaseRow } from "./case-queries.js";

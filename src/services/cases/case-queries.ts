@@ -1,8 +1,8 @@
+import type { Caller } from "../../auth/caller-context.js";
 import type { Queryable } from "../../db/db.js";
 import type { KeysetQuery } from "../../db/keyset.js";
 import { notFound } from "../../errors.js";
 import { CaseState, Module } from "../../gen/ect/v1/resources_pb.js";
-import type { Caller } from "../../interceptors/caller-context.js";
 import { CASE_COLUMNS, CASE_JOINS, type CaseRow } from "./case-row.js";
 
 /** Filters of list, stream and watch, already validated. */

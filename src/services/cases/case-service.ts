@@ -1,6 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
+import type { Caller } from "../../auth/caller-context.js";
 import type { Db } from "../../db/db.js";
 import { keysetPages } from "../../db/keyset.js";
 import { canReinvestigate } from "../../domain/case-state.js";
@@ -24,7 +25,6 @@ import {
   TrackingEntrySchema,
 } from "../../gen/ect/v1/resources_pb.js";
 import type { PageStreamMethod } from "../../grpc-pages/page-stream-handler.js";
-import type { Caller } from "../../interceptors/caller-context.js";
 import type { WatchLimiter } from "../../resilience/watch-limiter.js";
 import { countItems } from "../../telemetry/correlation.js";
 import { withSpan } from "../../telemetry/spans.js";

@@ -1,7 +1,7 @@
+import type { Caller } from "../../auth/caller-context.js";
 import type { Db } from "../../db/db.js";
 import { failedPrecondition, notFound, permissionDenied } from "../../errors.js";
 import type { Module } from "../../gen/ect/v1/resources_pb.js";
-import type { Caller } from "../../interceptors/caller-context.js";
 import { recordAudit } from "../audit.js";
 import { loadCaseRow } from "./case-queries.js";
 import type { CaseRow } from "./case-row.js";

@@ -1,11 +1,11 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import type { Caller } from "../../auth/caller-context.js";
 import type { Db, Queryable } from "../../db/db.js";
 import { assertMayLock, type LockActor, lockExpiry, planRelease } from "../../domain/case-lock.js";
 import { assertMaySign } from "../../domain/may-sign.js";
 import { alreadyExists, notFound } from "../../errors.js";
 import { type CaseLock, CaseLockSchema } from "../../gen/ect/v1/resources_pb.js";
-import type { Caller } from "../../interceptors/caller-context.js";
 import { recordAudit } from "../audit.js";
 import { loadCaseLock, managerRolesOf, renewLock, writeLock } from "./case-locks.js";
 import { actorOf } from "./case-moves.js";

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Code, ConnectError } from "@connectrpc/connect";
+import type { Caller } from "../../auth/caller-context.js";
 import type { Db } from "../../db/db.js";
 import { CaseEventType, CaseState, Module } from "../../gen/ect/v1/resources_pb.js";
-import type { Caller } from "../../interceptors/caller-context.js";
 import { FakeClock } from "../../resilience/fake-clock.js";
 import { WatchLimiter } from "../../resilience/watch-limiter.js";
 import { CaseEvents } from "./case-events.js";

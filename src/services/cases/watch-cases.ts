@@ -1,9 +1,9 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import type { Caller } from "../../auth/caller-context.js";
 import type { Db } from "../../db/db.js";
 import { type WatchCasesResponse, WatchCasesResponseSchema } from "../../gen/ect/v1/case_service_pb.js";
 import { CaseState } from "../../gen/ect/v1/resources_pb.js";
-import type { Caller } from "../../interceptors/caller-context.js";
 import type { WatchLimiter } from "../../resilience/watch-limiter.js";
 import type { CaseChange, CaseEvents } from "./case-events.js";
 import type { CaseFilterValues } from "./case-queries.js";

@@ -1,7 +1,7 @@
 import type { HandlerContext } from "@connectrpc/connect";
+import type { Caller } from "../../auth/caller-context.js";
 import type { Queryable } from "../../db/db.js";
 import { failedPrecondition, invalidArgument, notFound, permissionDenied } from "../../errors.js";
-import type { Caller } from "../../interceptors/caller-context.js";
 import { recordAudit } from "../audit.js";
 import { callerOf } from "../call-caller.js";
 import { guardCaseWrite } from "../cases/case-locks.js";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { Code, ConnectError, createContextValues, type HandlerContext } from "@connectrpc/connect";
+import { type Caller, callerKey } from "../../auth/caller-context.js";
 import type { Db } from "../../db/db.js";
-import { type Caller, callerKey } from "../../interceptors/caller-context.js";
 import { FakeClock } from "../../resilience/fake-clock.js";
 import { KeyRateLimiter } from "../../resilience/key-rate-limiter.js";
 import { callerFor, clientAs, openSeededDb } from "./test-harness.js";

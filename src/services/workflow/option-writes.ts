@@ -1,6 +1,6 @@
+import type { Caller } from "../../auth/caller-context.js";
 import type { Queryable } from "../../db/db.js";
 import { invalidArgument, notFound } from "../../errors.js";
-import type { Caller } from "../../interceptors/caller-context.js";
 import { recordAudit } from "../audit.js";
 import { callerOf } from "../call-caller.js";
 import type { Handler } from "./handler.js";

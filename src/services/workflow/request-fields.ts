@@ -1,6 +1,6 @@
 import type { HandlerContext } from "@connectrpc/connect";
+import type { Caller } from "../../auth/caller-context.js";
 import { invalidArgument } from "../../errors.js";
-import type { Caller } from "../../interceptors/caller-context.js";
 import { callerOf } from "../call-caller.js";
 
 /** An optional id filter: unset or 0 means "any" (null); a negative or fractional value is refused. */

@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { Code, type ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
-import type { Db, Queryable } from "../../db/db.js";
-import { WorkflowService } from "../../gen/workflow/workflow_pb.js";
 import {
   type Caller,
   type CallToken,
   callerKey,
   callTokenKey,
   remoteAddressKey,
-} from "../../interceptors/caller-context.js";
+} from "../../auth/caller-context.js";
+import type { Db, Queryable } from "../../db/db.js";
+import { WorkflowService } from "../../gen/workflow/workflow_pb.js";
 import { callerFor, clientAs, openSeededDb } from "./test-harness.js";
 import { workflowService } from "./workflow-service.js";
 

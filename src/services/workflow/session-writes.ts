@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { isIP } from "node:net";
+import { remoteAddressKey } from "../../auth/caller-context.js";
 import { failedPrecondition, invalidArgument, notFound } from "../../errors.js";
-import { remoteAddressKey } from "../../interceptors/caller-context.js";
 import { recordAudit } from "../audit.js";
 import { callerOf, callTokenOf } from "../call-caller.js";
 import { actingUser } from "./acting-user.js";

@@ -1,9 +1,9 @@
 import { type Client, createClient, createRouterTransport, type Interceptor } from "@connectrpc/connect";
+import { type Caller, callerKey } from "../../auth/caller-context.js";
 import type { Db } from "../../db/db.js";
 import { migrate } from "../../db/migrate.js";
 import { PgliteDb } from "../../db/pglite-db.js";
 import { WorkflowService } from "../../gen/workflow/workflow_pb.js";
-import { type Caller, callerKey } from "../../interceptors/caller-context.js";
 import { seedIfEmpty } from "../../seed/seed.js";
 import { workflowService } from "./workflow-service.js";
 

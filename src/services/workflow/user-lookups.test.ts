@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { Code, type ConnectError } from "@connectrpc/connect";
+import type { Caller } from "../../auth/caller-context.js";
 import type { Db } from "../../db/db.js";
-import type { Caller } from "../../interceptors/caller-context.js";
 import { callerFor, clientAs, collect, openSeededDb } from "./test-harness.js";
 
 let db: Db;

@@ -1,7 +1,7 @@
+import type { Caller } from "../../auth/caller-context.js";
 import type { Db, Queryable } from "../../db/db.js";
 import { type UserChange, userChangeRefusal } from "../../domain/user-administration.js";
 import { permissionDenied } from "../../errors.js";
-import type { Caller } from "../../interceptors/caller-context.js";
 import { recordAudit } from "../audit.js";
 import { inScope } from "./request-fields.js";
 
