@@ -11,8 +11,6 @@ export interface QueryResult<R = Row> {
 export interface QueryOptions {
   /** Aborting cancels the statement in the database (PostgreSQL) or before it starts (embedded). */
   signal?: AbortSignal;
-  /** A page of a server stream: admitted by the stream limits, so it bypasses the unary bulkhead. */
-  streamPage?: boolean;
 }
 
 /** Something that runs parameterised SQL: the database or an open transaction. */
@@ -20,6 +18,16 @@ export interface Queryable {
   query<R = Row>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>>;
   /** Runs a script of several statements without parameters (migrations, seed). */
   exec(script: string): Promise<void>;
+}
+
+/** Reads the keyset pages of server streams (src/db/keyset.ts). */
+export interface PageReader {
+  /**
+   * One page of a server stream. The stream limits admitted the stream, so its pages bypass the unary
+   * bulkhead and are cut only by the stream idle timeout; a cancelled page may finish on its
+   * connection for a short grace instead of costing a cancel and a new connection (PostgreSQL).
+   */
+  page<R = Row>(sql: string, params: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>>;
 }
 
 /** Connection pool usage, for metrics and health. */
@@ -36,7 +44,7 @@ export interface TransactionOptions extends QueryOptions {
 }
 
 /** The Db port: the only way services reach the database; both adapters run the same SQL. */
-export interface Db extends Queryable {
+export interface Db extends Queryable, PageReader {
   readonly kind: "postgres" | "pglite";
   transaction<T>(work: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
   poolStats(): PoolStats;

@@ -28,19 +28,31 @@ export class GuardedDb implements Db {
     params: readonly unknown[] = [],
     options: QueryOptions = {},
   ): Promise<QueryResult<R>> {
+    return this.statement(sql, options, false, (signal) => this.inner.query<R>(sql, params, { signal }));
+  }
+
+  page<R = Row>(
+    sql: string,
+    params: readonly unknown[],
+    options: QueryOptions = {},
+  ): Promise<QueryResult<R>> {
+    return this.statement(sql, options, true, (signal) => this.inner.page<R>(sql, params, { signal }));
+  }
+
+  /** One traced statement under the policies; a stream's page passes as one (see UnaryOptions.streamPage). */
+  private statement<T>(
+    sql: string,
+    options: QueryOptions,
+    streamPage: boolean,
+    run: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     const operation = sqlOperation(sql);
-    return this.policies.unary(
-      (signal) =>
-        this.trace(sql, operation, () =>
-          this.inner.query<R>(sql, params, { signal, streamPage: options.streamPage }),
-        ),
-      {
-        idempotent: READ_ONLY.test(sql),
-        method: operation,
-        signal: options.signal,
-        streamPage: options.streamPage,
-      },
-    );
+    return this.policies.unary((signal) => this.trace(sql, operation, () => run(signal)), {
+      idempotent: READ_ONLY.test(sql),
+      method: operation,
+      signal: options.signal,
+      streamPage,
+    });
   }
 
   transaction<T>(work: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { Queryable } from "./db.js";
+import type { PageReader } from "./db.js";
 import { type KeysetQuery, keysetPages } from "./keyset.js";
 
 /** A table of ids 1..rows read by keyset; records each page's limit and how many pages were in flight. */
@@ -9,7 +9,7 @@ function table(rows: number) {
   let inFlight = 0;
   let maxInFlight = 0;
   const db = {
-    async query(_sql: string, params: readonly unknown[] = []) {
+    async page(_sql: string, params: readonly unknown[] = []) {
       const [after, limit] = params as [number | null, number];
       limits.push(limit);
       maxInFlight = Math.max(maxInFlight, ++inFlight);
@@ -19,8 +19,7 @@ function table(rows: number) {
       const ids = Array.from({ length: Math.max(0, Math.min(limit, rows - from + 1)) }, (_, i) => from + i);
       return { rows: ids.map((id) => ({ id })), rowCount: ids.length };
     },
-    exec: async () => {},
-  } as unknown as Queryable;
+  } as unknown as PageReader;
   const query: KeysetQuery<{ id: number }, number> = {
     page: (after, limit) => ({ sql: "page", params: [after ?? null, limit] }),
     keyOf: (row) => row.id,

@@ -1,4 +1,4 @@
-import type { Queryable, Row } from "./db.js";
+import type { PageReader, Row } from "./db.js";
 
 /** How to read one keyset page: rows after `after` (undefined for the first page), at most `limit`. */
 export interface KeysetQuery<R, K> {
@@ -28,7 +28,7 @@ const PAGE_GROWTH = 4;
  * full pages.
  */
 export async function* keysetPages<R = Row, K = unknown>(
-  db: Queryable,
+  db: PageReader,
   query: KeysetQuery<R, K>,
   options: KeysetOptions,
 ): AsyncGenerator<R[]> {
@@ -38,7 +38,7 @@ export async function* keysetPages<R = Row, K = unknown>(
   let size = Math.min(options.firstPageSize, cap);
   const fetchPage = (after: K | undefined, limit: number) => {
     const { sql, params } = query.page(after, limit);
-    return db.query<R>(sql, params, { signal, streamPage: true }).then((result) => result.rows);
+    return db.page<R>(sql, params, { signal }).then((result) => result.rows);
   };
   let pending: Promise<R[]> | undefined = fetchPage(undefined, size);
   while (pending) {

@@ -50,10 +50,7 @@ describe("PostgreSQL adapter: cancelled stream pages", {
   it("answers the cancelled caller at once and lets a short page finish on its connection, which is reused", async () => {
     const controller = new AbortController();
     const started = Date.now();
-    const page = db.query("SELECT pg_sleep(0.3) AS slept", [], {
-      signal: controller.signal,
-      streamPage: true,
-    });
+    const page = db.page("SELECT pg_sleep(0.3) AS slept", [], { signal: controller.signal });
     setTimeout(() => controller.abort(new Error("stream cancelled")), 30);
     await assert.rejects(page, /stream cancelled/);
     assert.ok(Date.now() - started < 250, "the caller did not wait for the page");
@@ -73,7 +70,7 @@ describe("PostgreSQL adapter: cancelled stream pages", {
     try {
       await locker.query(`BEGIN; LOCK TABLE ${app}_t IN ACCESS EXCLUSIVE MODE`);
       const controller = new AbortController();
-      const page = db.query(`SELECT id FROM ${app}_t`, [], { signal: controller.signal, streamPage: true });
+      const page = db.page(`SELECT id FROM ${app}_t`, [], { signal: controller.signal });
       await within(3000, async () => (await backends()).some((b) => b.state === "active"));
       controller.abort(new Error("stream cancelled"));
       await assert.rejects(page, /stream cancelled/);

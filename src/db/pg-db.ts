@@ -67,7 +67,6 @@ export class PgDb implements Db {
 
   async query<R = Row>(sql: string, params: readonly unknown[] = [], options: QueryOptions = {}) {
     options.signal?.throwIfAborted();
-    if (options.streamPage) return this.queryPage<R>(sql, params, options.signal);
     const { client, release } = await checkout(this.pool);
     let broken: Error | undefined;
     try {
@@ -87,11 +86,13 @@ export class PgDb implements Db {
    * discard this one, a few milliseconds of connection set-up for every cancelled stream. A page
    * still running after the grace (blocked on a lock) is cancelled in the server as any statement.
    */
-  private async queryPage<R>(
+  async page<R = Row>(
     sql: string,
     params: readonly unknown[],
-    signal: AbortSignal | undefined,
+    options: QueryOptions = {},
   ): Promise<QueryResult<R>> {
+    const { signal } = options;
+    signal?.throwIfAborted();
     const { client, release } = await checkout(this.pool);
     let cancelTimer: NodeJS.Timeout | undefined;
     let settled = false;

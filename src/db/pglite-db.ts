@@ -29,6 +29,11 @@ export class PgliteDb implements Db {
     }
   }
 
+  /** A stream's page: the embedded database has one session and nothing to cancel, so a plain query. */
+  page<R = Row>(sql: string, params: readonly unknown[], options: QueryOptions = {}) {
+    return this.query<R>(sql, params, options);
+  }
+
   async transaction<T>(work: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     options.signal?.throwIfAborted();
     this.busy++;
