@@ -15,7 +15,9 @@ export function actorHoldsCase(facts: Pick<CaseFacts, "isFinal" | "holderRoleId"
 
 /**
  * The options open to the actor on a case now: only the holding role acts, inactive options and options
- * whose guards fail are left out; a signature rule does not hide an option, it marks it.
+ * whose guards fail are left out, and a return goes back only to a status the case has been in (a formal
+ * investigation that skipped the board's medical review cannot be returned there); a signature rule does
+ * not hide an option, it marks it.
  */
 export function openOptions(
   facts: CaseFacts,
@@ -26,6 +28,7 @@ export function openOptions(
   return options
     .filter((option) => option.active && option.fromWorkStatusId === facts.workStatusId)
     .filter((option) => option.rules.every((rule) => guardPasses(rule, facts)))
+    .filter((option) => option.kind !== "return" || facts.visitedWorkStatusIds.has(option.toWorkStatusId))
     .sort((a, b) => a.sortOrder - b.sortOrder || a.id - b.id)
     .map((option) => ({
       option,

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { openOptions } from "./next-actions.js";
-import { planMove } from "./plan-move.js";
+import { cancelOption, planMove, returnOption } from "./plan-move.js";
 import type { CaseFacts, WorkflowOption } from "./workflow-model.js";
 
 const MEDTECH = 2;
@@ -143,7 +143,7 @@ describe("the workflow engine", () => {
       "InvalidArgument",
     );
     const plan = planMove(atOfficer, officer, [back], { optionId: 10, reasonId: 11, ...reasons });
-    assert.deepEqual(plan.effects, [{ type: "removeSignatures", workStatusId: 110 }]);
+    assert.deepEqual(plan.effects, [{ type: "removeSignatures", workStatusId: 110, andSince: true }]);
   });
 
   it("requires a finding of the workflow when the option records one", () => {
@@ -167,6 +167,112 @@ describe("the workflow engine", () => {
     assert.equal(
       codeOf(() => planMove(done, medtech, [forward], { optionId: 1, ...none })),
       "FailedPrecondition",
+    );
+  });
+});
+
+/** A return from the board legal review (117) to an earlier status held by `holder`. */
+function returnTo(id: number, toWorkStatusId: number, holder: number): WorkflowOption {
+  return {
+    ...back,
+    id,
+    fromWorkStatusId: 117,
+    toWorkStatusId,
+    label: `Return without action to ${toWorkStatusId}`,
+    targetHolderRoleId: holder,
+    actions: [{ type: "removeSignatures", target: toWorkStatusId, data: 0 }],
+  };
+}
+
+describe("return without action and cancel", () => {
+  const BOARD_LEGAL = 8;
+  const boardLegal = { roleId: BOARD_LEGAL, isAdministrator: false };
+  const atBoardLegal = facts({
+    workStatusId: 117,
+    holderRoleId: BOARD_LEGAL,
+    visitedWorkStatusIds: new Set([110, 111, 112, 113, 114, 115, 116, 117]),
+  });
+  // The one step back first, as the seed orders them, then further back.
+  const returns = [returnTo(16, 116, 9), returnTo(36, 115, 7), returnTo(39, 112, 4), returnTo(42, 110, 2)];
+
+  it("sends the case back to the earlier role the returning role chooses", () => {
+    assert.equal(returnOption(atBoardLegal, boardLegal, returns, 4).toWorkStatusId, 112);
+    assert.equal(returnOption(atBoardLegal, boardLegal, returns, 2).toWorkStatusId, 110);
+  });
+
+  it("returns one step back when no role is named", () => {
+    assert.equal(returnOption(atBoardLegal, boardLegal, returns).toWorkStatusId, 116);
+    assert.equal(returnOption(atBoardLegal, boardLegal, returns, 0).toWorkStatusId, 116);
+  });
+
+  it("refuses a role that is not an earlier role of the case, naming return_to_role_id", () => {
+    for (const role of [BOARD_LEGAL, 11, 999, -1]) {
+      assert.throws(
+        () => returnOption(atBoardLegal, boardLegal, returns, role),
+        (error: unknown) =>
+          ConnectError.from(error).code === Code.InvalidArgument &&
+          /^return_to_role_id: /.test(ConnectError.from(error).rawMessage),
+        `role ${role}`,
+      );
+    }
+  });
+
+  it("never returns to a status the case has not been in (a formal case skipped board medical)", () => {
+    const formal = facts({
+      workStatusId: 117,
+      holderRoleId: BOARD_LEGAL,
+      formalInvestigation: true,
+      visitedWorkStatusIds: new Set([110, 111, 112, 113, 114, 115, 117]),
+    });
+    assert.equal(
+      returnOption(formal, boardLegal, returns).toWorkStatusId,
+      115,
+      "one step back is the board technician",
+    );
+    assert.equal(
+      codeOf(() => returnOption(formal, boardLegal, returns, 9)),
+      "InvalidArgument",
+    );
+    assert.deepEqual(
+      openOptions(formal, boardLegal, returns).map((open) => open.option.id),
+      [36, 39, 42],
+    );
+  });
+
+  it("voids the signatures of the returned-to status and of every status since", () => {
+    const plan = planMove(atBoardLegal, boardLegal, returns, {
+      optionId: 39,
+      reasonId: 11,
+      allowedFindingIds: new Set(),
+      allowedReasonIds: new Set([11]),
+    });
+    assert.equal(plan.toWorkStatusId, 112);
+    assert.deepEqual(plan.effects, [{ type: "removeSignatures", workStatusId: 112, andSince: true }]);
+  });
+
+  it("refuses a return by a role that does not hold the case, and where nothing is earlier", () => {
+    assert.equal(
+      codeOf(() => returnOption(atBoardLegal, medtech, returns, 2)),
+      "PermissionDenied",
+    );
+    assert.equal(
+      codeOf(() => returnOption(facts(), medtech, [forward])),
+      "FailedPrecondition",
+    );
+  });
+
+  it("lets only a holding role whose status declares a cancel option cancel", () => {
+    const cancel: WorkflowOption = { ...back, id: 18, toWorkStatusId: 120, kind: "cancel", sortOrder: 3 };
+    const atOfficer = facts({ workStatusId: 111, holderRoleId: OFFICER });
+    const officer = { roleId: OFFICER, isAdministrator: false };
+    assert.equal(cancelOption(atOfficer, officer, [back, cancel]).id, 18);
+    assert.equal(
+      codeOf(() => cancelOption(facts(), medtech, [forward])),
+      "PermissionDenied",
+    );
+    assert.equal(
+      codeOf(() => cancelOption(atOfficer, medtech, [back, cancel])),
+      "PermissionDenied",
     );
   });
 });

@@ -16,7 +16,11 @@ export interface MoveInput {
 
 /** One effect of a move, for the service to apply inside the move's transaction. */
 export type MoveEffect =
-  | { type: "removeSignatures"; workStatusId: number }
+  /**
+   * Void the signatures at a status; `andSince` also those at every status the case entered after it was
+   * last there, because a return sends the case back through them and each of those roles signs again.
+   */
+  | { type: "removeSignatures"; workStatusId: number; andSince: boolean }
   | { type: "notifyHolder"; roleId: number }
   | { type: "recordFinding"; findingId: number }
   | { type: "releaseLock" };
@@ -59,7 +63,11 @@ export function planMove(
   for (const action of option.actions) {
     switch (action.type) {
       case "removeSignatures":
-        effects.push({ type: "removeSignatures", workStatusId: action.target || option.toWorkStatusId });
+        effects.push({
+          type: "removeSignatures",
+          workStatusId: action.target || option.toWorkStatusId,
+          andSince: option.kind === "return",
+        });
         break;
       case "notifyHolder":
         if (action.target) effects.push({ type: "notifyHolder", roleId: action.target });
@@ -82,12 +90,60 @@ export function planMove(
   return { option, toWorkStatusId: option.toWorkStatusId, effects };
 }
 
-/** The option of a given kind an actor may take now (RWOA and cancel are options of kind return/cancel). */
-export function findOpenOptionOfKind(
+/**
+ * The return-without-action option that sends the case back to `returnToRoleId`, or, when no role is
+ * named, the first open return (one step back). PERMISSION_DENIED when the actor does not hold the case,
+ * FAILED_PRECONDITION when nothing is open to return to, INVALID_ARGUMENT naming `return_to_role_id` when
+ * that role held no earlier status the case has been in.
+ */
+export function returnOption(
+  facts: CaseFacts,
+  actor: Actor,
+  options: readonly WorkflowOption[],
+  returnToRoleId?: number,
+): WorkflowOption {
+  const returns = openOfKind(facts, actor, options, "return");
+  if (returns.length === 0) {
+    throw failedPrecondition("the case cannot be returned without action at its current status");
+  }
+  if (!returnToRoleId) return returns[0];
+  const chosen = returns.find((option) => option.targetHolderRoleId === returnToRoleId);
+  if (!chosen) {
+    const roles = [...new Set(returns.map((option) => option.targetHolderRoleId))].join(", ");
+    throw invalidArgument(
+      "return_to_role_id",
+      `role ${returnToRoleId} is not an earlier role of this case (it may go back to roles ${roles})`,
+    );
+  }
+  return chosen;
+}
+
+/**
+ * The cancel option open to the actor. Cancel is open only where the workflow declares it (the medical
+ * officer, the appointing authority and the approving authority in the LOD), so a holding role without
+ * one is refused: PERMISSION_DENIED, as is a role that does not hold the case.
+ */
+export function cancelOption(
+  facts: CaseFacts,
+  actor: Actor,
+  options: readonly WorkflowOption[],
+): WorkflowOption {
+  const [cancel] = openOfKind(facts, actor, options, "cancel");
+  if (!cancel) throw permissionDenied("the role holding the case at its current status may not cancel it");
+  return cancel;
+}
+
+/** The open options of one kind; PERMISSION_DENIED when the actor does not hold the case. */
+function openOfKind(
   facts: CaseFacts,
   actor: Actor,
   options: readonly WorkflowOption[],
   kind: WorkflowOption["kind"],
-): WorkflowOption | undefined {
-  return openOptions(facts, actor, options).find((open) => open.option.kind === kind)?.option;
+): WorkflowOption[] {
+  if (!actorHoldsCase(facts, actor)) {
+    throw permissionDenied("the case is held by another role at its current status");
+  }
+  return openOptions(facts, actor, options)
+    .filter((open) => open.option.kind === kind)
+    .map((open) => open.option);
 }

@@ -24,6 +24,8 @@ export interface WorkflowOption {
   sortOrder: number;
   rules: OptionRule[];
   actions: OptionAction[];
+  /** The role holding the target status (null at a final status): whom a return sends the case to. */
+  targetHolderRoleId?: number | null;
 }
 
 /** What the engine needs to know about a case. */

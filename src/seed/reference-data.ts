@@ -175,28 +175,42 @@ export const actionTypes: [number, string, string][] = [
 /** An option: [id, fromStatusCode, toStatusCode, label, kind, sortOrder]. */
 export type OptionRow = [number, number, number, string, "advance" | "return" | "cancel", number];
 
+/** Option ids from `first` up, skipping ids that rows outside the route already hold. */
+function* idsFrom(first: number, reserved: readonly number[]): Generator<number, never> {
+  for (let id = first; ; id++) if (!reserved.includes(id)) yield id;
+}
+
+/**
+ * A route's options: forward one step; return without action to any earlier status of the route (the
+ * one step back first, so it stays the default of a return that names no role); cancel from the
+ * statuses whose holders may cancel. The forward and one-step-back rows keep the ids they always had;
+ * the returns further back take the ids after the cancels (migration 012 adds them to older databases
+ * by content, not by id).
+ */
 function routeOptions(
   route: number[],
-  firstId: number,
+  ids: Iterator<number>,
   labels: string[],
   cancelTo: number,
   cancelFrom: number[],
 ) {
   const rows: OptionRow[] = [];
-  let id = firstId;
+  const next = () => ids.next().value as number;
+  const returnTo = (from: number, to: number): OptionRow => [
+    next(),
+    route[from],
+    route[to],
+    `Return without action to ${statusName(route[to])}`,
+    "return",
+    2,
+  ];
   for (let i = 0; i < route.length - 1; i++)
-    rows.push([id++, route[i], route[i + 1], labels[i], "advance", 1]);
-  for (let i = 1; i < route.length - 1; i++) {
-    rows.push([
-      id++,
-      route[i],
-      route[i - 1],
-      `Return without action to ${statusName(route[i - 1])}`,
-      "return",
-      2,
-    ]);
+    rows.push([next(), route[i], route[i + 1], labels[i], "advance", 1]);
+  for (let i = 1; i < route.length - 1; i++) rows.push(returnTo(i, i - 1));
+  for (const from of cancelFrom) rows.push([next(), from, cancelTo, "Cancel case", "cancel", 3]);
+  for (let i = 2; i < route.length - 1; i++) {
+    for (let to = i - 2; to >= 0; to--) rows.push(returnTo(i, to));
   }
-  for (const from of cancelFrom) rows.push([id++, from, cancelTo, "Cancel case", "cancel", 3]);
   return rows;
 }
 
@@ -207,7 +221,7 @@ function statusName(id: number): string {
 export const lodOptions: OptionRow[] = [
   ...routeOptions(
     lodRoute,
-    1,
+    idsFrom(1, [40]),
     [
       "Forward to Medical Officer",
       "Forward to Unit Commander",
@@ -220,7 +234,8 @@ export const lodOptions: OptionRow[] = [
       "Approve finding and complete",
     ],
     20,
-    [10, 11, 12, 14],
+    // Cancel is open to the medical officer, the appointing authority and the approving authority.
+    [11, 14, 18],
   ),
   // Formal investigations skip the board's medical review and go straight to legal.
   [40, 15, 17, "Forward to Board Legal (formal investigation)", "advance", 1],
@@ -229,7 +244,7 @@ export const lodOptions: OptionRow[] = [
 export const rrOptions: OptionRow[] = [
   ...routeOptions(
     rrRoute,
-    50,
+    idsFrom(50, [80]),
     [
       "Forward to Wing JA",
       "Forward to Wing Commander",
