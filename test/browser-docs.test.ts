@@ -3,7 +3,7 @@ import { mkdir } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { ensureWebBuilt } from "./e2e/build-web.js";
-import { launchChromium } from "./support/chromium.js";
+import { browserSuite, launchChromium } from "./support/chromium.js";
 import { signIn } from "./support/clients.js";
 import { type CuttingProxy, startCuttingProxy } from "./support/cutting-proxy.js";
 import { startTestServer, type TestServer } from "./support/test-server.js";
@@ -71,20 +71,20 @@ async function watchCsp(page: Page): Promise<() => Promise<string[]>> {
   ];
 }
 
-describe("the API in a headless browser", { timeout: 180_000 }, () => {
+describe("the API in a headless browser", { timeout: 180_000, ...browserSuite }, () => {
   let server: TestServer;
   let browser: Browser;
   let proxy: CuttingProxy;
   let token: string;
 
   before(async () => {
+    browser = await launchChromium();
     // The server serves the web client only if its bundle exists when it starts.
     await ensureWebBuilt();
     server = await startTestServer(undefined);
     token = await signIn(server.url, "admin");
     // ~20 KB is about a fifth of the stream: the first connection drops mid-stream.
     proxy = await startCuttingProxy(server.url, 20_000);
-    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

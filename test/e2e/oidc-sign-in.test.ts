@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import type { Browser, Page } from "playwright-core";
-import { launchChromium } from "../support/chromium.js";
+import { browserSuite, launchChromium } from "../support/chromium.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { ensureWebBuilt } from "./build-web.js";
 
@@ -158,12 +158,14 @@ async function bodyOf(req: IncomingMessage): Promise<string> {
 
 describe("production sign-in through the organisation's OIDC issuer, in Chromium", {
   timeout: 120_000,
+  ...browserSuite,
 }, () => {
   const issuer = new FakeIssuer();
   let server: TestServer;
   let browser: Browser;
 
   before(async () => {
+    browser = await launchChromium();
     await ensureWebBuilt();
     mkdirSync(artifacts, { recursive: true });
     await issuer.start();
@@ -176,7 +178,6 @@ describe("production sign-in through the organisation's OIDC issuer, in Chromium
     });
     // The fake issuer's subject for the medical technician, linked to the seeded account.
     await server.db.query("UPDATE users SET oidc_subject = $1 WHERE username = 'medtech'", [subject]);
-    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

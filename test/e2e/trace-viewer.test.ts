@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
-import { launchChromium } from "../support/chromium.js";
+import { browserSuite, launchChromium } from "../support/chromium.js";
 import { signIn } from "../support/clients.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { ensureWebBuilt } from "./build-web.js";
@@ -32,14 +32,14 @@ function forgedRequest(traceId: string): unknown {
   };
 }
 
-describe("the trace viewer in Chromium", { timeout: 180_000 }, () => {
+describe("the trace viewer in Chromium", { timeout: 180_000, ...browserSuite }, () => {
   let server: TestServer;
   let browser: Browser;
 
   before(async () => {
+    browser = await launchChromium();
     await ensureWebBuilt();
     server = await startTestServer(undefined);
-    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

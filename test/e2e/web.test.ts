@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchChromium } from "../support/chromium.js";
+import { browserSuite, launchChromium } from "../support/chromium.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { ensureWebBuilt } from "./build-web.js";
 
@@ -21,17 +21,17 @@ const route = [
 const artifacts = "test-artifacts/e2e";
 const updateScreenshots = process.env.ECT_UPDATE_SCREENSHOTS === "1";
 
-describe("the web client in Chromium", { timeout: 180_000 }, () => {
+describe("the web client in Chromium", { timeout: 180_000, ...browserSuite }, () => {
   let server: TestServer;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
   let shot = 0;
 
   before(async () => {
+    browser = await launchChromium();
     await ensureWebBuilt();
     mkdirSync(artifacts, { recursive: true });
     server = await startTestServer(undefined);
-    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
