@@ -1,5 +1,5 @@
+import { resourceExhausted } from "../errors.js";
 import { type Clock, systemClock } from "./clock.js";
-import { resourceExhausted } from "./errors.js";
 import { Emitter, type Subscribe } from "./events.js";
 import type { KeyRateLimitSettings } from "./settings.js";
 import { TokenBucket } from "./token-bucket.js";

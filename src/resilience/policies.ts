@@ -15,9 +15,9 @@ import {
   timeout,
   wrap,
 } from "cockatiel";
+import { cancelled, deadlineExceeded, resourceExhausted, unavailable } from "../errors.js";
 import { retryDelayMs } from "./backoff.js";
 import { abortReason, type Clock, systemClock } from "./clock.js";
-import { cancelled, deadlineExceeded, resourceExhausted, unavailable } from "./errors.js";
 import { Emitter, type Subscribe } from "./events.js";
 import { IdleWatch } from "./idle-watch.js";
 import type { ResilienceSettings } from "./settings.js";

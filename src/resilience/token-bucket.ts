@@ -1,5 +1,5 @@
+import { resourceExhausted } from "../errors.js";
 import { type Clock, systemClock } from "./clock.js";
-import { resourceExhausted } from "./errors.js";
 
 /** Rate and burst of a bucket; a rate of 0 disables it (every take succeeds at once). */
 export interface TokenBucketOptions {

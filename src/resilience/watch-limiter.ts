@@ -1,5 +1,5 @@
+import { resourceExhausted } from "../errors.js";
 import { type Clock, systemClock } from "./clock.js";
-import { resourceExhausted } from "./errors.js";
 
 /**
  * Limits of open-ended watches (WatchCases; REQUIREMENTS §9), counted apart from the stream slots of §2:

@@ -1,6 +1,5 @@
 import type { Queryable } from "../../db/db.js";
-import { invalidArgument, notFound } from "../../errors.js";
-import { resourceExhausted } from "../../resilience/errors.js";
+import { invalidArgument, notFound, resourceExhausted } from "../../errors.js";
 import { KeyRateLimiter } from "../../resilience/key-rate-limiter.js";
 import { recordAudit } from "../audit.js";
 import { callerOf } from "../call-caller.js";
