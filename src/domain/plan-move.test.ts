@@ -162,6 +162,32 @@ describe("the workflow engine", () => {
     assert.deepEqual(plan.effects, [{ type: "recordFinding", findingId: 2 }]);
   });
 
+  it("records the approving authority's determination from the form, never a finding it may not pick", () => {
+    const atApprover = facts({ workStatusId: 118, holderRoleId: 11 });
+    const approver = { roleId: 11, isAdministrator: false };
+    const determinations = { allowedFindingIds: new Set([1, 2, 3, 4]), allowedReasonIds: new Set<number>() };
+    const FORMAL = 6;
+    const recorded = planMove(atApprover, approver, [approve], {
+      optionId: 9,
+      recordedFindingId: 3,
+      ...determinations,
+    });
+    assert.deepEqual(recorded.effects, [{ type: "recordFinding", findingId: 3 }]);
+    const invalid = (input: { findingId?: number; recordedFindingId?: number }) => {
+      try {
+        planMove(atApprover, approver, [approve], { optionId: 9, ...input, ...determinations });
+      } catch (error) {
+        const connect = ConnectError.from(error);
+        return connect.code === Code.InvalidArgument && connect.rawMessage.startsWith("finding_id: ");
+      }
+      return false;
+    };
+    assert.ok(invalid({ findingId: FORMAL }), "recommend formal investigation is not a determination");
+    assert.ok(invalid({ recordedFindingId: FORMAL }), "nor when it is what the form holds");
+    assert.ok(invalid({ findingId: 1, recordedFindingId: 3 }), "the request must agree with the form");
+    assert.ok(invalid({}), "a finding is required");
+  });
+
   it("refuses any move at a final status", () => {
     const done = facts({ isFinal: true, holderRoleId: null });
     assert.equal(

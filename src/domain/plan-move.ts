@@ -8,7 +8,12 @@ export interface MoveInput {
   findingId?: number;
   /** Required for return and cancel options. */
   reasonId?: number;
-  /** Finding ids the workflow offers. */
+  /**
+   * The finding the holding role recorded on its part of the form (the approving authority's determination):
+   * what a finding-recording option records when the request names none.
+   */
+  recordedFindingId?: number;
+  /** Finding ids the holding role may record here (the approving authority: determinations only). */
   allowedFindingIds: ReadonlySet<number>;
   /** Reason ids valid for the option's kind in this workflow. */
   allowedReasonIds: ReadonlySet<number>;
@@ -73,12 +78,7 @@ export function planMove(
         if (action.target) effects.push({ type: "notifyHolder", roleId: action.target });
         break;
       case "recordFinding":
-        if (!input.findingId)
-          throw invalidArgument("finding_id", "this option records a finding: choose one");
-        if (!input.allowedFindingIds.has(input.findingId)) {
-          throw invalidArgument("finding_id", `${input.findingId} is not a finding of this workflow`);
-        }
-        effects.push({ type: "recordFinding", findingId: input.findingId });
+        effects.push({ type: "recordFinding", findingId: findingToRecord(input) });
         break;
       case "releaseLock":
         effects.push({ type: "releaseLock" });
@@ -88,6 +88,26 @@ export function planMove(
     }
   }
   return { option, toWorkStatusId: option.toWorkStatusId, effects };
+}
+
+/**
+ * The finding a finding-recording option records: the one the request names, else the one recorded on the
+ * form; it must be one the role may record (INVALID_ARGUMENT naming finding_id otherwise, e.g. "recommend
+ * formal investigation" to the approving authority) and agree with the form's when both are there.
+ */
+function findingToRecord(input: MoveInput): number {
+  const findingId = input.findingId || input.recordedFindingId;
+  if (!findingId) throw invalidArgument("finding_id", "this option records a finding: choose one");
+  if (!input.allowedFindingIds.has(findingId)) {
+    throw invalidArgument("finding_id", `${findingId} is not a finding this role may record here`);
+  }
+  if (input.recordedFindingId && findingId !== input.recordedFindingId) {
+    throw invalidArgument(
+      "finding_id",
+      `${findingId} differs from the finding recorded on the form (${input.recordedFindingId})`,
+    );
+  }
+  return findingId;
 }
 
 /**

@@ -1,0 +1,29 @@
+import { permissionDenied } from "../errors.js";
+import { formRole } from "./form/form-roles.js";
+import { actorHoldsCase } from "./next-actions.js";
+import type { Actor, CaseFacts } from "./workflow-model.js";
+
+/** The appointing authority (the wing commander), as the form declares the role. */
+const appointingAuthority = formRole("wingCommander");
+
+/**
+ * Only the appointing authority directs (or withdraws) a formal investigation, and only while the case waits
+ * at its review; an administrator may act for it there. Anyone else: PERMISSION_DENIED naming the field.
+ */
+export function assertMayDirectFormalInvestigation(
+  facts: Pick<CaseFacts, "holderRoleId" | "isFinal">,
+  actor: Actor,
+): void {
+  if (facts.holderRoleId !== appointingAuthority.roleId || !actorHoldsCase(facts, actor)) {
+    throw permissionDenied(
+      "formal_investigation: only the appointing authority (wing commander) may direct a formal " +
+        "investigation, while the case is at the Wing Commander Review",
+    );
+  }
+}
+
+/** The audit action of a change of the flag: directed when set, withdrawn when cleared. */
+export function formalInvestigationAuditAction(before: boolean, after: boolean): string | undefined {
+  if (before === after) return undefined;
+  return after ? "formal_investigation_directed" : "formal_investigation_withdrawn";
+}
