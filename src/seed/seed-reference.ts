@@ -1,4 +1,5 @@
 import type { Queryable } from "../db/db.js";
+import { seedCuratedIcd10Codes } from "./icd10-curated.js";
 import { insertRows } from "./insert-rows.js";
 import * as ref from "./reference-data.js";
 
@@ -176,6 +177,7 @@ export async function seedReferenceData(tx: Queryable): Promise<void> {
     ["name", "active"],
     ref.processes.map(([name, active]) => [name, active]),
   );
+  await seedCuratedIcd10Codes(tx);
 }
 
 async function seedRulesAndActions(tx: Queryable, options: ref.OptionRow[]): Promise<void> {
