@@ -30,12 +30,20 @@ added AS (
   SELECT (SELECT coalesce(max(id), 0) FROM options) + n, from_ws, to_ws,
          'Return without action to ' || description, 'return', 2, compo
   FROM missing
-  RETURNING id, target_work_status_id
+  RETURNING id, work_status_id, target_work_status_id
+),
+actions AS (
+  INSERT INTO option_actions (option_id, action_type_id, target, data)
+  SELECT a.id, at.id, CASE at.name WHEN 'removeSignatures' THEN a.target_work_status_id ELSE 0 END, 0
+  FROM added a JOIN action_types at ON at.name IN ('removeSignatures', 'releaseLock')
+  ORDER BY a.id, at.name DESC
 )
-INSERT INTO option_actions (option_id, action_type_id, target, data)
-SELECT a.id, at.id, CASE at.name WHEN 'removeSignatures' THEN a.target_work_status_id ELSE 0 END, 0
-FROM added a JOIN action_types at ON at.name IN ('removeSignatures', 'releaseLock')
-ORDER BY a.id, at.name DESC;
+-- As the seed does for every option out of the board technician's review (115): the formal flag must be off.
+INSERT INTO option_rules (option_id, rule_type_id, rule_data, check_all)
+SELECT a.id, rt.id, 'false', false
+FROM added a JOIN rule_types rt ON rt.name = 'formalInvestigation'
+WHERE a.work_status_id = 115
+ORDER BY a.id;
 
 -- Cancel is open only to the medical officer (111), the appointing authority (114) and the approving
 -- authority (118): the seed's cancels at the medical technician (110) and the unit commander (112) go.
