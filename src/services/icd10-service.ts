@@ -1,0 +1,59 @@
+import { create } from "@bufbuild/protobuf";
+import type { ServiceImpl } from "@connectrpc/connect";
+import type { Db } from "../db/db.js";
+import { keysetPages } from "../db/keyset.js";
+import { invalidArgument } from "../errors.js";
+import {
+  type Icd10Service,
+  ListIcd10CodesResponseSchema,
+  StreamIcd10CodesResponseSchema,
+} from "../gen/ect/v1/icd10_service_pb.js";
+import { countItems } from "../telemetry/correlation.js";
+import { parseIcd10Query } from "./icd10/icd10-query.js";
+import {
+  decodeIcd10PageToken,
+  encodeIcd10PageToken,
+  type Icd10Row,
+  icd10Item,
+  icd10KeysetQuery,
+} from "./icd10/icd10-search.js";
+import { pageSize } from "./validation.js";
+
+/** ect.v1.Icd10Service: the ICD-10-CM lookup, by code prefix or words, listed a page at a time or streamed. */
+export function icd10Service(deps: {
+  db: Db;
+  streaming: { firstPageSize: number; pageSize: number };
+}): ServiceImpl<typeof Icd10Service> {
+  return {
+    async listIcd10Codes(request, context) {
+      const query = parseIcd10Query(request.query);
+      const size = pageSize("page_size", request.pageSize, 50);
+      const after = decodeIcd10PageToken("page_token", request.pageToken);
+      // One row more than the page says whether another page follows.
+      const { sql, params } = icd10KeysetQuery({ query, billableOnly: request.billableOnly }).page(
+        after,
+        size + 1,
+      );
+      const { rows } = await deps.db.query<Icd10Row>(sql, params, { signal: context.signal });
+      const page = rows.slice(0, size);
+      return create(ListIcd10CodesResponseSchema, {
+        codes: page.map(icd10Item),
+        nextPageToken: rows.length > size ? encodeIcd10PageToken(page[page.length - 1].code) : "",
+      });
+    },
+
+    async *streamIcd10Codes(request, context) {
+      const query = parseIcd10Query(request.query);
+      if (request.limit < 0) throw invalidArgument("limit", "must be 0 (all) or more");
+      const pages = keysetPages(deps.db, icd10KeysetQuery({ query, billableOnly: request.billableOnly }), {
+        ...deps.streaming,
+        limit: request.limit,
+        signal: context.signal,
+      });
+      for await (const rows of pages) {
+        countItems(rows.length);
+        yield create(StreamIcd10CodesResponseSchema, { codes: rows.map(icd10Item) });
+      }
+    },
+  };
+}
