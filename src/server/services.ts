@@ -7,7 +7,6 @@ import type { Config } from "../config.js";
 import type { Db } from "../db/db.js";
 import { AdminService } from "../gen/ect/v1/admin_service_pb.js";
 import { CaseService } from "../gen/ect/v1/case_service_pb.js";
-import { FormService } from "../gen/ect/v1/form_service_pb.js";
 import { Icd10Service } from "../gen/ect/v1/icd10_service_pb.js";
 import { IdentityService } from "../gen/ect/v1/identity_service_pb.js";
 import { MemberService } from "../gen/ect/v1/member_service_pb.js";
@@ -16,28 +15,28 @@ import { Health } from "../gen/grpc/health/v1/health_pb.js";
 import { ServerReflection } from "../gen/grpc/reflection/v1/reflection_pb.js";
 import { ServerReflection as ServerReflectionAlpha } from "../gen/grpc/reflection/v1alpha/reflection_pb.js";
 import { WorkflowService } from "../gen/workflow/workflow_pb.js";
+import type { PageStreamMethod } from "../grpc-pages/page-stream-handler.js";
 import { registerHealth } from "../health/grpc-health.js";
 import type { HealthMonitor } from "../health/health-monitor.js";
 import { registerReflection } from "../health/reflection.js";
 import { WatchLimiter } from "../resilience/watch-limiter.js";
 import { adminService } from "../services/admin-service.js";
 import type { CaseEvents } from "../services/cases/case-events.js";
-import { caseService } from "../services/cases/case-service.js";
-import { streamCases } from "../services/cases/stream-cases.js";
-import { formService } from "../services/form/form-service.js";
+import { casePageStream, caseService } from "../services/cases/case-service.js";
 import { icd10Service } from "../services/icd10-service.js";
 import { identityService } from "../services/identity-service.js";
-import { memberService, searchMembers } from "../services/member-service.js";
+import { memberService } from "../services/member-service.js";
 import { telemetryService } from "../services/telemetry-service.js";
-import { lookupStreams, workflowService } from "../services/workflow/workflow-service.js";
-import { type PageSource, pageSource } from "../streams/page-source.js";
-import type { AnyPagedStream } from "../streams/paged-stream.js";
+import {
+  deriveWorkflowLookups,
+  workflowPageStreams,
+  workflowService,
+} from "../services/workflow/workflow-service.js";
 import type { TraceStore } from "../telemetry/trace-store.js";
 
 /** The application services every protocol serves; REST and OpenAPI derive from the same list. */
 export const API_SERVICES: readonly DescService[] = [
   CaseService,
-  FormService,
   IdentityService,
   MemberService,
   Icd10Service,
@@ -57,16 +56,10 @@ export interface ServiceDeps {
   health: HealthMonitor;
 }
 
-/**
- * Every paged stream of the services, declared once beside its service: the services derive their
- * Connect handlers from the same declarations, and the page-framed gRPC path serves these.
- */
-export const PAGED_STREAMS: readonly AnyPagedStream[] = [streamCases, searchMembers, ...lookupStreams];
-
 /** The services as Connect routes, and the paged streams the page-framed gRPC path serves. */
 export interface RegisteredServices {
   routes: (router: ConnectRouter) => void;
-  pageStreams: PageSource[];
+  pageStreams: PageStreamMethod[];
 }
 
 /** Registers every service (plus gRPC health and reflection) on a Connect router. */
@@ -86,6 +79,7 @@ export function registerServices(deps: ServiceDeps): RegisteredServices {
     db: deps.db,
     streaming: { ...streaming, unaryMaxItems: deps.config.unaryLookupMaxItems },
   };
+  const lookups = deriveWorkflowLookups(workflowDeps);
   const routes = (router: ConnectRouter) => {
     router.service(CaseService, caseService(caseDeps));
     router.service(
@@ -97,18 +91,16 @@ export function registerServices(deps: ServiceDeps): RegisteredServices {
         signInOptions: signInOptionsResolver(deps.config.auth),
       }),
     );
-    router.service(FormService, formService({ db: deps.db, events: deps.events }));
     router.service(MemberService, memberService({ db: deps.db, streaming }));
     router.service(Icd10Service, icd10Service({ db: deps.db, streaming }));
     router.service(AdminService, adminService({ db: deps.db }));
     router.service(TelemetryService, telemetryService(deps.traces));
-    router.service(WorkflowService, workflowService(workflowDeps));
+    router.service(WorkflowService, workflowService(workflowDeps, lookups));
     registerHealth(router, deps.health, { services: API_SERVICES.map((service) => service.typeName) });
     const files: DescFile[] = [...API_SERVICES, Health, ServerReflection, ServerReflectionAlpha].map(
       (service) => service.file,
     );
     registerReflection(router, files);
   };
-  const source = { db: deps.db, streaming };
-  return { routes, pageStreams: PAGED_STREAMS.map((stream) => pageSource(stream, source)) };
+  return { routes, pageStreams: [casePageStream(caseDeps), ...workflowPageStreams(lookups)] };
 }
