@@ -7,6 +7,8 @@ import { openDb } from "./db/open-db.js";
 import { seedIfEmpty } from "./seed/seed.js";
 import { seedBenchmarkData } from "./seed/seed-bench.js";
 import { startServer } from "./server/start.js";
+import { Icd10FileError } from "./services/icd10/cms-code-file.js";
+import { importIcd10File } from "./services/icd10/import-icd10.js";
 import { createLogger } from "./telemetry/logger.js";
 
 const usage = `ect <command>
@@ -18,6 +20,8 @@ const usage = `ect <command>
   token --user NAME           print a development bearer token for a seeded user
   link-oidc --user NAME --subject SUB
                               let the OIDC issuer's subject SUB (its "sub" claim) sign in as NAME
+  admin import-icd10 FILE     load a CMS ICD-10-CM file (icd10cm_codes_YYYY.txt or
+                              icd10cm_order_YYYY.txt) into the diagnosis lookup, all or nothing
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -110,6 +114,29 @@ async function main(argv: string[]): Promise<void> {
           );
         }
         logger.info({ user: values.user, subject: values.subject }, "OIDC subject linked");
+      } finally {
+        await db.close();
+      }
+      return;
+    }
+    case "admin": {
+      const [subcommand, file, ...extra] = rest;
+      if (subcommand !== "import-icd10" || !file || extra.length > 0)
+        throw new ConfigError(
+          "ect admin import-icd10 needs FILE (a CMS icd10cm_codes or icd10cm_order file)",
+        );
+      const db = await openDb(config);
+      try {
+        await migrate(db);
+        const result = await importIcd10File(db, file);
+        logger.info({ file, ...result }, "ICD-10-CM codes imported");
+      } catch (error) {
+        // A line out of format is the operator's to fix: say which, without a stack trace.
+        if (error instanceof Icd10FileError)
+          throw new ConfigError(`${file}: ${error.message}; nothing imported`);
+        if ((error as NodeJS.ErrnoException).code === "ENOENT")
+          throw new ConfigError(`${file}: no such file`);
+        throw error;
       } finally {
         await db.close();
       }
