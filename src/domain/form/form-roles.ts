@@ -31,6 +31,11 @@ export const FINDING_ROLE_KEYS = [
 /** A role that records a finding. */
 export type FindingRoleKey = (typeof FINDING_ROLE_KEYS)[number];
 
+/** Whether a form role records a finding. */
+export function isFindingRole(key: FormRoleKey): key is FindingRoleKey {
+  return (FINDING_ROLE_KEYS as readonly FormRoleKey[]).includes(key);
+}
+
 /** A section of the form: the three fixed sections, and one finding section per finding role. */
 export type SectionName = "member" | "medical" | "unit" | `findings.${FindingRoleKey}`;
 
