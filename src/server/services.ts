@@ -7,6 +7,7 @@ import type { Config } from "../config.js";
 import type { Db } from "../db/db.js";
 import { AdminService } from "../gen/ect/v1/admin_service_pb.js";
 import { CaseService } from "../gen/ect/v1/case_service_pb.js";
+import { FormService } from "../gen/ect/v1/form_service_pb.js";
 import { Icd10Service } from "../gen/ect/v1/icd10_service_pb.js";
 import { IdentityService } from "../gen/ect/v1/identity_service_pb.js";
 import { MemberService } from "../gen/ect/v1/member_service_pb.js";
@@ -23,6 +24,7 @@ import { WatchLimiter } from "../resilience/watch-limiter.js";
 import { adminService } from "../services/admin-service.js";
 import type { CaseEvents } from "../services/cases/case-events.js";
 import { casePageStream, caseService } from "../services/cases/case-service.js";
+import { formService } from "../services/form/form-service.js";
 import { icd10Service } from "../services/icd10-service.js";
 import { identityService } from "../services/identity-service.js";
 import { memberService } from "../services/member-service.js";
@@ -37,6 +39,7 @@ import type { TraceStore } from "../telemetry/trace-store.js";
 /** The application services every protocol serves; REST and OpenAPI derive from the same list. */
 export const API_SERVICES: readonly DescService[] = [
   CaseService,
+  FormService,
   IdentityService,
   MemberService,
   Icd10Service,
@@ -91,6 +94,7 @@ export function registerServices(deps: ServiceDeps): RegisteredServices {
         signInOptions: signInOptionsResolver(deps.config.auth),
       }),
     );
+    router.service(FormService, formService({ db: deps.db, events: deps.events }));
     router.service(MemberService, memberService({ db: deps.db, streaming }));
     router.service(Icd10Service, icd10Service({ db: deps.db, streaming }));
     router.service(AdminService, adminService({ db: deps.db }));
