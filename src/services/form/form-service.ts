@@ -91,8 +91,8 @@ export function formService(deps: FormServiceDeps): ServiceImpl<typeof FormServi
   const { db, events } = deps;
 
   /**
-   * Commits a planned change in the caller's transaction: the case version, the signatures it breaks and
-   * the audit row; returns the case row after it.
+   * Records a planned change in the caller's transaction (after its section writes): the case version, the
+   * signatures it breaks and the audit row.
    */
   async function commitChange(
     tx: Queryable,
