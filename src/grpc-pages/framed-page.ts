@@ -1,7 +1,10 @@
+import { withItemCount } from "../streams/item-count.js";
+
 /**
  * A page of a server stream already encoded as gRPC frames (one length-prefixed message per item):
  * what the page-stream handler passes through the interceptor chain instead of single messages, so the
- * chain runs once per page while the client still receives one message per item.
+ * chain runs once per page while the client still receives one message per item. It weighs its item
+ * count for the stream limits and the metrics (itemCount).
  */
 export class FramedPage {
   constructor(
@@ -9,10 +12,7 @@ export class FramedPage {
     readonly bytes: Uint8Array,
     /** How many messages (items) the frames hold. */
     readonly count: number,
-  ) {}
-}
-
-/** How many items a streamed value weighs: a framed page its message count, anything else one. */
-export function framedWeight(message: unknown): number | undefined {
-  return message instanceof FramedPage ? message.count : undefined;
+  ) {
+    withItemCount(this, count);
+  }
 }

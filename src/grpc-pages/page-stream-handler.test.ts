@@ -13,8 +13,10 @@ import {
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { CaseService, StreamCasesResponseSchema } from "../gen/ect/v1/case_service_pb.js";
 import { WorkflowService } from "../gen/workflow/workflow_pb.js";
+import { itemCount } from "../streams/item-count.js";
+import type { PageSource } from "../streams/page-source.js";
 import { FramedPage } from "./framed-page.js";
-import { createPageStreamHandler, type PageStreamMethod } from "./page-stream-handler.js";
+import { createPageStreamHandler } from "./page-stream-handler.js";
 
 type Page = readonly { caseId: number; refId?: number; status?: string }[];
 
@@ -50,13 +52,13 @@ const failing: Interceptor = (next) => async (req) => {
   return next(req);
 };
 
-const method: PageStreamMethod = {
+const method: PageSource = {
   method: WorkflowService.method.getActiveCasesStream,
   pages: (request, context) => source(request as { refId?: number }, context.signal),
 };
 
 /** A batch method: each page is one StreamCasesResponse holding the page's cases. */
-const batchMethod: PageStreamMethod = {
+const batchMethod: PageSource = {
   method: CaseService.method.streamCases,
   batch: StreamCasesResponseSchema.field.cases,
   pages: () =>
@@ -128,6 +130,11 @@ describe("page-framed gRPC streams", () => {
     );
     assert.equal(seen[0].length, 3);
     assert.ok(seen[0].every((page) => page instanceof FramedPage && page.count === 4));
+    assert.deepEqual(
+      seen[0].map(itemCount),
+      [4, 4, 4],
+      "the limits and metrics weigh each page by its items",
+    );
     assert.equal(header?.get("x-seen-by"), "interceptor");
   });
 
@@ -141,10 +148,7 @@ describe("page-framed gRPC streams", () => {
       { ids: [1, 2], names: ["cases/1", "cases/2"] },
       { ids: [3], names: ["cases/3"] },
     ]);
-    assert.deepEqual(
-      seen[0].map((page) => (page as FramedPage).count),
-      [2, 1],
-    );
+    assert.deepEqual(seen[0].map(itemCount), [2, 1]);
   });
 
   it("passes the decoded request to the page source", async () => {

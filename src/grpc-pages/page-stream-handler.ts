@@ -1,39 +1,26 @@
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
-import { type DescField, type DescMethod, fromBinary } from "@bufbuild/protobuf";
+import { type DescMethod, fromBinary } from "@bufbuild/protobuf";
 import {
   Code,
   ConnectError,
   type ContextValues,
   createHandlerContext,
-  type HandlerContext,
   type Interceptor,
   type StreamRequest,
   type StreamResponse,
 } from "@connectrpc/connect";
-import { createAsyncIterable, readAllBytes } from "@connectrpc/connect/protocol";
-import { parseTimeout, setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import { universalRequestFromNodeRequest } from "@connectrpc/connect-node";
 import { undecodableMessage } from "../errors.js";
-import { countItems } from "../telemetry/correlation.js";
+import type { PageSource } from "../streams/page-source.js";
+import { parseTimeout, readAllBytes, setTrailerStatus } from "./connect-internals.js";
 import { compileBatchPageEncoder, compilePageEncoder, type PageEncoder } from "./frame-encoder.js";
 import { FramedPage } from "./framed-page.js";
 import { grpcMessageEncode } from "./grpc-message.js";
 
-/** A server-streaming RPC whose items come a keyset page at a time. */
-export interface PageStreamMethod {
-  method: DescMethod;
-  /**
-   * For batch responses: the output's repeated field that holds a page's items, so each page is sent
-   * as one message. Without it, each item is one message.
-   */
-  batch?: DescField;
-  /** The stream's items, one array per page; validation errors are thrown from the first pull. */
-  pages(request: unknown, context: HandlerContext): AsyncIterable<readonly unknown[]>;
-}
-
 /** What the page-stream handler serves and with which chain. */
 export interface PageStreamHandlerOptions {
-  methods: readonly PageStreamMethod[];
+  /** The declared paged streams (src/streams), bound to the database. */
+  methods: readonly PageSource[];
   /** The same interceptors the Connect router runs, in the same order. */
   interceptors: readonly Interceptor[];
   readMaxBytes: number;
@@ -45,7 +32,7 @@ export type PageStreamHandler = (req: Http2ServerRequest, res: Http2ServerRespon
 
 interface Route {
   method: DescMethod;
-  pages: PageStreamMethod["pages"];
+  pages: PageSource["pages"];
   encode: PageEncoder;
 }
 
@@ -131,7 +118,7 @@ async function servePageStream(
     signal: context.signal,
     header: context.requestHeader,
     contextValues: context.values,
-    message: createAsyncIterable([]),
+    message: noMessages(),
   } as unknown as StreamRequest;
 
   let failure: unknown;
@@ -162,16 +149,16 @@ async function servePageStream(
   res.end();
 }
 
-/** The stream's pages as frames, each counted as its number of items. */
+/** The stream's pages as frames, each weighing its number of items. */
 async function* framedPages(
   pages: AsyncIterable<readonly unknown[]>,
   encode: PageEncoder,
 ): AsyncGenerator<FramedPage> {
-  for await (const items of pages) {
-    countItems(items.length);
-    yield new FramedPage(encode(items), items.length);
-  }
+  for await (const items of pages) yield new FramedPage(encode(items), items.length);
 }
+
+/** The request side the interceptors see: the single request message is read by the terminal call. */
+async function* noMessages(): AsyncGenerator<never> {}
 
 /** The single request message of a server-streaming call. */
 async function readRequest(body: unknown, method: DescMethod, readMaxBytes: number): Promise<unknown> {

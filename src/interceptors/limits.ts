@@ -2,24 +2,8 @@ import type { DescMethod } from "@bufbuild/protobuf";
 import type { Interceptor } from "@connectrpc/connect";
 import { callerKey, remoteAddressKey } from "../auth/caller-context.js";
 import { CaseService } from "../gen/ect/v1/case_service_pb.js";
-import { framedWeight } from "../grpc-pages/framed-page.js";
 import type { StreamLimiter } from "../resilience/stream-limiter.js";
-
-const weightField = new WeakMap<DescMethod, string | null>();
-
-/**
- * A batch response (one repeated field) weighs its batch size, a framed page its message count; any
- * other message weighs 1.
- */
-function batchField(method: DescMethod): string | null {
-  let field = weightField.get(method);
-  if (field === undefined) {
-    const fields = method.output.fields;
-    field = fields.length === 1 && fields[0].fieldKind === "list" ? fields[0].localName : null;
-    weightField.set(method, field);
-  }
-  return field;
-}
+import { itemCount } from "../streams/item-count.js";
 
 /**
  * Open-ended watches: their service caps them per user with idle and lifetime limits
@@ -52,12 +36,9 @@ export function limitsInterceptor(limiter: StreamLimiter, onFirstItem?: (ms: num
         lease.release();
         return res;
       }
-      const field = batchField(req.method);
       return {
         ...res,
-        message: paced(res.message, lease, field, req.signal, () =>
-          onFirstItem?.(performance.now() - started),
-        ),
+        message: paced(res.message, lease, req.signal, () => onFirstItem?.(performance.now() - started)),
       };
     } catch (error) {
       lease.release();
@@ -69,7 +50,6 @@ export function limitsInterceptor(limiter: StreamLimiter, onFirstItem?: (ms: num
 async function* paced<T>(
   source: AsyncIterable<T>,
   lease: Awaited<ReturnType<StreamLimiter["acquire"]>>,
-  field: string | null,
   signal: AbortSignal,
   firstItem: () => void,
 ): AsyncGenerator<T> {
@@ -80,8 +60,8 @@ async function* paced<T>(
         first = false;
         firstItem();
       }
-      const weight =
-        framedWeight(message) ?? (field ? ((message as Record<string, unknown[]>)[field]?.length ?? 1) : 1);
+      // A batch response or a framed page weighs its items (as its stream declared), any other message 1.
+      const weight = itemCount(message);
       // Await only when the bucket is short: a per-item await is the costliest part of a fast stream.
       if (weight > 0 && !lease.tryTakeItems(weight)) await lease.takeItems(weight, signal);
       yield message;

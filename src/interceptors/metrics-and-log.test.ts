@@ -15,7 +15,7 @@ import {
   HealthCheckResponse_ServingStatus,
   HealthCheckResponseSchema,
 } from "../gen/grpc/health/v1/health_pb.js";
-import { countItems } from "../telemetry/correlation.js";
+import { withItemCount } from "../streams/item-count.js";
 import { createLogger } from "../telemetry/logger.js";
 import { createMetrics } from "../telemetry/metrics.js";
 import { parsePrometheusText, sampleValue } from "../telemetry/prometheus-text.test-support.js";
@@ -53,10 +53,12 @@ const transport = createRouterTransport(
       async *watch(req) {
         for (let i = 0; i < 3; i++) {
           await tick();
-          // "batches": each message stands for 10 items.
-          if (req.service === "batches") countItems(10);
           openStreamsDuringWatch = (await metrics.activeStreams.get()).values[0]?.value;
-          yield create(HealthCheckResponseSchema, { status: HealthCheckResponse_ServingStatus.SERVING });
+          const message = create(HealthCheckResponseSchema, {
+            status: HealthCheckResponse_ServingStatus.SERVING,
+          });
+          // "batches": each message carries 10 items, as a declared batch stream marks them.
+          yield req.service === "batches" ? withItemCount(message, 10) : message;
         }
       },
     }),
@@ -128,7 +130,7 @@ describe("metrics and log interceptor", () => {
     assert.equal(typeof lines[0].itemsPerSecond, "number");
   });
 
-  it("counts the items a service reports for its batches instead of messages", async () => {
+  it("counts the items each batch message carries instead of messages", async () => {
     for await (const _ of client.watch({ service: "batches" })) {
     }
     const samples = await scrape();

@@ -2,6 +2,7 @@ import type { Interceptor } from "@connectrpc/connect";
 import { trace } from "@opentelemetry/api";
 import type { Logger } from "pino";
 import { callerKey } from "../auth/caller-context.js";
+import { itemCount } from "../streams/item-count.js";
 import { getCallContext } from "../telemetry/correlation.js";
 import type { EctMetrics } from "../telemetry/metrics.js";
 import { observeStream } from "../telemetry/observe-stream.js";
@@ -68,15 +69,18 @@ export function createMetricsAndLogInterceptor(options: MetricsAndLogOptions): I
     metrics.activeStreams.inc();
     const itemCounter = metrics.streamItems.labels(method);
     let messages = 0;
+    let items = 0;
     let reported = 0;
-    // Items are what the service counted (countItems, for batches), else one per message.
     const report = (): number => {
-      const items = call?.items ?? messages;
       if (items > reported) itemCounter.inc(items - reported);
       reported = items;
       return items;
     };
-    const message = observeStream(res.message, {
+    // Items are what each message carries (a batch or a framed page its items, as its stream declared).
+    const counted = weighed(res.message, (weight) => {
+      items += weight;
+    });
+    const message = observeStream(counted, {
       signal: req.signal,
       item() {
         if (messages++ === 0)
@@ -92,5 +96,24 @@ export function createMetricsAndLogInterceptor(options: MetricsAndLogOptions): I
       },
     });
     return { ...res, message };
+  };
+}
+
+/** Passes a stream through unchanged, telling `add` the item count of each message as it is pulled. */
+function weighed<T>(source: AsyncIterable<T>, add: (weight: number) => void): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<T> {
+      const it = source[Symbol.asyncIterator]();
+      return {
+        next: (value?: unknown) =>
+          it.next(value).then((result) => {
+            if (!result.done) add(itemCount(result.value));
+            return result;
+          }),
+        return: (value?: unknown) =>
+          it.return ? it.return(value) : Promise.resolve({ done: true, value } as IteratorResult<T>),
+        throw: (error?: unknown) => (it.throw ? it.throw(error) : Promise.reject(error)),
+      };
+    },
   };
 }

@@ -16,24 +16,22 @@ import { Health } from "../gen/grpc/health/v1/health_pb.js";
 import { ServerReflection } from "../gen/grpc/reflection/v1/reflection_pb.js";
 import { ServerReflection as ServerReflectionAlpha } from "../gen/grpc/reflection/v1alpha/reflection_pb.js";
 import { WorkflowService } from "../gen/workflow/workflow_pb.js";
-import type { PageStreamMethod } from "../grpc-pages/page-stream-handler.js";
 import { registerHealth } from "../health/grpc-health.js";
 import type { HealthMonitor } from "../health/health-monitor.js";
 import { registerReflection } from "../health/reflection.js";
 import { WatchLimiter } from "../resilience/watch-limiter.js";
 import { adminService } from "../services/admin-service.js";
 import type { CaseEvents } from "../services/cases/case-events.js";
-import { casePageStream, caseService } from "../services/cases/case-service.js";
+import { caseService } from "../services/cases/case-service.js";
+import { streamCases } from "../services/cases/stream-cases.js";
 import { formService } from "../services/form/form-service.js";
 import { icd10Service } from "../services/icd10-service.js";
 import { identityService } from "../services/identity-service.js";
-import { memberService } from "../services/member-service.js";
+import { memberService, searchMembers } from "../services/member-service.js";
 import { telemetryService } from "../services/telemetry-service.js";
-import {
-  deriveWorkflowLookups,
-  workflowPageStreams,
-  workflowService,
-} from "../services/workflow/workflow-service.js";
+import { lookupStreams, workflowService } from "../services/workflow/workflow-service.js";
+import { type PageSource, pageSource } from "../streams/page-source.js";
+import type { AnyPagedStream } from "../streams/paged-stream.js";
 import type { TraceStore } from "../telemetry/trace-store.js";
 
 /** The application services every protocol serves; REST and OpenAPI derive from the same list. */
@@ -59,10 +57,16 @@ export interface ServiceDeps {
   health: HealthMonitor;
 }
 
+/**
+ * Every paged stream of the services, declared once beside its service: the services derive their
+ * Connect handlers from the same declarations, and the page-framed gRPC path serves these.
+ */
+export const PAGED_STREAMS: readonly AnyPagedStream[] = [streamCases, searchMembers, ...lookupStreams];
+
 /** The services as Connect routes, and the paged streams the page-framed gRPC path serves. */
 export interface RegisteredServices {
   routes: (router: ConnectRouter) => void;
-  pageStreams: PageStreamMethod[];
+  pageStreams: PageSource[];
 }
 
 /** Registers every service (plus gRPC health and reflection) on a Connect router. */
@@ -82,7 +86,6 @@ export function registerServices(deps: ServiceDeps): RegisteredServices {
     db: deps.db,
     streaming: { ...streaming, unaryMaxItems: deps.config.unaryLookupMaxItems },
   };
-  const lookups = deriveWorkflowLookups(workflowDeps);
   const routes = (router: ConnectRouter) => {
     router.service(CaseService, caseService(caseDeps));
     router.service(
@@ -99,12 +102,13 @@ export function registerServices(deps: ServiceDeps): RegisteredServices {
     router.service(Icd10Service, icd10Service({ db: deps.db, streaming }));
     router.service(AdminService, adminService({ db: deps.db }));
     router.service(TelemetryService, telemetryService(deps.traces));
-    router.service(WorkflowService, workflowService(workflowDeps, lookups));
+    router.service(WorkflowService, workflowService(workflowDeps));
     registerHealth(router, deps.health, { services: API_SERVICES.map((service) => service.typeName) });
     const files: DescFile[] = [...API_SERVICES, Health, ServerReflection, ServerReflectionAlpha].map(
       (service) => service.file,
     );
     registerReflection(router, files);
   };
-  return { routes, pageStreams: [casePageStream(caseDeps), ...workflowPageStreams(lookups)] };
+  const source = { db: deps.db, streaming };
+  return { routes, pageStreams: PAGED_STREAMS.map((stream) => pageSource(stream, source)) };
 }

@@ -1,32 +1,21 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
+import type { ServiceImpl } from "@connectrpc/connect";
 import type { Caller } from "../../auth/caller-context.js";
 import type { Db } from "../../db/db.js";
-import { keysetPages } from "../../db/keyset.js";
 import { canReinvestigate } from "../../domain/case-state.js";
 import { actorHoldsCase, openOptions } from "../../domain/next-actions.js";
 import { failedPrecondition, invalidArgument, permissionDenied } from "../../errors.js";
 import {
-  type CaseFilter,
-  CaseService,
+  type CaseService,
   ListCasesResponseSchema,
   ListSignaturesResponseSchema,
   ListTrackingResponseSchema,
-  type StreamCasesRequest,
-  StreamCasesResponseSchema,
   TakeActionResponseSchema,
 } from "../../gen/ect/v1/case_service_pb.js";
-import {
-  ActionKind,
-  CaseEventType,
-  CaseState,
-  Module,
-  TrackingEntrySchema,
-} from "../../gen/ect/v1/resources_pb.js";
-import type { PageStreamMethod } from "../../grpc-pages/page-stream-handler.js";
+import { ActionKind, CaseEventType, Module, TrackingEntrySchema } from "../../gen/ect/v1/resources_pb.js";
 import type { WatchLimiter } from "../../resilience/watch-limiter.js";
-import { countItems } from "../../telemetry/correlation.js";
+import { connectHandler } from "../../streams/connect-handler.js";
 import { withSpan } from "../../telemetry/spans.js";
 import { recordAudit } from "../audit.js";
 import { callerOf } from "../call-caller.js";
@@ -40,13 +29,15 @@ import {
   text,
 } from "../validation.js";
 import type { CaseEvents } from "./case-events.js";
+import { caseFilterValues } from "./case-filter.js";
 import { loadSignatures, loadTracking } from "./case-history.js";
 import { guardCaseWrite } from "./case-locks.js";
 import { actorOf, type MoveRequest, moveCase } from "./case-moves.js";
-import { type CaseFilterValues, caseKeysetQuery, loadCaseRow } from "./case-queries.js";
-import { type CaseInit, caseFromRow, caseInitFromRow, statusFromRow } from "./case-row.js";
+import { caseKeysetQuery, loadCaseRow } from "./case-queries.js";
+import { caseFromRow, statusFromRow } from "./case-row.js";
 import { createCase } from "./create-case.js";
 import { acquireLock, releaseLock, signCase } from "./signatures-and-locks.js";
+import { streamCases } from "./stream-cases.js";
 import { watchCases } from "./watch-cases.js";
 import { loadCaseFacts, loadFindings, loadOptions, loadReasons } from "./workflow-config.js";
 
@@ -61,50 +52,7 @@ export interface CaseServiceDeps {
   watches: WatchLimiter;
 }
 
-/** The caller's cases a keyset page at a time: what StreamCases sends, one response per page. */
-async function* casePages(
-  deps: CaseServiceDeps,
-  request: StreamCasesRequest,
-  context: HandlerContext,
-): AsyncGenerator<CaseInit[]> {
-  const caller = callerOf(context);
-  if (request.limit < 0) throw invalidArgument("limit", "must be 0 (all) or more");
-  const pages = keysetPages(deps.db, caseKeysetQuery(caller, filterValues(request.filter)), {
-    ...deps.streaming,
-    limit: request.limit,
-    signal: context.signal,
-  });
-  for await (const rows of pages) yield rows.map(caseInitFromRow);
-}
-
-/**
- * StreamCases for the page-framed gRPC path (src/grpc-pages/page-stream-handler.ts): each page is
- * one StreamCasesResponse, encoded by the compiled encoder straight from the init fields.
- */
-export function casePageStream(deps: CaseServiceDeps): PageStreamMethod {
-  return {
-    method: CaseService.method.streamCases,
-    batch: StreamCasesResponseSchema.field.cases,
-    pages: (request, context) => casePages(deps, request as StreamCasesRequest, context),
-  };
-}
-
 const kindOf = { advance: ActionKind.ADVANCE, return: ActionKind.RETURN, cancel: ActionKind.CANCEL } as const;
-
-function filterValues(filter: CaseFilter | undefined): CaseFilterValues {
-  for (const id of filter?.workStatusIds ?? []) positiveId("filter.work_status_ids", id);
-  if (filter?.unitId && filter.unitId < 0)
-    throw invalidArgument("filter.unit_id", "must be a positive unit id");
-  if (filter?.module && !Object.values(Module).includes(filter.module))
-    throw invalidArgument("filter.module", "unknown module");
-  return {
-    workStatusIds: filter?.workStatusIds ?? [],
-    module: filter?.module ?? Module.UNSPECIFIED,
-    unitId: filter?.unitId ?? 0,
-    waitingOnMyRole: filter?.waitingOnMyRole ?? false,
-    state: filter?.state ?? CaseState.UNSPECIFIED,
-  };
-}
 
 /** ect.v1.CaseService: the LOD case lifecycle on the workflow engine. */
 export function caseService(deps: CaseServiceDeps): ServiceImpl<typeof CaseService> {
@@ -218,7 +166,7 @@ export function caseService(deps: CaseServiceDeps): ServiceImpl<typeof CaseServi
       const caller = callerOf(context);
       const size = pageSize("page_size", request.pageSize, 50);
       const after = decodePageToken("page_token", request.pageToken);
-      const query = caseKeysetQuery(caller, filterValues(request.filter));
+      const query = caseKeysetQuery(caller, caseFilterValues(request.filter));
       const { sql, params } = query.page(after, size + 1);
       const { rows } = await db.query<Parameters<typeof caseFromRow>[0]>(sql, params, {
         signal: context.signal,
@@ -230,18 +178,13 @@ export function caseService(deps: CaseServiceDeps): ServiceImpl<typeof CaseServi
       });
     },
 
-    async *streamCases(request, context) {
-      for await (const cases of casePages(deps, request, context)) {
-        countItems(cases.length);
-        yield create(StreamCasesResponseSchema, { cases });
-      }
-    },
+    streamCases: connectHandler(streamCases, deps),
 
     watchCases(request, context) {
       return watchCases(
         { db, events, watches: deps.watches },
         callerOf(context),
-        filterValues(request.filter),
+        caseFilterValues(request.filter),
         context.signal,
       );
     },

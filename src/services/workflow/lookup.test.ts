@@ -5,7 +5,14 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { loadConfig } from "../../config.js";
 import type { Db } from "../../db/db.js";
 import { WorkflowService } from "../../gen/workflow/workflow_pb.js";
-import { type AnyLookup, deriveLookup, type LookupPaging, UNARY_LOOKUP_MAX_ITEMS } from "./lookup.js";
+import { pageSource } from "../../streams/page-source.js";
+import {
+  type AnyLookup,
+  deriveLookup,
+  type LookupPaging,
+  lookupStream,
+  UNARY_LOOKUP_MAX_ITEMS,
+} from "./lookup.js";
 import { callerFor, clientAs, collect, openSeededDb } from "./test-harness.js";
 import { lookups, workflowService } from "./workflow-service.js";
 
@@ -192,17 +199,16 @@ describe("lookup paging", () => {
   ) {
     const limits: number[] = [];
     const fake = {
-      async query(_sql: string, params: readonly unknown[] = []) {
+      async page(_sql: string, params: readonly unknown[] = []) {
         const [after, limit] = params as [number | null, number];
         limits.push(limit);
         const from = (after ?? 0) + 1;
         const ids = Array.from({ length: Math.max(0, Math.min(limit, rows - from + 1)) }, (_, i) => from + i);
         return { rows: ids.map((id) => ({ id })), rowCount: ids.length };
       },
-      exec: async () => {},
     };
     const declaration = {
-      name: "countedLookup",
+      name: "getActiveCases",
       sql: "page",
       params: () => [],
       keyOf: (row: { id: number }) => row.id,
@@ -210,7 +216,11 @@ describe("lookup paging", () => {
       ...extra,
     };
     const derived = deriveLookup(fake as never, paging, declaration as never);
-    return { derived, limits };
+    const pages = pageSource(lookupStream(declaration as never), {
+      db: fake as never,
+      streaming: paging,
+    }).pages;
+    return { derived, pages, limits };
   }
   const context = { signal: new AbortController().signal } as never;
 
@@ -234,7 +244,7 @@ describe("lookup paging", () => {
       assert.equal(error.code, Code.FailedPrecondition);
       assert.match(
         error.rawMessage,
-        /CountedLookup answers at most 10 items .* read them with CountedLookupStream$/,
+        /GetActiveCases answers at most 10 items .* read them with GetActiveCasesStream$/,
       );
       return true;
     });
@@ -257,10 +267,10 @@ describe("lookup paging", () => {
 
   test("a lookup of one thing answers its not-found error from the unary RPC, the stream and the pages", async () => {
     const missing = () => new ConnectError("thing 7 not found", Code.NotFound);
-    const none = counted(0, undefined, { notFound: missing } as never).derived;
+    const none = counted(0, undefined, { notFound: missing } as never);
     const isNotFound = (error: ConnectError) => error.code === Code.NotFound;
-    await assert.rejects(none.unary({}, context), isNotFound);
-    await assert.rejects(collect(none.stream({}, context)), isNotFound);
+    await assert.rejects(none.derived.unary({}, context), isNotFound);
+    await assert.rejects(collect(none.derived.stream({}, context)), isNotFound);
     await assert.rejects(collect(none.pages({}, context)), isNotFound);
     const some = counted(3, undefined, { notFound: missing } as never).derived;
     assert.equal(((await some.unary({}, context)) as { items: unknown[] }).items.length, 3);

@@ -1,9 +1,16 @@
-import type { MessageInitShape, MessageShape } from "@bufbuild/protobuf";
+import type {
+  DescMethod,
+  DescMethodServerStreaming,
+  MessageInitShape,
+  MessageShape,
+} from "@bufbuild/protobuf";
 import type { HandlerContext } from "@connectrpc/connect";
 import type { Db } from "../../db/db.js";
-import { type KeysetOptions, type KeysetQuery, keysetPages } from "../../db/keyset.js";
 import { failedPrecondition } from "../../errors.js";
-import type { WorkflowService } from "../../gen/workflow/workflow_pb.js";
+import { WorkflowService } from "../../gen/workflow/workflow_pb.js";
+import { connectHandler } from "../../streams/connect-handler.js";
+import { pageSource } from "../../streams/page-source.js";
+import type { AnyPagedStream } from "../../streams/paged-stream.js";
 
 type Methods = typeof WorkflowService.method;
 type MethodName = keyof Methods & string;
@@ -77,15 +84,15 @@ interface ErasedLookup {
 export interface DerivedLookup {
   unary(request: unknown, context: HandlerContext): Promise<unknown>;
   stream(request: unknown, context: HandlerContext): AsyncIterable<unknown>;
-  /** The stream twin's items a keyset page at a time, for the page-framed gRPC path. */
-  pages(request: unknown, context: HandlerContext): AsyncIterable<unknown[]>;
 }
 
 /** Most items a unary lookup answers unless its deps say otherwise (the default of config.unaryLookupMaxItems). */
 export const UNARY_LOOKUP_MAX_ITEMS = 10_000;
 
 /** Page sizes of the derived handlers, and the most items a unary lookup answers. */
-export interface LookupPaging extends Omit<KeysetOptions, "signal" | "limit"> {
+export interface LookupPaging {
+  firstPageSize: number;
+  pageSize: number;
   /** Past this many items the unary RPC fails and names its stream twin; UNARY_LOOKUP_MAX_ITEMS when unset. */
   unaryMaxItems?: number;
 }
@@ -96,40 +103,48 @@ function rpcName(name: string): string {
 }
 
 /**
- * Derives the unary handler (pages collected into `{items}`, at most `unaryMaxItems` of them), the
- * stream twin (one item per row) and the twin's pages of items.
+ * The stream twin of a lookup (`<Name>Stream`, one message per item) as a paged stream: both stream
+ * paths and the unary RPC read the same pages.
+ */
+export function lookupStream(typed: AnyLookup): AnyPagedStream {
+  const declaration = typed as unknown as ErasedLookup;
+  const { sql, keyOf } = declaration;
+  const method = (WorkflowService.method as Record<string, DescMethod>)[`${typed.name}Stream`];
+  if (method?.methodKind !== "server_streaming") throw new Error(`${typed.name} has no stream twin`);
+  return {
+    method: method as DescMethodServerStreaming,
+    async read(request: unknown, context: HandlerContext, db: Db) {
+      const params = await declaration.params(request, context, db);
+      return {
+        query: {
+          page: (after: unknown, limit: number) => ({ sql, params: [after ?? null, limit, ...params] }),
+          keyOf,
+        },
+      };
+    },
+    item: declaration.item,
+    notFound: declaration.notFound,
+  };
+}
+
+/**
+ * Derives the unary handler (pages collected into `{items}`, at most `unaryMaxItems` of them) and the
+ * stream twin (one item per row) of a lookup.
  */
 export function deriveLookup(db: Db, paging: LookupPaging, typed: AnyLookup): DerivedLookup {
   const declaration = typed as unknown as ErasedLookup;
-  const { sql, keyOf, item } = declaration;
   const maxItems = paging.unaryMaxItems ?? UNARY_LOOKUP_MAX_ITEMS;
-  const keysetQuery = (params: unknown[]): KeysetQuery<unknown, unknown> => ({
-    page: (after, limit) => ({ sql, params: [after ?? null, limit, ...params] }),
-    keyOf,
-  });
-  async function* pages(
-    request: unknown,
-    context: HandlerContext,
-    sizes: Omit<KeysetOptions, "signal"> = { firstPageSize: paging.firstPageSize, pageSize: paging.pageSize },
-  ): AsyncGenerator<unknown[]> {
-    const query = keysetQuery(await declaration.params(request, context, db));
-    let found = false;
-    for await (const rows of keysetPages(db, query, { ...sizes, signal: context.signal })) {
-      found = true;
-      const items = new Array(rows.length);
-      for (let i = 0; i < rows.length; i++) items[i] = item(rows[i]);
-      yield items;
-    }
-    if (!found && declaration.notFound) throw declaration.notFound(request);
-  }
+  const stream = lookupStream(typed);
+  const source = { db, streaming: { firstPageSize: paging.firstPageSize, pageSize: paging.pageSize } };
+  const { pages } = pageSource(stream, source);
+  // Nobody waits for a first item here: full pages from the start mean fewer queries. One row past
+  // the cap is read to tell "exactly the cap" from "more".
+  const unarySizes = { firstPageSize: paging.pageSize, pageSize: paging.pageSize, limit: maxItems + 1 };
 
   return {
     async unary(request, context) {
       const items: unknown[] = [];
-      // Nobody waits for a first item here: full pages from the start mean fewer queries. One row past
-      // the cap is read to tell "exactly the cap" from "more".
-      const sizes = { firstPageSize: paging.pageSize, pageSize: paging.pageSize, limit: maxItems + 1 };
-      for await (const page of pages(request, context, sizes)) {
+      for await (const page of pages(request, context, unarySizes)) {
         for (let i = 0; i < page.length; i++) items.push(page[i]);
       }
       if (items.length > maxItems) {
@@ -140,9 +155,6 @@ export function deriveLookup(db: Db, paging: LookupPaging, typed: AnyLookup): De
       }
       return declaration.response ? declaration.response(items) : { items };
     },
-    async *stream(request, context) {
-      for await (const page of pages(request, context)) yield* page;
-    },
-    pages: (request, context) => pages(request, context),
+    stream: connectHandler(stream as never, source) as DerivedLookup["stream"],
   };
 }

@@ -1,8 +1,7 @@
-import type { DescMethod } from "@bufbuild/protobuf";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import type { Db } from "../../db/db.js";
-import { WorkflowService } from "../../gen/workflow/workflow_pb.js";
-import type { PageStreamMethod } from "../../grpc-pages/page-stream-handler.js";
+import type { WorkflowService } from "../../gen/workflow/workflow_pb.js";
+import type { AnyPagedStream } from "../../streams/paged-stream.js";
 import { caseLookups } from "./case-lookups.js";
 import { addSignature, insertWorkstatus, updateWorkstatus } from "./case-writes.js";
 import { configLookups } from "./config-lookups.js";
@@ -11,7 +10,7 @@ import type { Handler } from "./handler.js";
 import { logLookups } from "./log-lookups.js";
 import { deleteLogById, insertLog } from "./log-writes.js";
 import { getAllLogsPagination } from "./logs-pagination.js";
-import { type AnyLookup, type DerivedLookup, deriveLookup, type LookupPaging } from "./lookup.js";
+import { type AnyLookup, deriveLookup, type LookupPaging, lookupStream } from "./lookup.js";
 import { copyActions, copyRules, insertAction, insertOptionAction } from "./option-writes.js";
 import { referenceLookups } from "./reference-lookups.js";
 import { logout, updateLogin } from "./session-writes.js";
@@ -69,25 +68,17 @@ const writesWithTwin = { updateLogin, addSignature, copyWorkflow, insertAction, 
 
 type AnyHandler = (db: Db, request: unknown, context: HandlerContext) => Promise<unknown>;
 
-/** Each lookup's unary, stream and page forms, derived once and shared by both stream paths. */
-export type WorkflowLookups = ReadonlyMap<string, DerivedLookup>;
-
-export function deriveWorkflowLookups(deps: WorkflowServiceDeps): WorkflowLookups {
-  return new Map(
-    lookups.map((declaration) => [declaration.name, deriveLookup(deps.db, deps.streaming, declaration)]),
-  );
-}
+/** Every lookup's stream twin as a paged stream, for the page-framed gRPC path. */
+export const lookupStreams: readonly AnyPagedStream[] = lookups.map(lookupStream);
 
 /** workflow.WorkflowService: the ECTSystem contract, served from ECT's database and workflow engine. */
-export function workflowService(
-  deps: WorkflowServiceDeps,
-  derived: WorkflowLookups = deriveWorkflowLookups(deps),
-): ServiceImpl<typeof WorkflowService> {
+export function workflowService(deps: WorkflowServiceDeps): ServiceImpl<typeof WorkflowService> {
   const { db } = deps;
   const impl: Record<string, unknown> = {};
-  for (const [name, lookup] of derived) {
-    impl[name] = lookup.unary;
-    impl[`${name}Stream`] = lookup.stream;
+  for (const declaration of lookups) {
+    const { unary, stream } = deriveLookup(db, deps.streaming, declaration);
+    impl[declaration.name] = unary;
+    impl[`${declaration.name}Stream`] = stream;
   }
   for (const [name, handler] of Object.entries(unaryHandlers) as [string, AnyHandler][]) {
     impl[name] = (request: unknown, context: HandlerContext) => handler(db, request, context);
@@ -100,15 +91,6 @@ export function workflowService(
     };
   }
   return impl as ServiceImpl<typeof WorkflowService>;
-}
-
-/**
- * The stream twins of the lookups as page sources, for the page-framed gRPC path
- * (src/grpc-pages/page-stream-handler.ts); they yield the same items as the twins above.
- */
-export function workflowPageStreams(derived: WorkflowLookups): PageStreamMethod[] {
-  const methods = WorkflowService.method as Record<string, DescMethod>;
-  return [...derived].map(([name, lookup]) => ({ method: methods[`${name}Stream`], pages: lookup.pages }));
 }
 
 // Keeps the hand-written handler tables honest: each entry must fit its RPC's request and response.
