@@ -1,3 +1,4 @@
+import type { HandlerContext } from "@connectrpc/connect";
 import { invalidArgument } from "../../errors.js";
 import { actingUser } from "./acting-user.js";
 import { lookup } from "./lookup.js";
@@ -17,6 +18,69 @@ const afterCaseDesc = "($1::int IS NULL OR c.id < $1::int)";
 /** SQL: the case with id `param` lies in the scope unit `scopeParam` (or the scope is NULL). */
 const caseInScope = (param: string, scopeParam: string) =>
   `EXISTS (SELECT 1 FROM cases c WHERE c.id = ${param}::int AND ${inScope("c.unit_id", scopeParam)})`;
+
+// A case's history, declared once for the …ByRefId lookups and their …AndType twins: one SQL and one
+// row each, the plain lookup passing NULL for the type.
+
+/** Parameters of a case-history lookup: $3 the case, $4 the module or NULL, $5 the type or NULL, $6 the scope. */
+const caseHistoryParams = (
+  request: { readonly refId?: number; readonly module?: number },
+  context: HandlerContext,
+  type: number | null,
+) => [requiredId("ref_id", request.refId), optionalId("module", request.module), type, unitScope(context)];
+
+interface CaseWorkflowRow {
+  first_id: number;
+  workflow_id: number;
+  case_id: number;
+  module_id: number;
+  workflow_type_id: number;
+}
+
+/** The workflows a case has been through, in the order it entered them (from its tracking rows). */
+const workflowsOfCase = {
+  sql: `
+    SELECT t.workflow_id, t.case_id, t.module_id, w.workflow_type_id, min(t.id) AS first_id
+    FROM tracking t JOIN workflows w ON w.id = t.workflow_id
+    WHERE t.case_id = $3::int AND ($4::int IS NULL OR t.module_id = $4::int)
+      AND ($5::int IS NULL OR w.workflow_type_id = $5::int) AND ${caseInScope("$3", "$6")}
+    GROUP BY t.workflow_id, t.case_id, t.module_id, w.workflow_type_id
+    HAVING ($1::bigint IS NULL OR min(t.id) > $1::bigint)
+    ORDER BY first_id LIMIT $2`,
+  keyOf: (row: CaseWorkflowRow) => row.first_id,
+};
+
+const caseWorkflow = (row: CaseWorkflowRow) => ({
+  workflowId: row.workflow_id,
+  refId: row.case_id,
+  module: row.module_id,
+});
+
+interface CaseStatusRow {
+  id: number;
+  work_status_id: number;
+  case_id: number;
+  module_id: number;
+  work_status_type_id: number;
+}
+
+/** Every status the case has been in, oldest first (its tracking rows). */
+const statusesOfCase = {
+  sql: `
+    SELECT t.id, t.work_status_id, t.case_id, t.module_id, k.work_status_type_id
+    FROM tracking t JOIN work_status_kinds k ON k.work_status_id = t.work_status_id
+    WHERE ($1::bigint IS NULL OR t.id > $1::bigint) AND t.case_id = $3::int
+      AND ($4::int IS NULL OR t.module_id = $4::int) AND ($5::int IS NULL OR k.work_status_type_id = $5::int)
+      AND ${caseInScope("$3", "$6")}
+    ORDER BY t.id LIMIT $2`,
+  keyOf: (row: CaseStatusRow) => row.id,
+};
+
+const caseStatus = (row: CaseStatusRow) => ({
+  workstatusId: row.work_status_id,
+  refId: row.case_id,
+  module: row.module_id,
+});
 
 /** Case reads: the RR inbox, open cases, locks, member search and a case's history of workflows and statuses. */
 export const caseLookups = [
@@ -170,103 +234,28 @@ export const caseLookups = [
   }),
   lookup({
     name: "getWorkflowsByRefId",
-    params: (request, context) => [
-      requiredId("ref_id", request.refId),
-      optionalId("module", request.module),
-      unitScope(context),
-    ],
-    // The workflows a case has been through, in the order it entered them (from its tracking rows).
-    sql: `
-      SELECT t.workflow_id, t.case_id, t.module_id, min(t.id) AS first_id
-      FROM tracking t
-      WHERE t.case_id = $3::int AND ($4::int IS NULL OR t.module_id = $4::int) AND ${caseInScope("$3", "$5")}
-      GROUP BY t.workflow_id, t.case_id, t.module_id
-      HAVING ($1::bigint IS NULL OR min(t.id) > $1::bigint)
-      ORDER BY first_id LIMIT $2`,
-    keyOf: (row: { first_id: number }) => row.first_id,
-    item: (row: { first_id: number; workflow_id: number; case_id: number; module_id: number }) => ({
-      workflowId: row.workflow_id,
-      refId: row.case_id,
-      module: row.module_id,
-    }),
+    params: (request, context) => caseHistoryParams(request, context, null),
+    ...workflowsOfCase,
+    item: caseWorkflow,
   }),
   lookup({
     name: "getWorkflowsByRefIdAndType",
-    params: (request, context) => [
-      requiredId("ref_id", request.refId),
-      optionalId("module", request.module),
-      optionalId("workflow_type", request.workflowType),
-      unitScope(context),
-    ],
-    sql: `
-      SELECT t.workflow_id, t.case_id, t.module_id, w.workflow_type_id, min(t.id) AS first_id
-      FROM tracking t JOIN workflows w ON w.id = t.workflow_id
-      WHERE t.case_id = $3::int AND ($4::int IS NULL OR t.module_id = $4::int)
-        AND ($5::int IS NULL OR w.workflow_type_id = $5::int) AND ${caseInScope("$3", "$6")}
-      GROUP BY t.workflow_id, t.case_id, t.module_id, w.workflow_type_id
-      HAVING ($1::bigint IS NULL OR min(t.id) > $1::bigint)
-      ORDER BY first_id LIMIT $2`,
-    keyOf: (row: { first_id: number }) => row.first_id,
-    item: (row: {
-      first_id: number;
-      workflow_id: number;
-      case_id: number;
-      module_id: number;
-      workflow_type_id: number;
-    }) => ({
-      workflowId: row.workflow_id,
-      refId: row.case_id,
-      module: row.module_id,
-      workflowType: row.workflow_type_id,
-    }),
+    params: (request, context) =>
+      caseHistoryParams(request, context, optionalId("workflow_type", request.workflowType)),
+    ...workflowsOfCase,
+    item: (row: CaseWorkflowRow) => ({ ...caseWorkflow(row), workflowType: row.workflow_type_id }),
   }),
   lookup({
     name: "getWorkstatusesByRefId",
-    params: (request, context) => [
-      requiredId("ref_id", request.refId),
-      optionalId("module", request.module),
-      unitScope(context),
-    ],
-    // Every status the case has been in, oldest first (its tracking rows).
-    sql: `
-      SELECT t.id, t.work_status_id, t.case_id, t.module_id FROM tracking t
-      WHERE ($1::bigint IS NULL OR t.id > $1::bigint) AND t.case_id = $3::int
-        AND ($4::int IS NULL OR t.module_id = $4::int) AND ${caseInScope("$3", "$5")}
-      ORDER BY t.id LIMIT $2`,
-    keyOf: (row: { id: number }) => row.id,
-    item: (row: { id: number; work_status_id: number; case_id: number; module_id: number }) => ({
-      workstatusId: row.work_status_id,
-      refId: row.case_id,
-      module: row.module_id,
-    }),
+    params: (request, context) => caseHistoryParams(request, context, null),
+    ...statusesOfCase,
+    item: caseStatus,
   }),
   lookup({
     name: "getWorkstatusesByRefIdAndType",
-    params: (request, context) => [
-      requiredId("ref_id", request.refId),
-      optionalId("module", request.module),
-      optionalId("workstatus_type", request.workstatusType),
-      unitScope(context),
-    ],
-    sql: `
-      SELECT t.id, t.work_status_id, t.case_id, t.module_id, k.work_status_type_id
-      FROM tracking t JOIN work_status_kinds k ON k.work_status_id = t.work_status_id
-      WHERE ($1::bigint IS NULL OR t.id > $1::bigint) AND t.case_id = $3::int
-        AND ($4::int IS NULL OR t.module_id = $4::int) AND ($5::int IS NULL OR k.work_status_type_id = $5::int)
-        AND ${caseInScope("$3", "$6")}
-      ORDER BY t.id LIMIT $2`,
-    keyOf: (row: { id: number }) => row.id,
-    item: (row: {
-      id: number;
-      work_status_id: number;
-      case_id: number;
-      module_id: number;
-      work_status_type_id: number;
-    }) => ({
-      workstatusId: row.work_status_id,
-      refId: row.case_id,
-      module: row.module_id,
-      workstatusType: row.work_status_type_id,
-    }),
+    params: (request, context) =>
+      caseHistoryParams(request, context, optionalId("workstatus_type", request.workstatusType)),
+    ...statusesOfCase,
+    item: (row: CaseStatusRow) => ({ ...caseStatus(row), workstatusType: row.work_status_type_id }),
   }),
 ];

@@ -14,6 +14,14 @@ interface ReasonRow {
   workflow_id: number;
 }
 
+/** A workflow's return or RWOA reasons: the two lookups differ only in the kind they read. */
+const workflowReasons = (kind: "return" | "rwoa") => ({
+  params: (request: { readonly workflowId?: number }) => [requiredId("workflow_id", request.workflowId)],
+  sql: reasonsOfKind(kind),
+  keyOf: (row: ReasonRow) => row.id,
+  item: (row: ReasonRow) => ({ reasonId: row.id, reasonText: row.description, workflowId: row.workflow_id }),
+});
+
 /** Reference lists: cancel, return and RWOA reasons, findings and "by reason of". */
 export const referenceLookups = [
   lookup({
@@ -24,28 +32,8 @@ export const referenceLookups = [
     keyOf: (row: ReasonRow) => row.id,
     item: (row: ReasonRow) => ({ reasonId: row.id, reasonText: row.description, isFormal: row.is_formal }),
   }),
-  lookup({
-    name: "getReturnReasons",
-    params: (request) => [requiredId("workflow_id", request.workflowId)],
-    sql: reasonsOfKind("return"),
-    keyOf: (row: ReasonRow) => row.id,
-    item: (row: ReasonRow) => ({
-      reasonId: row.id,
-      reasonText: row.description,
-      workflowId: row.workflow_id,
-    }),
-  }),
-  lookup({
-    name: "getRwoaReasons",
-    params: (request) => [requiredId("workflow_id", request.workflowId)],
-    sql: reasonsOfKind("rwoa"),
-    keyOf: (row: ReasonRow) => row.id,
-    item: (row: ReasonRow) => ({
-      reasonId: row.id,
-      reasonText: row.description,
-      workflowId: row.workflow_id,
-    }),
-  }),
+  lookup({ name: "getReturnReasons", ...workflowReasons("return") }),
+  lookup({ name: "getRwoaReasons", ...workflowReasons("rwoa") }),
   lookup({
     name: "getFindings",
     params: (request) => [
