@@ -15,7 +15,12 @@ import type { EctMetrics } from "../telemetry/metrics.js";
 import { ingestOtlpJson } from "../telemetry/otlp-receiver.js";
 import type { TraceStore } from "../telemetry/trace-store.js";
 import { openApiDocsPage, swaggerUiAssetDir } from "../transcoding/docs-page.js";
-import { errorHeaders, httpStatusForCode, statusJson } from "../transcoding/status-mapping.js";
+import {
+  errorHeaders,
+  errorStatusJson,
+  httpStatusForCode,
+  statusJson,
+} from "../transcoding/status-mapping.js";
 import type { ClientAddress } from "./client-address.js";
 import { openApiDocument } from "./openapi-document.js";
 import type { RouteAuth } from "./route-auth.js";
@@ -25,6 +30,7 @@ const webDist = fileURLToPath(new URL("../../web/dist/", import.meta.url));
 
 /** The plain HTTP side of the server, served by Fastify behind the RPC and REST handlers. */
 export interface HttpRoutes {
+  /** Fastify's routing entry: answers every request, with a 404 Status body when no route matches. */
   handler(req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse): void;
   close(): Promise<void>;
 }
@@ -59,23 +65,17 @@ export async function createHttpRoutes(deps: {
   const requirePermission = (permission: string) => async (request: FastifyRequest) => {
     await auth(request, permission);
   };
-  let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  // Fastify never listens: the request cascade hands it, through `routing`, what no RPC or REST route took.
   const app = Fastify({
     logger: false,
     bodyLimit: deps.config.maxMessageBytes,
     // Errors Fastify raises before any route runs (a malformed percent-encoding in the URL, say) answer
     // with the same google.rpc.Status body as every other refusal, not Fastify's own error shape.
     frameworkErrors: (error, _request, reply) => {
-      const refusal = new ConnectError(`bad request: ${error.message}`, Code.InvalidArgument);
       (reply as FastifyReply)
         .code(400)
         .type("application/json")
-        .send(JSON.stringify(statusJson(refusal)));
-    },
-    // Fastify never listens itself: the shared listener hands it requests that no RPC or REST route took.
-    serverFactory: (fastifyHandler) => {
-      handler = fastifyHandler;
-      return { on() {}, once() {}, address: () => null, close: (cb?: () => void) => cb?.() } as never;
+        .send(JSON.stringify(statusJson(Code.InvalidArgument, `bad request: ${error.message}`)));
     },
   });
   app.addHook("onRequest", async (request, reply) => {
@@ -86,15 +86,13 @@ export async function createHttpRoutes(deps: {
     // A route's own refusal (401, 403, 429 with Retry-After) as the RPCs give it.
     if (error instanceof ConnectError) {
       for (const [name, value] of Object.entries(errorHeaders(error))) reply.header(name, value);
-      return reply.code(httpStatusForCode(error.code)).send(statusJson(error));
+      return reply.code(httpStatusForCode(error.code)).send(errorStatusJson(error));
     }
     const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) deps.logger.error({ err: error }, "HTTP route failed");
-    reply.code(status).send({
-      code: status === 400 ? 3 : status === 413 ? 8 : 13,
-      message: status === 500 ? "internal error" : error.message,
-      details: [],
-    });
+    const code =
+      status === 400 ? Code.InvalidArgument : status === 413 ? Code.ResourceExhausted : Code.Internal;
+    reply.code(status).send(statusJson(code, status === 500 ? "internal error" : error.message));
   });
   const docs = openApiDocsPage({ specUrl: "/openapi.json", assetBase: "/docs/assets", title: "ECT API" });
   // Every HTML page (the docs, the web client) gets the page CSP; everything else keeps the API one.
@@ -158,37 +156,27 @@ export async function createHttpRoutes(deps: {
         });
       } catch (error) {
         reply.code(400);
-        return { code: 3, message: (error as Error).message, details: [] };
+        return statusJson(Code.InvalidArgument, (error as Error).message);
       }
     },
   );
-  if (existsSync(webDist)) {
-    await app.register(fastifyStatic, { root: webDist, prefix: "/", wildcard: false });
+  const webClient = existsSync(webDist);
+  if (webClient) await app.register(fastifyStatic, { root: webDist, prefix: "/", wildcard: false });
+  app.setNotFoundHandler((request, reply) => {
     // Client-side routes (/cases/42, /dashboard …) all load the single-page app.
-    app.setNotFoundHandler((request, reply) => {
-      if (
-        request.method === "GET" &&
-        !request.url.startsWith("/v1/") &&
-        (request.headers.accept ?? "").includes("text/html")
-      ) {
-        return reply.sendFile("index.html", webDist);
-      }
-      return reply
-        .code(404)
-        .send({ code: 5, message: `no route for ${request.method} ${request.url}`, details: [] });
-    });
-  } else {
-    app.setNotFoundHandler((request, reply) =>
-      reply
-        .code(404)
-        .send({ code: 5, message: `no route for ${request.method} ${request.url}`, details: [] }),
-    );
-  }
+    if (
+      webClient &&
+      request.method === "GET" &&
+      !request.url.startsWith("/v1/") &&
+      (request.headers.accept ?? "").includes("text/html")
+    ) {
+      return reply.sendFile("index.html", webDist);
+    }
+    return reply.code(404).send(statusJson(Code.NotFound, `no route for ${request.method} ${request.url}`));
+  });
   await app.ready();
-  if (!handler) throw new Error("fastify did not hand over its request handler");
-  const fastifyHandler = handler;
   return {
-    handler: (req, res) => fastifyHandler(req as IncomingMessage, res as ServerResponse),
+    handler: (req, res) => app.routing(req as IncomingMessage, res as ServerResponse),
     close: () => app.close(),
   };
 }

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { Registry } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { REST_MARKER_HEADER } from "../telemetry/rpc-protocol.js";
-import { errorHeaders, httpStatusForCode, statusJson } from "./status-mapping.js";
+import { errorHeaders, errorStatusJson, httpStatusForCode } from "./status-mapping.js";
 import type { WritableResponse } from "./stream-writers.js";
 
 /** The part of an HTTP/1.1 or HTTP/2 compat request the REST layer reads. */
@@ -19,7 +19,8 @@ export interface RestResponse extends WritableResponse {
   readonly headersSent: boolean;
   readonly writableEnded: boolean;
   setHeader(name: string, value: string | readonly string[]): unknown;
-  end(chunk?: string): unknown;
+  end(): unknown;
+  end(chunk: string): unknown;
   flushHeaders?(): void;
   once(event: "drain" | "close" | "finish", listener: () => void): unknown;
 }
@@ -120,7 +121,8 @@ export function writeJson(res: RestResponse, status: number, body: unknown, head
   res.statusCode = status;
   res.setHeader("content-type", "application/json; charset=utf-8");
   res.setHeader("content-length", String(Buffer.byteLength(text)));
-  res.end(head ? undefined : text);
+  if (head) res.end();
+  else res.end(text);
 }
 
 /** Writes an error as a google.rpc.Status JSON body with its HTTP status and Retry-After. */
@@ -129,5 +131,5 @@ export function writeError(res: RestResponse, error: unknown, registry?: Registr
   copyCallHeaders(res, err.metadata);
   for (const [name, value] of Object.entries(errorHeaders(err))) res.setHeader(name, value);
   const explicit = Number(err.metadata.get("x-http-status"));
-  writeJson(res, explicit || httpStatusForCode(err.code), statusJson(err, registry), head);
+  writeJson(res, explicit || httpStatusForCode(err.code), errorStatusJson(err, registry), head);
 }

@@ -22,6 +22,7 @@ import {
 } from "./http-io.js";
 import { bindRequest } from "./request-binding.js";
 import { buildRoutes, matchRoute, type RestRoute } from "./route-table.js";
+import { statusJson } from "./status-mapping.js";
 import { serveStream } from "./stream-response.js";
 import { ndjsonFormat, sseFormat } from "./stream-writers.js";
 
@@ -39,8 +40,6 @@ export interface RestHandlerOptions {
   readonly heartbeatMs?: number;
   /** How long a stream may hold its headers back for the first message. Default 1 s. */
   readonly firstMessageWaitMs?: number;
-  /** When true, unknown paths get a 404 Status body instead of `handle` returning false. */
-  readonly answerUnknownPaths?: boolean;
   /**
    * The context values each call starts with (e.g. the client's address), as connect-node's option of
    * the same name; they reach the handlers only through a transport that carries them, such as
@@ -52,8 +51,6 @@ export interface RestHandlerOptions {
 /** A REST front for gRPC services: the derived routes and the request handler. */
 export interface RestHandler {
   readonly routes: readonly RestRoute[];
-  /** True when some route's path matches (any method), i.e. `handle` would answer; for hijacking first. */
-  matches(method: string, url: string): boolean;
   /** Serves the request; resolves false (having written nothing) when no route's path matches. */
   handle(req: RestRequest, res: RestResponse): Promise<boolean>;
 }
@@ -75,20 +72,11 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
     if (match.kind === "not-found" && /%2F/i.test(url.pathname)) {
       match = matchRoute(routes, httpMethod, url.pathname.replace(/%2F/gi, "/"));
     }
-    if (match.kind === "not-found") {
-      if (!options.answerUnknownPaths) return false;
-      writeJson(
-        res,
-        404,
-        { code: Code.NotFound, message: `no route for ${url.pathname}`, details: [] },
-        head,
-      );
-      return true;
-    }
+    if (match.kind === "not-found") return false;
     if (match.kind === "method-not-allowed") {
       res.setHeader("allow", match.allow.join(", "));
       const message = `${httpMethod} is not allowed on ${url.pathname}; use ${match.allow.join(", ")}`;
-      writeJson(res, 405, { code: Code.Unimplemented, message, details: [] }, head);
+      writeJson(res, 405, statusJson(Code.Unimplemented, message), head);
       return true;
     }
     const { route, bindings } = match;
@@ -145,18 +133,7 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
     return true;
   }
 
-  function matches(method: string, rawUrl: string): boolean {
-    if (options.answerUnknownPaths) return true;
-    const pathname = new URL(rawUrl, "http://x").pathname;
-    const m = matchRoute(routes, method.toUpperCase(), pathname);
-    return (
-      m.kind !== "not-found" ||
-      (/%2F/i.test(pathname) &&
-        matchRoute(routes, method.toUpperCase(), pathname.replace(/%2F/gi, "/")).kind !== "not-found")
-    );
-  }
-
-  return { routes, matches, handle };
+  return { routes, handle };
 }
 
 /** The JSON a client receives: the whole message, or the field `response_body` names. */

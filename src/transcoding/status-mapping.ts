@@ -38,12 +38,19 @@ export interface StatusJson extends JsonObject {
 /** Codes whose message may carry internals (stack traces, SQL); clients get a fixed text instead. */
 const opaqueCodes = new Set<Code>([Code.Internal, Code.Unknown, Code.DataLoss]);
 
+/** The Status JSON body of every HTTP error ECT writes itself: `{code, message, details: []}`. */
+export function statusJson(code: Code, message: string): StatusJson {
+  return { code, message, details: [] };
+}
+
 /** Converts any thrown value to the Status JSON a REST client sees, never leaking internal text. */
-export function statusJson(error: unknown, registry?: Registry): StatusJson {
+export function errorStatusJson(error: unknown, registry?: Registry): StatusJson {
   const err = ConnectError.from(error);
-  const message = opaqueCodes.has(err.code) ? "internal error" : err.rawMessage;
-  const details = opaqueCodes.has(err.code) ? [] : err.details.map((d) => detailJson(d, registry));
-  return { code: err.code, message, details };
+  if (opaqueCodes.has(err.code)) return statusJson(err.code, "internal error");
+  return {
+    ...statusJson(err.code, err.rawMessage),
+    details: err.details.map((d) => detailJson(d, registry)),
+  };
 }
 
 /** Response headers an error adds: Retry-After for 429/503 when the error's metadata carries one. */

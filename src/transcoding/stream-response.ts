@@ -1,7 +1,7 @@
 import type { JsonValue, Message, Registry } from "@bufbuild/protobuf";
 import type { StreamResponse } from "@connectrpc/connect";
 import { copyCallHeaders, type RestResponse, writeError } from "./http-io.js";
-import { statusJson } from "./status-mapping.js";
+import { errorStatusJson } from "./status-mapping.js";
 import { CoalescingWriter, type StreamFormat } from "./stream-writers.js";
 
 /** What serving one server stream over HTTP needs. */
@@ -87,7 +87,7 @@ export async function serveStream(
       if (opts.signal.aborted) break;
     }
   } catch (e) {
-    if (!opts.signal.aborted) writer.push(opts.format.error(statusJson(e, opts.registry)));
+    if (!opts.signal.aborted) writer.push(opts.format.error(errorStatusJson(e, opts.registry)));
   } finally {
     clearInterval(heartbeatTimer);
     if (opts.signal.aborted) {
