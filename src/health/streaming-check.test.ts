@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type StreamingStats, streamingCheck } from "./streaming-check.js";
+import { type StreamingSnapshot, streamingCheck } from "./streaming-check.js";
 
 const signal = new AbortController().signal;
-const base: StreamingStats = {
+const base: StreamingSnapshot = {
   active: 0,
   perCallerMax: 4,
   processMax: 100,
@@ -11,7 +11,7 @@ const base: StreamingStats = {
   firstItemP50Ms: 2,
   firstItemP99Ms: 9,
 };
-const run = (stats: Partial<StreamingStats>) => streamingCheck(() => ({ ...base, ...stats })).run(signal);
+const run = (stats: Partial<StreamingSnapshot>) => streamingCheck(() => ({ ...base, ...stats })).run(signal);
 
 describe("streamingCheck", () => {
   it("is Healthy up to 80 % of the process cap with no recent failures", async () => {

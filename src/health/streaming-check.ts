@@ -1,14 +1,11 @@
 import type { HealthCheck } from "./health-monitor.js";
+import type { RecentStreaming } from "./streaming-stats.js";
 
-/** What the stream limiter knows about server streams right now. */
-export interface StreamingStats {
+/** Server streams right now: the stream limiter's counts and caps, and the recent history. */
+export interface StreamingSnapshot extends RecentStreaming {
   active: number;
   perCallerMax: number;
   processMax: number;
-  /** Streams that failed after they started, within the limiter's recent window. */
-  recentFailures: number;
-  firstItemP50Ms: number;
-  firstItemP99Ms: number;
 }
 
 /** Share of the process stream cap above which the server reports Degraded. */
@@ -20,7 +17,7 @@ const DEGRADED_SHARE = 0.8;
  * new streams wait or get RESOURCE_EXHAUSTED with retry-after; /health and /healthz must stay 200 then.
  * The check is a capacity check, so the monitor caps even a failed run at Degraded.
  */
-export function streamingCheck(stats: () => StreamingStats): HealthCheck {
+export function streamingCheck(stats: () => StreamingSnapshot): HealthCheck {
   return {
     name: "streaming",
     tags: ["ready", "streaming"],
