@@ -10,6 +10,7 @@ import {
   trace,
 } from "@opentelemetry/api";
 import { callerKey } from "../auth/caller-context.js";
+import { PROBE_SERVICE_NAMES } from "../health/probe-services.js";
 import { getCallContext } from "../telemetry/correlation.js";
 import { observeStream } from "../telemetry/observe-stream.js";
 import { abandonedOutcome, type RpcOutcome, rpcOutcome } from "../telemetry/rpc-outcome.js";
@@ -18,11 +19,7 @@ import { recordSpanError } from "../telemetry/span-error.js";
 import { TRACER_NAME } from "../telemetry/tracing.js";
 
 /** Services that get no spans: probes and tooling would drown the real traffic. */
-export const UNTRACED_SERVICES: ReadonlySet<string> = new Set([
-  "grpc.health.v1.Health",
-  "grpc.reflection.v1.ServerReflection",
-  "grpc.reflection.v1alpha.ServerReflection",
-]);
+export const UNTRACED_SERVICES: ReadonlySet<string> = PROBE_SERVICE_NAMES;
 
 /** Options of createTracingInterceptor. */
 export interface TracingInterceptorOptions {
