@@ -1,7 +1,6 @@
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
-import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import type { IncomingHttpHeaders } from "node:http";
+import type { Http2ServerResponse } from "node:http2";
 import { createContextValues, type Interceptor } from "@connectrpc/connect";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Logger } from "pino";
 import { remoteAddressKey } from "../auth/caller-context.js";
 import { CallerDirectory } from "../auth/caller-directory.js";
@@ -14,6 +13,7 @@ import { databaseCheck } from "../health/database-check.js";
 import { HealthMonitor } from "../health/health-monitor.js";
 import { memoryCheck } from "../health/memory-check.js";
 import { streamingCheck } from "../health/streaming-check.js";
+import { StreamingStats } from "../health/streaming-stats.js";
 import { authInterceptor } from "../interceptors/auth.js";
 import { correlationInterceptor } from "../interceptors/correlation.js";
 import { errorsInterceptor } from "../interceptors/errors.js";
@@ -25,15 +25,18 @@ import { createDatabasePolicies, type DatabasePolicies } from "../resilience/pol
 import { StreamLimiter } from "../resilience/stream-limiter.js";
 import { CaseEvents } from "../services/cases/case-events.js";
 import { createMetrics, type EctMetrics } from "../telemetry/metrics.js";
+import { recordResilienceMetrics } from "../telemetry/resilience-metrics.js";
 import { createQueryTracer } from "../telemetry/spans.js";
 import { initTracing } from "../telemetry/tracing.js";
 import { INTERNAL_HEADER_PREFIX } from "../transcoding/http-io.js";
 import { createInProcessTransport } from "../transcoding/in-process-transport.js";
 import { createRestHandler } from "../transcoding/rest-handler.js";
 import { clientAddress } from "./client-address.js";
+import { connectStage } from "./connect-stage.js";
 import { applyCors } from "./cors.js";
 import { decimalIntegerRoutes } from "./decimal-integer-routes.js";
 import { createHttpRoutes } from "./http-routes.js";
+import { cascade, type HttpRequest, type HttpResponse, type NamedStage } from "./request-cascade.js";
 import { resilienceSettings } from "./resilience-settings.js";
 import { routeAuth } from "./route-auth.js";
 import { applySecurityHeaders } from "./security-headers.js";
@@ -42,7 +45,8 @@ import { undecodableRequestGate } from "./undecodable-request-gate.js";
 
 /** Everything a running ECT server is made of, for the listener, tests and shutdown. */
 export interface App {
-  handler(req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse): void;
+  /** The request cascade: every request on the port, either HTTP version. */
+  handler(req: HttpRequest, res: HttpResponse): void;
   db: Db;
   tokens: TokenAuthority;
   metrics: EctMetrics;
@@ -56,34 +60,18 @@ export interface App {
 
 /**
  * Wires the server: database behind its policies, the interceptor chain (correlation → tracing →
- * metrics/log → errors → auth → limits), every service, REST transcoding over the same chain, native
- * gRPC page streams over the same chain, and the plain HTTP routes (health, metrics, OpenAPI, docs,
- * web client).
+ * metrics/log → errors → auth → limits), every service, and the request cascade that picks who answers
+ * a request: security headers → CORS → native gRPC page streams → Connect/gRPC/gRPC-Web → REST
+ * transcoding → the plain HTTP routes (health, metrics, OpenAPI, docs, web client). Every RPC path runs
+ * the same chain.
  */
 export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Logger): Promise<App> {
   const tracing = initTracing();
   tracing.store.setMaxBytes(config.traceStoreMaxBytes);
   const metrics = createMetrics();
   const settings = resilienceSettings(config);
-  const policies = createDatabasePolicies(settings, {
-    onRetry: ({ attempt, delayMs, method }) => {
-      metrics.retries.inc({ dependency: "database" });
-      logger.warn({ attempt, delayMs, method }, "retrying transient database failure");
-    },
-    onTimeout: (method) => {
-      metrics.timeouts.inc({ dependency: "database" });
-      logger.warn({ method }, "database call timed out");
-    },
-    onRejected: (kind, method) => {
-      metrics.rejections.inc({ kind: kind === "bulkhead" ? "bulkhead" : "circuit_open" });
-      logger.warn({ kind, method }, "database call rejected");
-    },
-  });
-  policies.onStateChange((state) => {
-    metrics.circuitState.set({ dependency: "database" }, { closed: 0, "half-open": 1, open: 2 }[state]);
-    logger.warn({ dependency: "database", state }, "circuit breaker state changed");
-  });
-  metrics.circuitState.set({ dependency: "database" }, 0);
+  const policies = createDatabasePolicies(settings);
+  recordResilienceMetrics(policies, metrics, logger);
   const db = new GuardedDb(
     rawDb,
     policies,
@@ -92,24 +80,11 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
   metrics.setPoolSource(() => rawDb.poolStats());
 
   const streams = new StreamLimiter({ ...settings.streams });
-  // The last 1,000 times to first item, for the streaming health check.
-  const firstItems: number[] = [];
-  const recordFirstItem = (ms: number) => {
-    if (firstItems.push(ms) > 1000) firstItems.shift();
-  };
-  // Stream rejections of the last minute: the health check reports recent trouble, not all-time counts.
-  const recentRejections: number[] = [];
-  const RECENT_MS = 60_000;
+  const streamingStats = new StreamingStats();
   streams.onRejected(() => {
     metrics.rejections.inc({ kind: "stream_limit" });
-    recentRejections.push(Date.now());
-    if (recentRejections.length > 10_000) recentRejections.shift();
+    streamingStats.recordRejection();
   });
-  const countRecentRejections = () => {
-    const since = Date.now() - RECENT_MS;
-    while (recentRejections.length > 0 && recentRejections[0] < since) recentRejections.shift();
-    return recentRejections.length;
-  };
   const health = new HealthMonitor([
     databaseCheck(
       async (signal) => {
@@ -118,18 +93,12 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
       () => policies.breakerState(),
     ),
     memoryCheck(1024 * 1024 * 1024),
-    streamingCheck(() => {
-      const stats = streams.stats();
-      const sorted = [...firstItems].sort((a, b) => a - b);
-      return {
-        active: stats.total,
-        perCallerMax: settings.streams.perCallerConcurrent,
-        processMax: settings.streams.processConcurrent,
-        recentFailures: countRecentRejections(),
-        firstItemP50Ms: sorted[Math.floor(sorted.length * 0.5)] ?? 0,
-        firstItemP99Ms: sorted[Math.floor(sorted.length * 0.99)] ?? 0,
-      };
-    }),
+    streamingCheck(() => ({
+      active: streams.stats().total,
+      perCallerMax: settings.streams.perCallerConcurrent,
+      processMax: settings.streams.processConcurrent,
+      ...streamingStats.recent(),
+    })),
   ]);
 
   // Sign-out revocations live in the database, so every instance refuses a revoked token.
@@ -143,7 +112,7 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
     createMetricsAndLogInterceptor({ metrics, logger }),
     errorsInterceptor(logger),
     authInterceptor({ tokens, directory, anonymousLimiter }),
-    limitsInterceptor(streams, recordFirstItem),
+    limitsInterceptor(streams, (ms) => streamingStats.recordFirstItem(ms)),
   ];
   const events = new CaseEvents();
   const services = registerServices({
@@ -183,50 +152,50 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
   });
   const corsOrigins = new Set(config.corsOrigins);
   const pageStreams = config.streaming.framedPages
-    ? createPageStreamHandler({
-        methods: services.pageStreams,
+    ? createPageStreamHandler({ methods: services.pageStreams, interceptors, readMaxBytes, contextValues })
+    : undefined;
+
+  const stages: NamedStage[] = [
+    {
+      name: "security headers",
+      handle(req, res) {
+        applySecurityHeaders(res);
+        // Only ECT sets x-ect-* headers (the REST marker); whatever a client sent under that name goes.
+        for (const name of Object.keys(req.headers)) {
+          if (name.startsWith(INTERNAL_HEADER_PREFIX)) delete req.headers[name];
+        }
+        return false;
+      },
+    },
+    { name: "cors", handle: (req, res) => applyCors(corsOrigins, req, res) },
+    {
+      name: "page streams",
+      handle: (req, res) =>
+        pageStreams !== undefined && "stream" in req && pageStreams(req, res as Http2ServerResponse),
+    },
+    {
+      name: "connect",
+      handle: connectStage({
+        // JSON request messages pass assertDecimalIntegers before fromJson, as REST bodies do.
+        routes: decimalIntegerRoutes(services.routes),
         interceptors,
         readMaxBytes,
         contextValues,
-      })
-    : undefined;
-  const rpc = connectNodeAdapter({
-    // JSON request messages pass assertDecimalIntegers before fromJson, as REST bodies do.
-    routes: decimalIntegerRoutes(services.routes),
-    interceptors,
-    readMaxBytes,
-    contextValues,
-    requestGate: undecodableRequestGate(),
-    // connect-node widens its request types; these are the same Node http/http2 objects.
-    fallback: (req, res) => {
-      const response = res as unknown as ServerResponse | Http2ServerResponse;
-      rest.handle(req, response as Parameters<typeof rest.handle>[1]).then(
-        (handled) => {
-          if (!handled) http.handler(req, response);
-        },
-        (error) => {
-          logger.error({ err: error }, "REST handler failed");
-          if (!response.headersSent) {
-            response.statusCode = 500;
-            response.setHeader("content-type", "application/json");
-          }
-          response.end('{"code":13,"message":"internal error"}');
-        },
-      );
+        requestGate: undecodableRequestGate(),
+      }),
     },
-  });
+    { name: "rest", handle: (req, res) => rest.handle(req, res) },
+    {
+      name: "http routes",
+      handle(req, res) {
+        http.handler(req, res);
+        return true;
+      },
+    },
+  ];
 
   return {
-    handler(req, res) {
-      applySecurityHeaders(res);
-      // Only ECT sets x-ect-* headers (the REST marker); whatever a client sent under that name goes.
-      for (const name of Object.keys(req.headers)) {
-        if (name.startsWith(INTERNAL_HEADER_PREFIX)) delete req.headers[name];
-      }
-      if (applyCors(corsOrigins, req, res)) return;
-      if (pageStreams && "stream" in req && pageStreams(req, res as Http2ServerResponse)) return;
-      rpc(req, res);
-    },
+    handler: cascade(stages, logger),
     db,
     tokens,
     metrics,
