@@ -29,13 +29,3 @@ export const api = {
   telemetry: client(TelemetryService),
   workflow: client(WorkflowService),
 };
-
-/** A readable message for any error a call throws. */
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** True for the error an aborted stream throws, which a panel that unmounted should ignore. */
-export function isAbort(error: unknown, signal: AbortSignal): boolean {
-  return signal.aborted || (error instanceof Error && error.name === "AbortError");
-}

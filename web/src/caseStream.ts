@@ -1,6 +1,7 @@
 import type { Case } from "../../src/gen/ect/v1/resources_pb.js";
 import { CaseState } from "../../src/gen/ect/v1/resources_pb.js";
-import { api, isAbort } from "./api.js";
+import { api } from "./api.js";
+import { isAbort } from "./call-errors.js";
 import type { Session } from "./session.js";
 
 /** Filters the inbox offers, sent to StreamCases as its CaseFilter. */

@@ -1,8 +1,11 @@
 import { useState } from "react";
 import type { GetNextActionsResponse } from "../../../src/gen/ect/v1/case_service_pb.js";
 import { ActionKind, type Case } from "../../../src/gen/ect/v1/resources_pb.js";
-import { api, errorText } from "../api.js";
+import { api } from "../api.js";
+import { errorText } from "../call-errors.js";
 import type { Session } from "../session.js";
+import { ErrorAlert } from "./ErrorAlert.js";
+import { ReasonPicker } from "./ReasonPicker.js";
 
 /** The next actions open to the caller as buttons: sign, forward (with finding), RWOA and cancel with reasons. */
 export function CaseActions(props: {
@@ -15,8 +18,6 @@ export function CaseActions(props: {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
   const [finding, setFinding] = useState(0);
-  const [rwoaReason, setRwoaReason] = useState(0);
-  const [cancelReason, setCancelReason] = useState(0);
   const name = item.name;
   const forward = next.actions.filter((a) => a.kind === ActionKind.ADVANCE);
   const canReturn = next.actions.some((a) => a.kind === ActionKind.RETURN) && next.rwoaReasons.length > 0;
@@ -48,11 +49,7 @@ export function CaseActions(props: {
   return (
     <section aria-labelledby="actions-title" className="panel actions">
       <h2 id="actions-title">Actions</h2>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert text={error} />
       <div className="buttons">
         <button
           type="button"
@@ -120,59 +117,25 @@ export function CaseActions(props: {
         </div>
       ))}
       {canReturn && (
-        <div className="buttons">
-          <label>
-            RWOA reason{" "}
-            <select
-              data-testid="rwoa-reason"
-              value={rwoaReason}
-              onChange={(e) => setRwoaReason(Number(e.target.value))}
-            >
-              <option value={0}>Choose a reason…</option>
-              {next.rwoaReasons.map((r) => (
-                <option key={r.id} value={r.id}>
-                  {r.description}
-                </option>
-              ))}
-            </select>
-          </label>
-          <button
-            type="button"
-            data-testid="rwoa"
-            disabled={busy || !rwoaReason}
-            onClick={() => run(() => api.cases.returnWithoutAction({ name, reasonId: rwoaReason }))}
-          >
-            Return without action
-          </button>
-        </div>
+        <ReasonPicker
+          label="RWOA reason"
+          reasons={next.rwoaReasons}
+          action="Return without action"
+          testId="rwoa"
+          busy={busy}
+          onPick={(reasonId) => run(() => api.cases.returnWithoutAction({ name, reasonId }))}
+        />
       )}
       {canCancel && (
-        <div className="buttons">
-          <label>
-            Cancel reason{" "}
-            <select
-              data-testid="cancel-reason"
-              value={cancelReason}
-              onChange={(e) => setCancelReason(Number(e.target.value))}
-            >
-              <option value={0}>Choose a reason…</option>
-              {next.cancelReasons.map((r) => (
-                <option key={r.id} value={r.id}>
-                  {r.description}
-                </option>
-              ))}
-            </select>
-          </label>
-          <button
-            type="button"
-            className="danger"
-            data-testid="cancel"
-            disabled={busy || !cancelReason}
-            onClick={() => run(() => api.cases.cancelCase({ name, reasonId: cancelReason }))}
-          >
-            Cancel case
-          </button>
-        </div>
+        <ReasonPicker
+          label="Cancel reason"
+          reasons={next.cancelReasons}
+          action="Cancel case"
+          testId="cancel"
+          danger
+          busy={busy}
+          onPick={(reasonId) => run(() => api.cases.cancelCase({ name, reasonId }))}
+        />
       )}
     </section>
   );

@@ -1,6 +1,9 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { CaseState } from "../../../src/gen/ect/v1/resources_pb.js";
-import { api, errorText, isAbort } from "../api.js";
+import { api } from "../api.js";
+import { ErrorAlert } from "../components/ErrorAlert.js";
+import { useAbortable } from "../hooks/useAbortable.js";
+import { watchCaseEvents } from "../hooks/useCaseWatch.js";
 
 interface Stats {
   byCase: Map<number, string>;
@@ -12,39 +15,30 @@ interface Stats {
 /** Open cases by status from StreamCases, kept current by WatchCases; shows time to first item and throughput. */
 export function CasesByStatusPanel() {
   const [stats, setStats] = useState<Stats>({ byCase: new Map(), items: 0 });
-  const [error, setError] = useState("");
-  useEffect(() => {
-    const abort = new AbortController();
+  // The watch starts once the stream has ended, so no event is overwritten by an older streamed row.
+  const { error } = useAbortable(async (signal) => {
     const byCase = new Map<number, string>();
     const started = performance.now();
     let firstItemMs: number | undefined;
     let items = 0;
     let totalMs: number | undefined;
     const publish = () => setStats({ byCase: new Map(byCase), firstItemMs, totalMs, items });
-    (async () => {
-      for await (const batch of api.cases.streamCases(
-        { filter: { state: CaseState.OPEN } },
-        { signal: abort.signal },
-      )) {
-        firstItemMs ??= performance.now() - started;
-        for (const item of batch.cases) byCase.set(item.id, item.status?.description ?? "?");
-        items += batch.cases.length;
+    for await (const batch of api.cases.streamCases({ filter: { state: CaseState.OPEN } }, { signal })) {
+      firstItemMs ??= performance.now() - started;
+      for (const item of batch.cases) byCase.set(item.id, item.status?.description ?? "?");
+      items += batch.cases.length;
+    }
+    totalMs = performance.now() - started;
+    publish();
+    await watchCaseEvents(signal, (events) => {
+      for (const event of events) {
+        const item = event.case;
+        if (!item) continue;
+        if (item.state === CaseState.OPEN) byCase.set(item.id, item.status?.description ?? "?");
+        else byCase.delete(item.id);
       }
-      totalMs = performance.now() - started;
       publish();
-      for await (const response of api.cases.watchCases({}, { signal: abort.signal })) {
-        for (const event of response.events) {
-          const item = event.case;
-          if (!item) continue;
-          if (item.state === CaseState.OPEN) byCase.set(item.id, item.status?.description ?? "?");
-          else byCase.delete(item.id);
-        }
-        publish();
-      }
-    })().catch((e) => {
-      if (!isAbort(e, abort.signal)) setError(errorText(e));
     });
-    return () => abort.abort();
   }, []);
   const counts = new Map<string, number>();
   for (const status of stats.byCase.values()) counts.set(status, (counts.get(status) ?? 0) + 1);
@@ -69,7 +63,7 @@ export function CasesByStatusPanel() {
           </li>
         ))}
       </ul>
-      {error && <p className="error">{error}</p>}
+      <ErrorAlert text={error} />
     </section>
   );
 }

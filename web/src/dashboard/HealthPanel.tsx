@@ -1,5 +1,7 @@
-import { useEffect, useState } from "react";
-import { errorText, transport } from "../api.js";
+import { useState } from "react";
+import { transport } from "../api.js";
+import { ErrorAlert } from "../components/ErrorAlert.js";
+import { useAbortable } from "../hooks/useAbortable.js";
 import { loadSession } from "../session.js";
 
 interface Health {
@@ -23,36 +25,27 @@ function metricSum(text: string, name: string): number {
 export function HealthPanel() {
   const [health, setHealth] = useState<Health>();
   const [metrics, setMetrics] = useState<{ rejections: number; activeStreams: number }>();
-  const [error, setError] = useState("");
   const session = loadSession();
   const operatorToken = session?.permissions.includes("operatorView") ? session.token : undefined;
   const operator = operatorToken !== undefined;
-  useEffect(() => {
-    const abort = new AbortController();
-    const headers: Record<string, string> = operatorToken ? { authorization: `Bearer ${operatorToken}` } : {};
-    const poll = async () => {
-      try {
-        const response = await fetch("/health", { signal: abort.signal, headers });
-        setHealth((await response.json()) as Health);
-        if (operatorToken) {
-          const text = await (await fetch("/metrics", { signal: abort.signal, headers })).text();
-          setMetrics({
-            rejections: metricSum(text, "ect_rejections_total"),
-            activeStreams: metricSum(text, "ect_active_streams"),
-          });
-        }
-        setError("");
-      } catch (e) {
-        if (!abort.signal.aborted) setError(errorText(e));
+  const { error } = useAbortable(
+    async (signal) => {
+      const headers: Record<string, string> = operatorToken
+        ? { authorization: `Bearer ${operatorToken}` }
+        : {};
+      const response = await fetch("/health", { signal, headers });
+      setHealth((await response.json()) as Health);
+      if (operatorToken) {
+        const text = await (await fetch("/metrics", { signal, headers })).text();
+        setMetrics({
+          rejections: metricSum(text, "ect_rejections_total"),
+          activeStreams: metricSum(text, "ect_active_streams"),
+        });
       }
-    };
-    poll();
-    const timer = setInterval(poll, 5000);
-    return () => {
-      abort.abort();
-      clearInterval(timer);
-    };
-  }, [operatorToken]);
+    },
+    [operatorToken],
+    { repeatMs: 5000 },
+  );
   return (
     <section className="panel" aria-labelledby="health-title">
       <h2 id="health-title">Health</h2>
@@ -71,7 +64,7 @@ export function HealthPanel() {
         {metrics && <li>Active server streams: {metrics.activeStreams}</li>}
       </ul>
       {!operator && <p>Health checks and server metrics are shown to operators (operatorView).</p>}
-      {error && <p className="error">{error}</p>}
+      <ErrorAlert text={error} />
     </section>
   );
 }

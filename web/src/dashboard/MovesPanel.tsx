@@ -1,8 +1,9 @@
 import { useEffect, useState } from "react";
 import type uPlot from "uplot";
 import { CaseEventType } from "../../../src/gen/ect/v1/resources_pb.js";
-import { api, errorText, isAbort } from "../api.js";
 import { Chart } from "../components/Chart.js";
+import { ErrorAlert } from "../components/ErrorAlert.js";
+import { useCaseWatch } from "../hooks/useCaseWatch.js";
 
 const minutes = 15;
 
@@ -16,33 +17,24 @@ export function MovesPanel() {
   const [buckets, setBuckets] = useState<Map<number, number>>(new Map());
   const [recent, setRecent] = useState<Move[]>([]);
   const [now, setNow] = useState(() => Math.floor(Date.now() / 60000));
-  const [error, setError] = useState("");
   useEffect(() => {
-    const abort = new AbortController();
     const tick = setInterval(() => setNow(Math.floor(Date.now() / 60000)), 5000);
-    (async () => {
-      for await (const response of api.cases.watchCases({}, { signal: abort.signal })) {
-        const minute = Math.floor(Date.now() / 60000);
-        const moves = response.events.filter((e) => e.type === CaseEventType.MOVED);
-        setBuckets((current) => new Map(current).set(minute, (current.get(minute) ?? 0) + moves.length));
-        setRecent((current) =>
-          [
-            ...response.events.map((e) => ({
-              key: `${e.case?.id}-${e.case?.version}-${e.type}`,
-              text: `${e.case?.caseNumber}: ${e.previousStatus?.description ?? "new"} → ${e.case?.status?.description} (${e.actor})`,
-            })),
-            ...current,
-          ].slice(0, 8),
-        );
-      }
-    })().catch((e) => {
-      if (!isAbort(e, abort.signal)) setError(errorText(e));
-    });
-    return () => {
-      abort.abort();
-      clearInterval(tick);
-    };
+    return () => clearInterval(tick);
   }, []);
+  const error = useCaseWatch((events) => {
+    const minute = Math.floor(Date.now() / 60000);
+    const moves = events.filter((e) => e.type === CaseEventType.MOVED);
+    setBuckets((current) => new Map(current).set(minute, (current.get(minute) ?? 0) + moves.length));
+    setRecent((current) =>
+      [
+        ...events.map((e) => ({
+          key: `${e.case?.id}-${e.case?.version}-${e.type}`,
+          text: `${e.case?.caseNumber}: ${e.previousStatus?.description ?? "new"} → ${e.case?.status?.description} (${e.actor})`,
+        })),
+        ...current,
+      ].slice(0, 8),
+    );
+  });
   const xs: number[] = [];
   const ys: number[] = [];
   for (let m = now - minutes + 1; m <= now; m++) {
@@ -60,7 +52,7 @@ export function MovesPanel() {
           <li key={move.key}>{move.text}</li>
         ))}
       </ul>
-      {error && <p className="error">{error}</p>}
+      <ErrorAlert text={error} />
     </section>
   );
 }

@@ -1,35 +1,22 @@
-import { useEffect, useState } from "react";
-import { api, errorText, isAbort } from "../api.js";
+import { useState } from "react";
+import { api } from "../api.js";
+import { ErrorAlert } from "../components/ErrorAlert.js";
+import { useAbortable } from "../hooks/useAbortable.js";
 
 /** Users with a live session, counted from GetUsersOnlineStream every 5 seconds. */
 export function UsersOnlinePanel() {
   const [count, setCount] = useState<number>();
   const [names, setNames] = useState<string[]>([]);
-  const [error, setError] = useState("");
-  useEffect(() => {
-    const abort = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const poll = async () => {
-      try {
-        const seen: string[] = [];
-        for await (const item of api.workflow.getUsersOnlineStream({}, { signal: abort.signal })) {
-          seen.push(item.userName);
-        }
-        setCount(seen.length);
-        setNames(seen.slice(0, 8));
-        setError("");
-      } catch (e) {
-        if (isAbort(e, abort.signal)) return;
-        setError(errorText(e));
-      }
-      if (!abort.signal.aborted) timer = setTimeout(poll, 5000);
-    };
-    poll();
-    return () => {
-      abort.abort();
-      clearTimeout(timer);
-    };
-  }, []);
+  const { error } = useAbortable(
+    async (signal) => {
+      const seen: string[] = [];
+      for await (const item of api.workflow.getUsersOnlineStream({}, { signal })) seen.push(item.userName);
+      setCount(seen.length);
+      setNames(seen.slice(0, 8));
+    },
+    [],
+    { repeatMs: 5000 },
+  );
   return (
     <section className="panel" aria-labelledby="online-title">
       <h2 id="online-title">Users online</h2>
@@ -37,7 +24,7 @@ export function UsersOnlinePanel() {
         {count ?? "…"}
       </p>
       <p className="muted">{names.join(", ")}</p>
-      {error && <p className="error">{error}</p>}
+      <ErrorAlert text={error} />
     </section>
   );
 }

@@ -1,7 +1,9 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import type { User } from "../../../src/gen/ect/v1/admin_service_pb.js";
 import type { StatusCodeByWorkflowItem, StepByWorkflowItem } from "../../../src/gen/workflow/workflow_pb.js";
-import { api, errorText } from "../api.js";
+import { api } from "../api.js";
+import { ErrorAlert } from "../components/ErrorAlert.js";
+import { useAbortable } from "../hooks/useAbortable.js";
 
 /** Administration: users with roles and account status; the workflow's statuses and options, read-only. */
 export function AdminPage() {
@@ -9,33 +11,24 @@ export function AdminPage() {
   const [workflowId, setWorkflowId] = useState(1);
   const [statuses, setStatuses] = useState<StatusCodeByWorkflowItem[]>([]);
   const [steps, setSteps] = useState<StepByWorkflowItem[]>([]);
-  const [error, setError] = useState("");
-  useEffect(() => {
-    api.admin.listUsers({ pageSize: 200 }).then(
-      (r) => setUsers(r.users),
-      (e) => setError(errorText(e)),
-    );
+  const { error: usersError } = useAbortable(async (signal) => {
+    setUsers((await api.admin.listUsers({ pageSize: 200 }, { signal })).users);
   }, []);
-  useEffect(() => {
-    Promise.all([
-      api.workflow.getStatusCodesByWorkflow({ workflowId }),
-      api.workflow.getStepsByWorkflow({ workflow: workflowId }),
-    ]).then(
-      ([s, o]) => {
-        setStatuses(s.items);
-        setSteps(o.items);
-      },
-      (e) => setError(errorText(e)),
-    );
-  }, [workflowId]);
+  const { error: workflowError } = useAbortable(
+    async (signal) => {
+      const [s, o] = await Promise.all([
+        api.workflow.getStatusCodesByWorkflow({ workflowId }, { signal }),
+        api.workflow.getStepsByWorkflow({ workflow: workflowId }, { signal }),
+      ]);
+      setStatuses(s.items);
+      setSteps(o.items);
+    },
+    [workflowId],
+  );
   return (
     <section aria-labelledby="admin-title">
       <h1 id="admin-title">Administration</h1>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert text={usersError || workflowError} />
       <h2>Users</h2>
       <div className="table-wrap">
         <table data-testid="users-table">

@@ -1,14 +1,17 @@
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
 import type { AuditEvent } from "../../../src/gen/ect/v1/admin_service_pb.js";
 import type { GetNextActionsResponse } from "../../../src/gen/ect/v1/case_service_pb.js";
 import type { Case, Signature, TrackingEntry } from "../../../src/gen/ect/v1/resources_pb.js";
-import { api, errorText, isAbort } from "../api.js";
-import { stateText } from "../caseStream.js";
+import { api } from "../api.js";
 import { CaseActions } from "../components/CaseActions.js";
+import { CaseFacts } from "../components/CaseFacts.js";
 import { CaseHistory } from "../components/CaseHistory.js";
-import { formatTime } from "../format.js";
+import { ErrorAlert } from "../components/ErrorAlert.js";
+import { useAbortable } from "../hooks/useAbortable.js";
+import { useCaseWatch } from "../hooks/useCaseWatch.js";
 import type { Session } from "../session.js";
 
+/** Everything the case page shows, read in one go. */
 interface CaseData {
   item: Case;
   next: GetNextActionsResponse;
@@ -17,102 +20,43 @@ interface CaseData {
   audit: AuditEvent[] | undefined;
 }
 
-/** One case: member, status, holder, lock, next actions, timeline, signatures and audit history. */
-export function CasePage({ id, session }: { id: string; session: Session }) {
+/** Reads a case with its next actions, tracking, signatures and (for auditors) its audit events. */
+async function readCase(id: string, session: Session, signal: AbortSignal): Promise<CaseData> {
   const name = `cases/${id}`;
+  const [item, next, tracking, signatures, audit] = await Promise.all([
+    api.cases.getCase({ name }, { signal }),
+    api.cases.getNextActions({ name }, { signal }),
+    api.cases.listTracking({ name }, { signal }),
+    api.cases.listSignatures({ name }, { signal }),
+    session.permissions.includes("auditView")
+      ? api.admin.listAuditEvents({ entityType: "case", entityId: id, pageSize: 100 }, { signal })
+      : undefined,
+  ]);
+  return { item, next, tracking: tracking.entries, signatures: signatures.signatures, audit: audit?.events };
+}
+
+/** One case: its facts, the actions open to the caller, and its history; kept current by WatchCases. */
+export function CasePage({ id, session }: { id: string; session: Session }) {
   const [data, setData] = useState<CaseData>();
-  const [error, setError] = useState("");
-
-  const load = useCallback(async () => {
-    try {
-      const [item, next, tracking, signatures, audit] = await Promise.all([
-        api.cases.getCase({ name }),
-        api.cases.getNextActions({ name }),
-        api.cases.listTracking({ name }),
-        api.cases.listSignatures({ name }),
-        session.permissions.includes("auditView")
-          ? api.admin.listAuditEvents({ entityType: "case", entityId: id, pageSize: 100 })
-          : undefined,
-      ]);
-      setData({
-        item,
-        next,
-        tracking: tracking.entries,
-        signatures: signatures.signatures,
-        audit: audit?.events,
-      });
-      setError("");
-    } catch (e) {
-      setError(errorText(e));
-    }
-  }, [name, id, session]);
-
-  useEffect(() => {
-    load();
-  }, [load]);
-
+  const { error, reload } = useAbortable(
+    async (signal) => setData(await readCase(id, session, signal)),
+    [id, session],
+  );
   // Another user moving this case refreshes the page.
-  useEffect(() => {
-    const abort = new AbortController();
-    (async () => {
-      for await (const response of api.cases.watchCases({}, { signal: abort.signal })) {
-        if (response.events.some((event) => event.case?.name === name)) load();
-      }
-    })().catch((e) => {
-      if (!isAbort(e, abort.signal)) setError(errorText(e));
-    });
-    return () => abort.abort();
-  }, [name, load]);
+  const watchError = useCaseWatch((events) => {
+    if (events.some((event) => event.case?.name === `cases/${id}`)) reload();
+  });
 
-  if (!data) return <p role={error ? "alert" : "status"}>{error || "Loading case…"}</p>;
-  const { item } = data;
-  const lock = item.lock;
+  const shown = error || watchError;
+  if (!data) return <p role={shown ? "alert" : "status"}>{shown || "Loading case…"}</p>;
   return (
     <section aria-labelledby="case-title" className="case">
       <h1 id="case-title">
-        Case <span data-testid="case-number">{item.caseNumber}</span>
+        Case <span data-testid="case-number">{data.item.caseNumber}</span>
       </h1>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      <dl className="facts">
-        <dt>Member</dt>
-        <dd>
-          {item.member?.grade} {item.member?.lastName}, {item.member?.firstName} ({item.member?.maskedSsn})
-        </dd>
-        <dt>Unit</dt>
-        <dd>{item.unit?.name}</dd>
-        <dt>Status</dt>
-        <dd data-testid="case-status">{item.status?.description}</dd>
-        <dt>State</dt>
-        <dd data-testid="case-state">
-          {stateText(item.state)}
-          {item.finding && ` · finding ${item.finding}`}
-        </dd>
-        <dt>Held by</dt>
-        <dd data-testid="case-holder">{item.status?.holderRoleName || "–"}</dd>
-        <dt>Lock</dt>
-        <dd data-testid="case-lock">
-          {lock?.username ? `🔒 Locked by ${lock.username} since ${formatTime(lock.lockTime)}` : "Unlocked"}
-        </dd>
-        <dt>Incident</dt>
-        <dd>{item.incidentDescription}</dd>
-        {item.rwoaReason && (
-          <>
-            <dt>Last return</dt>
-            <dd>{item.rwoaReason}</dd>
-          </>
-        )}
-        {item.cancelReason && (
-          <>
-            <dt>Cancelled</dt>
-            <dd>{item.cancelReason}</dd>
-          </>
-        )}
-      </dl>
-      <CaseActions item={item} next={data.next} session={session} onChanged={load} />
+      <ErrorAlert text={shown} />
+      <CaseFacts item={data.item} />
+      <CaseActions item={data.item} next={data.next} session={session} onChanged={reload} />
       <CaseHistory tracking={data.tracking} signatures={data.signatures} audit={data.audit} />
     </section>
   );

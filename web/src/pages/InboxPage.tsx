@@ -1,9 +1,11 @@
-import { useEffect, useRef, useState } from "react";
+import { useRef, useState } from "react";
 import type { Case } from "../../../src/gen/ect/v1/resources_pb.js";
 import { CaseState, Module } from "../../../src/gen/ect/v1/resources_pb.js";
-import { api, errorText, isAbort } from "../api.js";
 import { type InboxFilter, matchesInbox, stateText, streamCasesPerFrame } from "../caseStream.js";
+import { ErrorAlert } from "../components/ErrorAlert.js";
 import { VirtualList } from "../components/VirtualList.js";
+import { useAbortable } from "../hooks/useAbortable.js";
+import { useCaseWatch } from "../hooks/useCaseWatch.js";
 import { Link } from "../router.js";
 import type { Session } from "../session.js";
 
@@ -19,41 +21,33 @@ export function InboxPage({ session }: { session: Session }) {
   const rows = useRef<Case[]>([]);
   const [, setVersion] = useState(0);
   const [status, setStatus] = useState("Loading…");
-  const [error, setError] = useState("");
 
-  useEffect(() => {
-    const abort = new AbortController();
-    rows.current = [];
-    setVersion((v) => v + 1);
-    setStatus("Loading…");
-    setError("");
-    const started = performance.now();
-    streamCasesPerFrame(filter, abort.signal, (batch, done) => {
-      for (const item of batch) rows.current.push(item);
+  const { error: streamError } = useAbortable(
+    (signal) => {
+      rows.current = [];
       setVersion((v) => v + 1);
-      if (done)
-        setStatus(`Streamed ${rows.current.length} cases in ${Math.round(performance.now() - started)} ms`);
-    }).catch((e) => setError(errorText(e)));
-    return () => abort.abort();
-  }, [filter]);
-
-  useEffect(() => {
-    const abort = new AbortController();
-    (async () => {
-      for await (const response of api.cases.watchCases({}, { signal: abort.signal })) {
-        for (const event of response.events) {
-          const item = event.case;
-          if (!item) continue;
-          const without = rows.current.filter((row) => row.id !== item.id);
-          rows.current = matchesInbox(item, filter, session) ? [item, ...without] : without;
-        }
+      setStatus("Loading…");
+      const started = performance.now();
+      return streamCasesPerFrame(filter, signal, (batch, done) => {
+        for (const item of batch) rows.current.push(item);
         setVersion((v) => v + 1);
-      }
-    })().catch((e) => {
-      if (!isAbort(e, abort.signal)) setError(`Live updates stopped: ${errorText(e)}`);
-    });
-    return () => abort.abort();
-  }, [filter, session]);
+        if (done)
+          setStatus(`Streamed ${rows.current.length} cases in ${Math.round(performance.now() - started)} ms`);
+      });
+    },
+    [filter],
+  );
+
+  // A case that moves into or out of this inbox, as filtered now, is added or dropped without a reload.
+  const watchError = useCaseWatch((events) => {
+    for (const event of events) {
+      const item = event.case;
+      if (!item) continue;
+      const without = rows.current.filter((row) => row.id !== item.id);
+      rows.current = matchesInbox(item, filter, session) ? [item, ...without] : without;
+    }
+    setVersion((v) => v + 1);
+  });
 
   const items = rows.current;
   return (
@@ -95,11 +89,7 @@ export function InboxPage({ session }: { session: Session }) {
       <p aria-live="polite" data-testid="inbox-status">
         {status} · {items.length} in view, live
       </p>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert text={streamError || (watchError && `Live updates stopped: ${watchError}`)} />
       <div className="row head" aria-hidden="true">
         <span>Case</span>
         <span>Member</span>

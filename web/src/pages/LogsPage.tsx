@@ -1,6 +1,8 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import type { LogItem } from "../../../src/gen/workflow/workflow_pb.js";
-import { api, errorText } from "../api.js";
+import { api } from "../api.js";
+import { ErrorAlert } from "../components/ErrorAlert.js";
+import { useAbortable } from "../hooks/useAbortable.js";
 
 const columns: [string, string][] = [
   ["Id", "Id"],
@@ -18,37 +20,26 @@ export function LogsPage() {
   const [message, setMessage] = useState("");
   const [items, setItems] = useState<LogItem[]>([]);
   const [total, setTotal] = useState(0);
-  const [error, setError] = useState("");
-
-  useEffect(() => {
-    const abort = new AbortController();
-    const timer = setTimeout(() => {
-      api.workflow
-        .getAllLogsPagination(
-          {
-            pageNumber: page,
-            pageSize,
-            sortBy: sort.by,
-            sortOrder: sort.order,
-            processName: processName || undefined,
-            messageFilter: message || undefined,
-          },
-          { signal: abort.signal },
-        )
-        .then(
-          (response) => {
-            setItems(response.items);
-            setTotal(response.totalCount);
-            setError("");
-          },
-          (e) => abort.signal.aborted || setError(errorText(e)),
-        );
-    }, 200);
-    return () => {
-      clearTimeout(timer);
-      abort.abort();
-    };
-  }, [page, pageSize, sort, processName, message]);
+  // Typing in a filter waits 200 ms for the next key before asking.
+  const { error } = useAbortable(
+    async (signal) => {
+      const response = await api.workflow.getAllLogsPagination(
+        {
+          pageNumber: page,
+          pageSize,
+          sortBy: sort.by,
+          sortOrder: sort.order,
+          processName: processName || undefined,
+          messageFilter: message || undefined,
+        },
+        { signal },
+      );
+      setItems(response.items);
+      setTotal(response.totalCount);
+    },
+    [page, pageSize, sort, processName, message],
+    { delayMs: 200 },
+  );
 
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const toggleSort = (by: string) =>
@@ -92,11 +83,7 @@ export function LogsPage() {
           </select>
         </label>
       </form>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert text={error} />
       <div className="table-wrap">
         <table data-testid="logs-table">
           <thead>

@@ -1,6 +1,9 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import type { Member } from "../../../src/gen/ect/v1/resources_pb.js";
-import { api, errorText, isAbort } from "../api.js";
+import { api } from "../api.js";
+import { errorText } from "../call-errors.js";
+import { ErrorAlert } from "../components/ErrorAlert.js";
+import { useAbortable } from "../hooks/useAbortable.js";
 import { navigate } from "../router.js";
 
 /** Start new LOD: a streamed member search, the incident description, then CreateCase. */
@@ -13,27 +16,17 @@ export function NewCasePage() {
   const [busy, setBusy] = useState(false);
   const [requestId] = useState(() => crypto.randomUUID());
 
-  useEffect(() => {
-    setMembers([]);
-    if (!query.trim()) return;
-    const abort = new AbortController();
-    const timer = setTimeout(async () => {
-      try {
-        for await (const batch of api.members.searchMembers(
-          { query: query.trim(), limit: 50 },
-          { signal: abort.signal },
-        )) {
-          setMembers((current) => [...current, ...batch.members]);
-        }
-      } catch (e) {
-        if (!isAbort(e, abort.signal)) setError(errorText(e));
+  // The search streams 250 ms after the last key; each key empties the list at once (in onChange).
+  const { error: searchError } = useAbortable(
+    async (signal) => {
+      if (!query.trim()) return;
+      for await (const batch of api.members.searchMembers({ query: query.trim(), limit: 50 }, { signal })) {
+        setMembers((current) => [...current, ...batch.members]);
       }
-    }, 250);
-    return () => {
-      clearTimeout(timer);
-      abort.abort();
-    };
-  }, [query]);
+    },
+    [query],
+    { delayMs: 250 },
+  );
 
   async function create(event: React.FormEvent) {
     event.preventDefault();
@@ -59,7 +52,10 @@ export function NewCasePage() {
             data-testid="member-search"
             value={query}
             autoComplete="off"
-            onChange={(e) => setQuery(e.target.value)}
+            onChange={(e) => {
+              setQuery(e.target.value);
+              setMembers([]);
+            }}
           />
         </label>
         <fieldset>
@@ -89,11 +85,7 @@ export function NewCasePage() {
             onChange={(e) => setDescription(e.target.value)}
           />
         </label>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <ErrorAlert text={error || searchError} />
         <button
           type="submit"
           className="primary"

@@ -1,5 +1,5 @@
-import { useEffect, useState } from "react";
-import { api, errorText } from "../api.js";
+import { api } from "../api.js";
+import { useAbortable } from "../hooks/useAbortable.js";
 import { completeOidcSignIn } from "../oidc.js";
 import { navigate } from "../router.js";
 import { type Session, saveSession } from "../session.js";
@@ -15,24 +15,16 @@ async function signInFromCallback(url: string): Promise<Session> {
 
 /** Where the issuer sends the browser back: finishes the OIDC sign-in, or says plainly why it failed. */
 export function SignInCallbackPage({ onSignedIn }: { onSignedIn: (session: Session) => void }) {
-  const [error, setError] = useState("");
-  useEffect(() => {
+  // The exchange itself is never aborted (the code is spent once); an unmounted page just stops listening.
+  const { error } = useAbortable(async (signal) => {
     const url = window.location.href;
     if (exchange?.url !== url) exchange = { url, session: signInFromCallback(url) };
-    let live = true;
-    exchange.session.then(
-      (session) => {
-        if (!live) return;
-        // The code and state must not stay in the address bar or the history.
-        navigate("/", { replace: true });
-        onSignedIn(session);
-      },
-      (e) => live && setError(errorText(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [onSignedIn]);
+    const session = await exchange.session;
+    if (signal.aborted) return;
+    // The code and state must not stay in the address bar or the history.
+    navigate("/", { replace: true });
+    onSignedIn(session);
+  }, []);
   return (
     <main className="signin">
       <h1>Electronic Case Tracking</h1>

@@ -1,25 +1,29 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import type { DemoUser, SignInOptions } from "../../../src/gen/ect/v1/identity_service_pb.js";
-import { api, errorText } from "../api.js";
+import { api } from "../api.js";
+import { errorText } from "../call-errors.js";
+import { ErrorAlert } from "../components/ErrorAlert.js";
+import { useAbortable } from "../hooks/useAbortable.js";
 import { beginOidcSignIn } from "../oidc.js";
 import { type Session, saveSession } from "../session.js";
 
 /** The sign-in page: demo users in development mode, the organisation's OIDC issuer in production. */
 export function SignInPage({ onSignedIn }: { onSignedIn: (session: Session) => void }) {
   const [options, setOptions] = useState<SignInOptions>();
+  const [users, setUsers] = useState<DemoUser[]>([]);
   const [error, setError] = useState("");
-  useEffect(() => {
-    api.identity.getSignInOptions({}).then(setOptions, (e) => setError(errorText(e)));
+  const { error: loadError } = useAbortable(async (signal) => {
+    const loaded = await api.identity.getSignInOptions({}, { signal });
+    setOptions(loaded);
+    if (loaded.mode === "development") setUsers((await api.identity.listDemoUsers({}, { signal })).users);
   }, []);
   return (
     <main className="signin">
       <h1>Electronic Case Tracking</h1>
-      {error && (
-        <p role="alert" className="error" data-testid="signin-error">
-          {error}
-        </p>
+      <ErrorAlert text={error || loadError} testId="signin-error" />
+      {options?.mode === "development" && (
+        <DemoUsers users={users} onSignedIn={onSignedIn} onError={setError} />
       )}
-      {options?.mode === "development" && <DemoUsers onSignedIn={onSignedIn} onError={setError} />}
       {options?.mode === "oidc" && options.oidc && (
         <>
           <p>Sign in with the account your organisation gave you.</p>
@@ -39,19 +43,14 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (session: Session) => v
 
 /** Development sign-in: pick a seeded demo user; the token lives in sessionStorage. */
 function DemoUsers({
+  users,
   onSignedIn,
   onError,
 }: {
+  users: DemoUser[];
   onSignedIn: (session: Session) => void;
   onError: (message: string) => void;
 }) {
-  const [users, setUsers] = useState<DemoUser[]>([]);
-  useEffect(() => {
-    api.identity.listDemoUsers({}).then(
-      (response) => setUsers(response.users),
-      (e) => onError(errorText(e)),
-    );
-  }, [onError]);
   async function signIn(username: string) {
     try {
       const response = await api.identity.signInDemoUser({ username });

@@ -1,7 +1,9 @@
 import { useState } from "react";
 import type { Span, Trace, TraceSummary } from "../../../src/gen/ect/v1/telemetry_service_pb.js";
 import { TraceStatus } from "../../../src/gen/ect/v1/telemetry_service_pb.js";
-import { api, errorText, transport } from "../api.js";
+import { api, transport } from "../api.js";
+import { errorText } from "../call-errors.js";
+import { ErrorAlert } from "../components/ErrorAlert.js";
 
 /**
  * Search recent traces by correlation id (or method) and show one as a waterfall of spans. Spans
@@ -57,11 +59,7 @@ export function TracesPage() {
           Search
         </button>
       </form>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert text={error} />
       <ul className="trace-list" data-testid="trace-results">
         {traces.map((t) => (
           <li key={t.traceId}>
