@@ -1,14 +1,10 @@
 import { create } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
-import type { Db } from "../db/db.js";
-import { keysetPages } from "../db/keyset.js";
 import { invalidArgument } from "../errors.js";
-import {
-  type Icd10Service,
-  ListIcd10CodesResponseSchema,
-  StreamIcd10CodesResponseSchema,
-} from "../gen/ect/v1/icd10_service_pb.js";
-import { countItems } from "../telemetry/correlation.js";
+import { Icd10Service, ListIcd10CodesResponseSchema } from "../gen/ect/v1/icd10_service_pb.js";
+import { connectHandler } from "../streams/connect-handler.js";
+import type { StreamSource } from "../streams/page-source.js";
+import { pagedStream } from "../streams/paged-stream.js";
 import { parseIcd10Query } from "./icd10/icd10-query.js";
 import {
   decodeIcd10PageToken,
@@ -19,11 +15,23 @@ import {
 } from "./icd10/icd10-search.js";
 import { pageSize } from "./validation.js";
 
+/** StreamIcd10Codes: the codes a query matches, in code order, one response per keyset page. */
+export const streamIcd10Codes = pagedStream({
+  method: Icd10Service.method.streamIcd10Codes,
+  batch: "codes",
+  read(request) {
+    const query = parseIcd10Query(request.query);
+    if (request.limit < 0) throw invalidArgument("limit", "must be 0 (all) or more");
+    return {
+      query: icd10KeysetQuery({ query, billableOnly: request.billableOnly }),
+      limit: request.limit,
+    };
+  },
+  item: icd10Item,
+});
+
 /** ect.v1.Icd10Service: the ICD-10-CM lookup, by code prefix or words, listed a page at a time or streamed. */
-export function icd10Service(deps: {
-  db: Db;
-  streaming: { firstPageSize: number; pageSize: number };
-}): ServiceImpl<typeof Icd10Service> {
+export function icd10Service(source: StreamSource): ServiceImpl<typeof Icd10Service> {
   return {
     async listIcd10Codes(request, context) {
       const query = parseIcd10Query(request.query);
@@ -34,7 +42,7 @@ export function icd10Service(deps: {
         after,
         size + 1,
       );
-      const { rows } = await deps.db.query<Icd10Row>(sql, params, { signal: context.signal });
+      const { rows } = await source.db.query<Icd10Row>(sql, params, { signal: context.signal });
       const page = rows.slice(0, size);
       return create(ListIcd10CodesResponseSchema, {
         codes: page.map(icd10Item),
@@ -42,18 +50,6 @@ export function icd10Service(deps: {
       });
     },
 
-    async *streamIcd10Codes(request, context) {
-      const query = parseIcd10Query(request.query);
-      if (request.limit < 0) throw invalidArgument("limit", "must be 0 (all) or more");
-      const pages = keysetPages(deps.db, icd10KeysetQuery({ query, billableOnly: request.billableOnly }), {
-        ...deps.streaming,
-        limit: request.limit,
-        signal: context.signal,
-      });
-      for await (const rows of pages) {
-        countItems(rows.length);
-        yield create(StreamIcd10CodesResponseSchema, { codes: rows.map(icd10Item) });
-      }
-    },
+    streamIcd10Codes: connectHandler(streamIcd10Codes, source),
   };
 }
