@@ -17,9 +17,16 @@ describe("an abortable run (the engine of useAbortable)", { timeout: 10_000 }, (
 
   it("reports the error's text when the work fails, and clears it when the work succeeds", async () => {
     const reports: string[] = [];
-    await runAbortable(() => Promise.reject(new Error("the server is away")), {}, (e) => reports.push(e))
-      .settled;
-    await runAbortable(async () => {}, {}, (e) => reports.push(e)).settled;
+    await runAbortable(
+      () => Promise.reject(new Error("the server is away")),
+      {},
+      (e) => reports.push(e),
+    ).settled;
+    await runAbortable(
+      async () => {},
+      {},
+      (e) => reports.push(e),
+    ).settled;
     assert.deepEqual(reports, ["the server is away", ""]);
   });
 
@@ -141,7 +148,11 @@ describe("an abortable run (the engine of useAbortable)", { timeout: 10_000 }, (
     await flush();
     assert.equal(settled, true, "once it ends");
 
-    const hanging = runAbortable(() => new Promise(() => {}), {}, () => {});
+    const hanging = runAbortable(
+      () => new Promise(() => {}),
+      {},
+      () => {},
+    );
     hanging.cancel();
     await hanging.settled;
   });
