@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Code, ConnectError } from "@connectrpc/connect";
+import { DATABASE_ERRORS } from "../errors.js";
 import { createLogger } from "../telemetry/logger.js";
 import { errorsInterceptor } from "./errors.js";
 
@@ -43,6 +44,26 @@ describe("errors interceptor", () => {
     const logger = createLogger({ destination: { write: (line: string) => lines.push(line) } });
     const refusal = new ConnectError("no", Code.PermissionDenied);
     assert.equal(await callThrowing(errorsInterceptor(logger), refusal), refusal);
+    assert.deepEqual(lines, []);
+  });
+
+  it("answers a database error the SQLSTATE table knows with its code and the table's words, unlogged", async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ destination: { write: (line: string) => lines.push(line) } });
+    const duplicate = Object.assign(
+      new Error('duplicate key value violates unique constraint "cases_pkey"'),
+      {
+        code: "23505",
+        detail: "Key (id)=(7) already exists.",
+      },
+    );
+    const raised = await callThrowing(errorsInterceptor(logger), duplicate);
+    assert.equal(raised.code, Code.AlreadyExists);
+    assert.equal(raised.rawMessage, DATABASE_ERRORS["23505"].message);
+    const badValue = Object.assign(new Error('invalid input syntax for type integer: "x"'), {
+      code: "22P02",
+    });
+    assert.equal((await callThrowing(errorsInterceptor(logger), badValue)).code, Code.InvalidArgument);
     assert.deepEqual(lines, []);
   });
 });

@@ -73,20 +73,26 @@ test("after three retries a transient failure becomes UNAVAILABLE with the origi
   assert.equal((error as ConnectError).cause, original);
 });
 
-test("work that is not idempotent is never retried", async () => {
-  const p = policies();
-  let calls = 0;
-  const error = await failure(
-    p.unary(
-      async () => {
-        calls++;
-        throw transient();
-      },
-      { idempotent: false },
-    ),
-  );
-  assert.equal(calls, 1);
-  assert.equal(code(error), Code.Unavailable);
+test("work runs once when it is not idempotent, or when retries are set to zero", async () => {
+  const noRetries = { ...fast, retry: { ...fast.retry, maxRetries: 0 } };
+  for (const [settings, idempotent] of [
+    [fast, false],
+    [noRetries, true],
+  ] as const) {
+    const p = policies(settings);
+    let calls = 0;
+    const error = await failure(
+      p.unary(
+        async () => {
+          calls++;
+          throw transient();
+        },
+        { idempotent },
+      ),
+    );
+    assert.equal(calls, 1, `idempotent: ${idempotent}, retries: ${settings.retry.maxRetries}`);
+    assert.equal(code(error), Code.Unavailable);
+  }
 });
 
 test("bad input is neither retried nor rewritten", async () => {
@@ -311,20 +317,4 @@ test("concurrent calls share one retry policy, yet each retry event names its ow
   ]);
   assert.deepEqual(results, [2, 2, 2], "a stream page is retried like any idempotent read");
   assert.deepEqual(retries.sort(), ["SELECT cases", "SELECT members", "SELECT page"]);
-});
-
-test("with retries set to zero, idempotent work runs once", async () => {
-  const p = policies({ ...fast, retry: { ...fast.retry, maxRetries: 0 } });
-  let calls = 0;
-  const error = await failure(
-    p.unary(
-      async () => {
-        calls++;
-        throw transient();
-      },
-      { idempotent: true },
-    ),
-  );
-  assert.equal(calls, 1);
-  assert.equal(code(error), Code.Unavailable);
 });
