@@ -1,4 +1,5 @@
 import type { Db } from "../db/db.js";
+import { seedCuratedIcd10Codes } from "./icd10-curated.js";
 import { type DemoSize, demoSize, seedDemoData } from "./seed-demo.js";
 import { seedReferenceData } from "./seed-reference.js";
 
@@ -10,5 +11,17 @@ export async function seedIfEmpty(db: Db, size: Partial<DemoSize> = {}): Promise
     await seedReferenceData(tx);
     await seedDemoData(tx, { ...demoSize, ...size });
   });
+  return true;
+}
+
+/**
+ * Loads the curated ICD-10-CM codes into a database that has none (one seeded before migration 011 added the
+ * table): the diagnosis picker needs them. Returns whether it loaded them; an import (`ect admin import-icd10`)
+ * is never overwritten.
+ */
+export async function seedIcd10IfEmpty(db: Db): Promise<boolean> {
+  const { rows } = await db.query<{ any: boolean }>("SELECT EXISTS (SELECT 1 FROM icd10_codes) AS any");
+  if (rows[0].any) return false;
+  await db.transaction((tx) => seedCuratedIcd10Codes(tx));
   return true;
 }

@@ -4,7 +4,7 @@ import type { Config } from "../config.js";
 import type { Db } from "../db/db.js";
 import { migrate } from "../db/migrate.js";
 import { openDb } from "../db/open-db.js";
-import { seedIfEmpty } from "../seed/seed.js";
+import { seedIcd10IfEmpty, seedIfEmpty } from "../seed/seed.js";
 import { type App, createApp } from "./app.js";
 import { trustedProxyCheck } from "./client-address.js";
 import { ConnectionGuard } from "./connection-guard.js";
@@ -27,6 +27,7 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
   const applied = await migrate(db);
   if (applied.length > 0) logger.info({ applied }, "database migrated");
   if (config.seedDemo && (await seedIfEmpty(db))) logger.info("demo data seeded");
+  if (await seedIcd10IfEmpty(db)) logger.info("curated ICD-10-CM codes loaded");
   const app = await createApp(config, db, logger);
   const { maxPerIp, maxTotal, ...timeouts } = config.connections;
   // A trusted proxy carries many clients: it is held to the total cap only.
