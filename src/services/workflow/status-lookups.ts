@@ -3,6 +3,57 @@ import { optionalCompo, optionalId, requiredId } from "./request-fields.js";
 
 const afterStatus = "($1::int IS NULL OR sc.id > $1::int)";
 
+// Two legacy pairs are one lookup each: the plain RPC passes NULL for the filter its twin adds ($4)
+// and leaves out the field its twin adds.
+
+interface CompoStatusRow {
+  id: number;
+  description: string;
+  compo: string;
+  module_id: number;
+}
+
+/** Status codes of a compo (all when NULL), and of a module ($4, all when NULL). */
+const statusCodesOfCompo = {
+  sql: `
+    SELECT sc.id, sc.description, sc.compo, sc.module_id FROM status_codes sc
+    WHERE ${afterStatus} AND ($3::text IS NULL OR sc.compo = $3::text) AND ($4::int IS NULL OR sc.module_id = $4::int)
+    ORDER BY sc.id LIMIT $2`,
+  keyOf: (row: CompoStatusRow) => row.id,
+};
+
+const statusCodeOfCompo = (row: CompoStatusRow) => ({
+  statusId: row.id,
+  statusName: row.description,
+  component: row.compo,
+});
+
+interface WorkflowStatusRow {
+  id: number;
+  description: string;
+  workflow_id: number;
+  access_scope: number;
+}
+
+/**
+ * The status codes of a workflow, and of an access scope ($4, all when NULL). A status's access
+ * scope is its holder role's; statuses nobody holds (final ones) have scope 0.
+ */
+const statusCodesOfWorkflow = {
+  sql: `
+    SELECT sc.id, sc.description, ws.workflow_id, coalesce(r.access_scope, 0) AS access_scope
+    FROM work_statuses ws JOIN status_codes sc ON sc.id = ws.status_code_id LEFT JOIN roles r ON r.id = sc.role_id
+    WHERE ${afterStatus} AND ws.workflow_id = $3::int AND ($4::int IS NULL OR r.access_scope = $4::int)
+    ORDER BY sc.id LIMIT $2`,
+  keyOf: (row: WorkflowStatusRow) => row.id,
+};
+
+const statusCodeOfWorkflow = (row: WorkflowStatusRow) => ({
+  statusId: row.id,
+  statusName: row.description,
+  workflowId: row.workflow_id,
+});
+
 /** Status codes by compo, module, role, workflow and scope; work statuses and their types. */
 export const statusLookups = [
   lookup({
@@ -18,31 +69,15 @@ export const statusLookups = [
   }),
   lookup({
     name: "getStatusCodesByCompo",
-    params: (request) => [optionalCompo("compo", request.compo)],
-    sql: `
-      SELECT sc.id, sc.description, sc.compo FROM status_codes sc
-      WHERE ${afterStatus} AND ($3::text IS NULL OR sc.compo = $3::text) ORDER BY sc.id LIMIT $2`,
-    keyOf: (row: { id: number }) => row.id,
-    item: (row: { id: number; description: string; compo: string }) => ({
-      statusId: row.id,
-      statusName: row.description,
-      component: row.compo,
-    }),
+    params: (request) => [optionalCompo("compo", request.compo), null],
+    ...statusCodesOfCompo,
+    item: statusCodeOfCompo,
   }),
   lookup({
     name: "getStatusCodesByCompoAndModule",
     params: (request) => [optionalCompo("compo", request.compo), optionalId("module", request.module)],
-    sql: `
-      SELECT sc.id, sc.description, sc.compo, sc.module_id FROM status_codes sc
-      WHERE ${afterStatus} AND ($3::text IS NULL OR sc.compo = $3::text) AND ($4::int IS NULL OR sc.module_id = $4::int)
-      ORDER BY sc.id LIMIT $2`,
-    keyOf: (row: { id: number }) => row.id,
-    item: (row: { id: number; description: string; compo: string; module_id: number }) => ({
-      statusId: row.id,
-      statusName: row.description,
-      component: row.compo,
-      moduleId: row.module_id,
-    }),
+    ...statusCodesOfCompo,
+    item: (row: CompoStatusRow) => ({ ...statusCodeOfCompo(row), moduleId: row.module_id }),
   }),
   lookup({
     name: "getStatusCodesBySignCode",
@@ -62,16 +97,9 @@ export const statusLookups = [
   }),
   lookup({
     name: "getStatusCodesByWorkflow",
-    params: (request) => [requiredId("workflow_id", request.workflowId)],
-    sql: `
-      SELECT sc.id, sc.description, ws.workflow_id FROM work_statuses ws JOIN status_codes sc ON sc.id = ws.status_code_id
-      WHERE ${afterStatus} AND ws.workflow_id = $3::int ORDER BY sc.id LIMIT $2`,
-    keyOf: (row: { id: number }) => row.id,
-    item: (row: { id: number; description: string; workflow_id: number }) => ({
-      statusId: row.id,
-      statusName: row.description,
-      workflowId: row.workflow_id,
-    }),
+    params: (request) => [requiredId("workflow_id", request.workflowId), null],
+    ...statusCodesOfWorkflow,
+    item: statusCodeOfWorkflow,
   }),
   lookup({
     name: "getStatusCodesByWorkflowAndAccessScope",
@@ -79,19 +107,8 @@ export const statusLookups = [
       requiredId("workflow_id", request.workflowId),
       optionalId("access_scope", request.accessScope),
     ],
-    // access_scope of a status is its holder role's; statuses nobody holds (final ones) have scope 0.
-    sql: `
-      SELECT sc.id, sc.description, ws.workflow_id, coalesce(r.access_scope, 0) AS access_scope
-      FROM work_statuses ws JOIN status_codes sc ON sc.id = ws.status_code_id LEFT JOIN roles r ON r.id = sc.role_id
-      WHERE ${afterStatus} AND ws.workflow_id = $3::int AND ($4::int IS NULL OR r.access_scope = $4::int)
-      ORDER BY sc.id LIMIT $2`,
-    keyOf: (row: { id: number }) => row.id,
-    item: (row: { id: number; description: string; workflow_id: number; access_scope: number }) => ({
-      statusId: row.id,
-      statusName: row.description,
-      workflowId: row.workflow_id,
-      accessScope: row.access_scope,
-    }),
+    ...statusCodesOfWorkflow,
+    item: (row: WorkflowStatusRow) => ({ ...statusCodeOfWorkflow(row), accessScope: row.access_scope }),
   }),
   lookup({
     name: "getStatusCodeScope",
