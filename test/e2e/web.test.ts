@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { assertNoSeriousViolations } from "../support/axe.js";
 import { browserSuite, launchChromium } from "../support/chromium.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { ensureWebBuilt } from "./build-web.js";
@@ -38,6 +39,14 @@ describe("the web client in Chromium", { timeout: 180_000, ...browserSuite }, ()
     await server?.stop();
   });
 
+  /** Pages already scanned with axe-core: each is scanned once, the first time the walk reaches it. */
+  const scanned = new Set<string>();
+  async function scanOnce(page: Page, label: string) {
+    if (scanned.has(label)) return;
+    scanned.add(label);
+    await assertNoSeriousViolations(page, label);
+  }
+
   /** A fresh browser context signed in as a demo user, on the inbox. */
   async function signIn(username: string, width = 1280, height = 800): Promise<Page> {
     const context = await browser.newContext({ viewport: { width, height } });
@@ -45,9 +54,12 @@ describe("the web client in Chromium", { timeout: 180_000, ...browserSuite }, ()
     contexts.push(context);
     const page = await context.newPage();
     await page.goto(server.url);
+    await page.getByTestId(`signin-${username}`).waitFor();
+    await scanOnce(page, "sign-in page");
     await page.getByTestId(`signin-${username}`).click();
     await page.getByTestId("current-role").waitFor();
     await inboxLoaded(page);
+    await scanOnce(page, "inbox");
     return page;
   }
 
@@ -76,8 +88,11 @@ describe("the web client in Chromium", { timeout: 180_000, ...browserSuite }, ()
     await page.getByTestId("member-search").fill("a");
     await page.getByTestId("member-option").first().locator("input").check();
     await page.getByTestId("incident").fill(description);
+    await scanOnce(page, "new case page");
     await page.getByTestId("create-case").click();
     await page.waitForURL(/\/cases\/\d+$/);
+    await page.getByTestId("case-number").waitFor();
+    await scanOnce(page, "case page");
     return ((await page.getByTestId("case-number").textContent()) ?? "").trim();
   }
 
@@ -98,6 +113,7 @@ describe("the web client in Chromium", { timeout: 180_000, ...browserSuite }, ()
     const watcher = await signIn("admin");
     await watcher.getByRole("link", { name: "Dashboard" }).click();
     await watcher.getByTestId("health-status").getByText("Healthy").waitFor();
+    await scanOnce(watcher, "dashboard");
 
     let page = await signIn("medtech");
     const caseNumber = await startLod(page, "Sprained ankle during unit PT");
@@ -129,6 +145,7 @@ describe("the web client in Chromium", { timeout: 180_000, ...browserSuite }, ()
     await final.goto(`${server.url}${casePath}`);
     await final.getByTestId("case-state").getByText("Completed").waitFor();
     await final.getByRole("heading", { name: "Audit history" }).waitFor();
+    await scanOnce(final, "completed case page with its audit history");
     const casePage = await screenshot(final, "final-approval");
     if (updateScreenshots) copyFileSync(casePage, "docs/screenshots/case.png");
     await close(final);
@@ -180,7 +197,10 @@ describe("the web client in Chromium", { timeout: 180_000, ...browserSuite }, ()
       await cdp.send("HeapProfiler.collectGarbage");
       return (await cdp.send("Runtime.getHeapUsage")).usedSize;
     };
-    for (const name of pages) await visit(name);
+    for (const name of pages) {
+      await visit(name);
+      await scanOnce(page, `${name} page`);
+    }
     const baseline = await heap();
     for (let i = 0; i < 50; i++) await visit(pages[i % pages.length]);
     await page.waitForTimeout(500);
