@@ -25,7 +25,7 @@ import type { CaseEvents } from "../services/cases/case-events.js";
 import { caseService } from "../services/cases/case-service.js";
 import { streamCases } from "../services/cases/stream-cases.js";
 import { formService } from "../services/form/form-service.js";
-import { icd10Service } from "../services/icd10-service.js";
+import { icd10Service, streamIcd10Codes } from "../services/icd10-service.js";
 import { identityService } from "../services/identity-service.js";
 import { memberService, searchMembers } from "../services/member-service.js";
 import { telemetryService } from "../services/telemetry-service.js";
@@ -61,7 +61,12 @@ export interface ServiceDeps {
  * Every paged stream of the services, declared once beside its service: the services derive their
  * Connect handlers from the same declarations, and the page-framed gRPC path serves these.
  */
-export const PAGED_STREAMS: readonly AnyPagedStream[] = [streamCases, searchMembers, ...lookupStreams];
+export const PAGED_STREAMS: readonly AnyPagedStream[] = [
+  streamCases,
+  searchMembers,
+  streamIcd10Codes,
+  ...lookupStreams,
+];
 
 /** The services as Connect routes, and the paged streams the page-framed gRPC path serves. */
 export interface RegisteredServices {

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { setImmediate as tick } from "node:timers/promises";
 import {
-  countItems,
   currentCorrelationId,
   generateCorrelationId,
   getCallContext,
@@ -40,18 +39,15 @@ describe("call context", () => {
   it("is undefined outside a call", () => {
     assert.equal(getCallContext(), undefined);
     assert.equal(currentCorrelationId(), undefined);
-    countItems(3);
     setCallUser("nobody");
   });
 
-  it("follows awaits and records the user and item counts", async () => {
+  it("follows awaits and records the user", async () => {
     await runWithCallContext({ correlationId: "c-1" }, async () => {
       await tick();
       assert.equal(currentCorrelationId(), "c-1");
       setCallUser("alice");
-      countItems(2);
-      countItems(3);
-      assert.deepEqual(getCallContext(), { correlationId: "c-1", user: "alice", items: 5 });
+      assert.deepEqual(getCallContext(), { correlationId: "c-1", user: "alice" });
     });
   });
 

@@ -10,8 +10,6 @@ export interface CallContext {
   method?: string;
   /** The signed-in username, once the auth interceptor knows it. */
   user?: string;
-  /** Items the service reported through countItems(); undefined means "count streamed messages". */
-  items?: number;
 }
 
 const storage = new AsyncLocalStorage<CallContext>();
@@ -44,13 +42,4 @@ export function currentCorrelationId(): string | undefined {
 export function setCallUser(user: string): void {
   const call = storage.getStore();
   if (call) call.user = user;
-}
-
-/**
- * Adds n items to the current call's item count. A stream that sends batches calls this once per
- * batch with the batch size; a stream that never calls it is counted one item per message.
- */
-export function countItems(n: number): void {
-  const call = storage.getStore();
-  if (call) call.items = (call.items ?? 0) + n;
 }
