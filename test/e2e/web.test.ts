@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { assertNoSeriousViolations } from "../support/axe.js";
 import { browserSuite, launchChromium } from "../support/chromium.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
+import { FILL } from "./af348-fill.js";
 import { ensureWebBuilt } from "./build-web.js";
 
 /** The LOD route: who moves the case out of each status, in order. */
@@ -22,7 +23,7 @@ const route = [
 const artifacts = "test-artifacts/e2e";
 const updateScreenshots = process.env.ECT_UPDATE_SCREENSHOTS === "1";
 
-describe("the web client in Chromium", { timeout: 180_000, ...browserSuite }, () => {
+describe("the web client in Chromium", { timeout: 300_000, ...browserSuite }, () => {
   let server: TestServer;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
@@ -96,12 +97,14 @@ describe("the web client in Chromium", { timeout: 180_000, ...browserSuite }, ()
     return ((await page.getByTestId("case-number").textContent()) ?? "").trim();
   }
 
-  /** Signs and forwards the case open on the page; the approver records the first finding offered. */
-  async function signAndForward(page: Page) {
+  /**
+   * Fills `user`'s part of the AF 348 (when given: a case returned to a role already holds it), then signs
+   * and forwards the case open on the page.
+   */
+  async function signAndForward(page: Page, user?: string) {
+    if (user) await FILL[user](page);
     await page.getByTestId("sign").click();
     await page.getByTestId("signed").waitFor();
-    const finding = page.getByTestId("finding");
-    if (await finding.count()) await finding.selectOption({ index: 1 });
     await page.getByTestId("forward").first().click();
     await page.getByTestId("no-actions").waitFor();
   }
@@ -135,7 +138,7 @@ describe("the web client in Chromium", { timeout: 180_000, ...browserSuite }, ()
       const nextUser = route[index + 1];
       const next = nextUser ? await signIn(nextUser) : undefined;
       if (next) assert.equal(await row(next, caseNumber).count(), 0, `${nextUser} does not see it yet`);
-      await signAndForward(page);
+      await signAndForward(page, user);
       await screenshot(page, `${String(index + 1).padStart(2, "0")}-${user}-forwarded`);
       await close(page);
       if (next) page = next;
@@ -144,6 +147,7 @@ describe("the web client in Chromium", { timeout: 180_000, ...browserSuite }, ()
     const final = await signIn("admin");
     await final.goto(`${server.url}${casePath}`);
     await final.getByTestId("case-state").getByText("Completed").waitFor();
+    await final.getByTestId("tab-audit").click();
     await final.getByRole("heading", { name: "Audit history" }).waitFor();
     await scanOnce(final, "completed case page with its audit history");
     const casePage = await screenshot(final, "final-approval");
@@ -160,7 +164,7 @@ describe("the web client in Chromium", { timeout: 180_000, ...browserSuite }, ()
   it("returns a case without action and cancels a case from the UI", async () => {
     const medtech = await signIn("medtech");
     const caseNumber = await startLod(medtech, "Back strain lifting pallets");
-    await signAndForward(medtech);
+    await signAndForward(medtech, "medtech");
 
     const officer = await signIn("medofficer");
     await row(officer, caseNumber).getByRole("link").click();

@@ -3,6 +3,8 @@ import { type Client, createClient } from "@connectrpc/connect";
 import { createEctTransport } from "../../src/client/web.js";
 import { AdminService } from "../../src/gen/ect/v1/admin_service_pb.js";
 import { CaseService } from "../../src/gen/ect/v1/case_service_pb.js";
+import { FormService } from "../../src/gen/ect/v1/form_service_pb.js";
+import { Icd10Service } from "../../src/gen/ect/v1/icd10_service_pb.js";
 import { IdentityService } from "../../src/gen/ect/v1/identity_service_pb.js";
 import { MemberService } from "../../src/gen/ect/v1/member_service_pb.js";
 import { TelemetryService } from "../../src/gen/ect/v1/telemetry_service_pb.js";
@@ -24,6 +26,8 @@ function client<S extends DescService>(service: S): Client<S> {
 export const api = {
   identity: client(IdentityService),
   cases: client(CaseService),
+  form: client(FormService),
+  icd10: client(Icd10Service),
   members: client(MemberService),
   admin: client(AdminService),
   telemetry: client(TelemetryService),

@@ -1,29 +1,43 @@
 import { useState } from "react";
 import type { GetNextActionsResponse } from "../../../src/gen/ect/v1/case_service_pb.js";
+import type { Form } from "../../../src/gen/ect/v1/form_service_pb.js";
 import { ActionKind, type Case } from "../../../src/gen/ect/v1/resources_pb.js";
 import { api } from "../api.js";
 import { errorText } from "../call-errors.js";
+import { signatureBroken } from "../form/form-signatures.js";
+import { FORM_TABS } from "../form/form-tabs.js";
 import type { Session } from "../session.js";
 import { ErrorAlert } from "./ErrorAlert.js";
+import { ForwardAction } from "./ForwardAction.js";
 import { ReasonPicker } from "./ReasonPicker.js";
+import { RwoaPicker } from "./RwoaPicker.js";
 
-/** The next actions open to the caller as buttons: sign, forward (with finding), RWOA and cancel with reasons. */
+/**
+ * The next actions open to the caller: the lock, signing (again, once a change broke the caller's
+ * signature), forward, RWOA to a chosen earlier role, cancel. A refused call is shown here and handed to
+ * `onRefused`, so the form can show the fields it names.
+ */
 export function CaseActions(props: {
   item: Case;
   next: GetNextActionsResponse;
+  form: Form | undefined;
   session: Session;
   onChanged: () => Promise<void>;
+  onRefused: (error: unknown) => void;
 }) {
-  const { item, next, session } = props;
+  const { item, next, form, session } = props;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
-  const [finding, setFinding] = useState(0);
   const name = item.name;
   const forward = next.actions.filter((a) => a.kind === ActionKind.ADVANCE);
   const canReturn = next.actions.some((a) => a.kind === ActionKind.RETURN) && next.rwoaReasons.length > 0;
   const canCancel = next.actions.some((a) => a.kind === ActionKind.CANCEL) && next.cancelReasons.length > 0;
-  const needsSignature = next.actions.some((a) => a.requiresSignature) && !next.signedByCaller;
+  const broken = signatureBroken(form, session.roleId);
+  const signed = next.signedByCaller && !broken;
+  const needsSignature = next.actions.some((a) => a.requiresSignature) && !signed;
   const lockedByMe = item.lock?.username === session.username;
+  const myFinding = form?.findings.find((finding) => finding.roleId === session.roleId);
+  const findingTab = FORM_TABS.find((tab) => tab.sections.some((s) => s === `findings.${myFinding?.role}`));
 
   async function run(work: () => Promise<unknown>) {
     setBusy(true);
@@ -33,6 +47,7 @@ export function CaseActions(props: {
       await props.onChanged();
     } catch (e) {
       setError(errorText(e));
+      props.onRefused(e);
     } finally {
       setBusy(false);
     }
@@ -49,7 +64,7 @@ export function CaseActions(props: {
   return (
     <section aria-labelledby="actions-title" className="panel actions">
       <h2 id="actions-title">Actions</h2>
-      <ErrorAlert text={error} />
+      <ErrorAlert text={error} testId="action-error" />
       <div className="buttons">
         <button
           type="button"
@@ -68,62 +83,43 @@ export function CaseActions(props: {
             disabled={busy}
             onClick={() => run(() => api.cases.signCase({ name }))}
           >
-            Sign as {session.roleName}
+            {broken ? "Sign again" : "Sign"} as {session.roleName}
           </button>
         )}
-        {next.signedByCaller && <span data-testid="signed">✔ Signed</span>}
+        {broken && (
+          <span data-testid="signature-broken">
+            ✖ Your signature is no longer valid: the form changed after you signed.
+          </span>
+        )}
+        {signed && <span data-testid="signed">✔ Signed</span>}
       </div>
       {forward.map((action) => (
-        <div className="buttons" key={action.optionId}>
-          {action.requiresFinding && (
-            <label>
-              Finding{" "}
-              <select
-                data-testid="finding"
-                value={finding}
-                onChange={(e) => setFinding(Number(e.target.value))}
-              >
-                <option value={0}>Choose a finding…</option>
-                {next.findings.map((f) => (
-                  <option key={f.id} value={f.id}>
-                    {f.code} – {f.description}
-                  </option>
-                ))}
-              </select>
-            </label>
-          )}
-          <button
-            type="button"
-            className="primary"
-            data-testid="forward"
-            disabled={
-              busy ||
-              (action.requiresSignature && !next.signedByCaller) ||
-              (action.requiresFinding && !finding)
-            }
-            onClick={() =>
-              run(() =>
-                api.cases.takeAction({
-                  name,
-                  optionId: action.optionId,
-                  findingId: action.requiresFinding ? finding : 0,
-                  expectedVersion: item.version,
-                }),
-              )
-            }
-          >
-            {action.label} → {action.targetStatus?.description}
-          </button>
-        </div>
+        <ForwardAction
+          key={action.optionId}
+          action={action}
+          next={next}
+          recordedFinding={form ? (myFinding?.finding ?? "") : undefined}
+          findingTab={findingTab?.label}
+          signed={signed}
+          busy={busy}
+          onForward={(findingId) =>
+            run(() =>
+              api.cases.takeAction({
+                name,
+                optionId: action.optionId,
+                findingId,
+                expectedVersion: item.version,
+              }),
+            )
+          }
+        />
       ))}
       {canReturn && (
-        <ReasonPicker
-          label="RWOA reason"
+        <RwoaPicker
           reasons={next.rwoaReasons}
-          action="Return without action"
-          testId="rwoa"
+          targets={next.returnTargets}
           busy={busy}
-          onPick={(reasonId) => run(() => api.cases.returnWithoutAction({ name, reasonId }))}
+          onReturn={(choice) => run(() => api.cases.returnWithoutAction({ name, ...choice }))}
         />
       )}
       {canCancel && (

@@ -105,3 +105,22 @@ export function spelledOut(jsonName: string): string {
   const words = jsonName.replace(/([A-Z])/g, " $1").toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
+
+/** Section names in words, for titles and for what a signature covers. */
+const SECTION_TITLES: Readonly<Record<string, string>> = {
+  member: "Member",
+  medical: "Medical",
+  unit: "Unit commander",
+  "findings.unitCommander": "Unit commander's finding",
+  "findings.wingJa": "Wing JA's legal review",
+  "findings.wingCommander": "Appointing authority's finding",
+  "findings.boardTechnician": "LOD board technician's finding",
+  "findings.boardMedical": "LOD board medical finding",
+  "findings.boardLegal": "LOD board legal finding",
+  "findings.approvingAuthority": "Approving authority's determination",
+};
+
+/** A section's name in words ("findings.wingJa" → "Wing JA's legal review"). */
+export function sectionTitle(section: string): string {
+  return SECTION_TITLES[section] ?? section;
+}

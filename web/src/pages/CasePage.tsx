@@ -1,12 +1,25 @@
-import { useState } from "react";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { useEffect, useState } from "react";
 import type { AuditEvent } from "../../../src/gen/ect/v1/admin_service_pb.js";
 import type { GetNextActionsResponse } from "../../../src/gen/ect/v1/case_service_pb.js";
+import type { Form } from "../../../src/gen/ect/v1/form_service_pb.js";
 import type { Case, Signature, TrackingEntry } from "../../../src/gen/ect/v1/resources_pb.js";
 import { api } from "../api.js";
 import { CaseActions } from "../components/CaseActions.js";
+import { CaseAudit } from "../components/CaseAudit.js";
 import { CaseFacts } from "../components/CaseFacts.js";
-import { CaseHistory } from "../components/CaseHistory.js";
+import { CaseSignatures } from "../components/CaseSignatures.js";
+import { CaseTimeline } from "../components/CaseTimeline.js";
 import { ErrorAlert } from "../components/ErrorAlert.js";
+import { type TabSpec, Tabs } from "../components/Tabs.js";
+import { FormErrorSummary } from "../form/FormErrorSummary.js";
+import { FormSectionPanel } from "../form/FormSectionPanel.js";
+import { fieldId } from "../form/field-ids.js";
+import { errorsIn, type FormErrors, formErrors, NO_FORM_ERRORS } from "../form/form-errors.js";
+import type { Choice } from "../form/form-fields.js";
+import { formSignatures } from "../form/form-signatures.js";
+import { FORM_TABS, firstTab, tabOfPath } from "../form/form-tabs.js";
+import { PROXIMATE_CAUSES } from "../form/proximate-causes.js";
 import { useAbortable } from "../hooks/useAbortable.js";
 import { useCaseWatch } from "../hooks/useCaseWatch.js";
 import type { Session } from "../session.js";
@@ -18,12 +31,24 @@ interface CaseData {
   tracking: TrackingEntry[];
   signatures: Signature[];
   audit: AuditEvent[] | undefined;
+  /** The AF 348; undefined for a reinvestigation request, which has none. */
+  form: Form | undefined;
 }
 
-/** Reads a case with its next actions, tracking, signatures and (for auditors) its audit events. */
+/** The case's AF 348, or undefined when the case has none (FAILED_PRECONDITION: a reinvestigation request). */
+async function readForm(id: string, signal: AbortSignal): Promise<Form | undefined> {
+  try {
+    return await api.form.getForm({ name: `cases/${id}/form` }, { signal });
+  } catch (error) {
+    if (error instanceof ConnectError && error.code === Code.FailedPrecondition) return undefined;
+    throw error;
+  }
+}
+
+/** Reads a case with its form, next actions, tracking, signatures and (for auditors) its audit events. */
 async function readCase(id: string, session: Session, signal: AbortSignal): Promise<CaseData> {
   const name = `cases/${id}`;
-  const [item, next, tracking, signatures, audit] = await Promise.all([
+  const [item, next, tracking, signatures, audit, form] = await Promise.all([
     api.cases.getCase({ name }, { signal }),
     api.cases.getNextActions({ name }, { signal }),
     api.cases.listTracking({ name }, { signal }),
@@ -31,24 +56,102 @@ async function readCase(id: string, session: Session, signal: AbortSignal): Prom
     session.permissions.includes("auditView")
       ? api.admin.listAuditEvents({ entityType: "case", entityId: id, pageSize: 100 }, { signal })
       : undefined,
+    readForm(id, signal),
   ]);
-  return { item, next, tracking: tracking.entries, signatures: signatures.signatures, audit: audit?.events };
+  return {
+    item,
+    next,
+    tracking: tracking.entries,
+    signatures: signatures.signatures,
+    audit: audit?.events,
+    form,
+  };
 }
 
-/** One case: its facts, the actions open to the caller, and its history; kept current by WatchCases. */
+/**
+ * One case: its facts and the actions open to the caller above the AF 348 as tabs (Member … Determination),
+ * then its timeline, signatures and audit; kept current by WatchCases.
+ */
 export function CasePage({ id, session }: { id: string; session: Session }) {
   const [data, setData] = useState<CaseData>();
+  const [tab, setTab] = useState<string>();
+  const [caseErrors, setCaseErrors] = useState<FormErrors>(NO_FORM_ERRORS);
+  const [focusPath, setFocusPath] = useState<string>();
+  const [reasons, setReasons] = useState<readonly Choice[]>([]);
   const { error, reload } = useAbortable(
     async (signal) => setData(await readCase(id, session, signal)),
     [id, session],
   );
-  // Another user moving this case refreshes the page.
+  const reasonsError = useAbortable(async (signal) => {
+    const found = await api.workflow.getAllFindingByReasonOf({}, { signal });
+    setReasons(found.items.map((item) => ({ value: String(item.findingId), label: item.description })));
+  }, []).error;
+  // Another user moving or editing this case refreshes the page.
   const watchError = useCaseWatch((events) => {
     if (events.some((event) => event.case?.name === `cases/${id}`)) reload();
   });
+  // A saved change (a new form version) makes the last refused forward's list stale.
+  const version = data?.form?.version;
+  useEffect(() => {
+    if (version !== undefined) setCaseErrors(NO_FORM_ERRORS);
+  }, [version]);
+  // "Go to field": once its tab is shown, focus the field.
+  useEffect(() => {
+    if (!focusPath) return;
+    document.getElementById(fieldId(focusPath))?.focus();
+    setFocusPath(undefined);
+  }, [focusPath]);
 
-  const shown = error || watchError;
+  const shown = error || watchError || reasonsError;
   if (!data) return <p role={shown ? "alert" : "status"}>{shown || "Loading case…"}</p>;
+  const { form } = data;
+  const choices = { proximate_causes: PROXIMATE_CAUSES, finding_reasons: reasons };
+  const bound = formSignatures(form);
+  const validity = new Map([...bound].map(([signatureId, s]) => [signatureId, s.valid]));
+
+  const formTabs: TabSpec[] = form
+    ? FORM_TABS.map((formTab) => {
+        const mine = formTab.sections.some(
+          (section) => form.sections.find((state) => state.section === section)?.editable,
+        );
+        const toFix = formTab.sections.reduce((sum, section) => sum + errorsIn(caseErrors, section), 0);
+        const notes = [mine ? "your part" : "", toFix ? `${toFix} to fix` : ""].filter(Boolean);
+        return {
+          id: formTab.id,
+          label: formTab.label,
+          note: notes.join(", ") || undefined,
+          panel: () =>
+            formTab.sections.map((section) => (
+              <FormSectionPanel
+                key={section}
+                form={form}
+                section={section}
+                caseErrors={caseErrors}
+                choices={choices}
+                onSaved={reload}
+              />
+            )),
+        };
+      })
+    : [];
+  const tabs: TabSpec[] = [
+    ...formTabs,
+    {
+      id: "timeline",
+      label: "Timeline",
+      panel: () => <CaseTimeline tracking={data.tracking} signatures={data.signatures} validity={validity} />,
+    },
+    {
+      id: "signatures",
+      label: "Signatures",
+      panel: () => <CaseSignatures signatures={data.signatures} formSignatures={bound} />,
+    },
+    ...(data.audit
+      ? [{ id: "audit", label: "Audit", panel: () => <CaseAudit audit={data.audit ?? []} /> }]
+      : []),
+  ];
+  const selected = tab ?? (form ? firstTab(form) : "timeline");
+
   return (
     <section aria-labelledby="case-title" className="case">
       <h1 id="case-title">
@@ -56,8 +159,28 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
       </h1>
       <ErrorAlert text={shown} />
       <CaseFacts item={data.item} />
-      <CaseActions item={data.item} next={data.next} session={session} onChanged={reload} />
-      <CaseHistory tracking={data.tracking} signatures={data.signatures} audit={data.audit} />
+      <CaseActions
+        item={data.item}
+        next={data.next}
+        form={form}
+        session={session}
+        onChanged={reload}
+        onRefused={(refusal) => setCaseErrors(formErrors(refusal))}
+      />
+      <FormErrorSummary
+        errors={caseErrors}
+        onGoTo={(path) => {
+          const target = tabOfPath(path);
+          if (target) setTab(target.id);
+          setFocusPath(path);
+        }}
+      />
+      <Tabs
+        label={form ? "AF 348 and case history" : "Case history"}
+        tabs={tabs}
+        selected={selected}
+        onSelect={setTab}
+      />
     </section>
   );
 }

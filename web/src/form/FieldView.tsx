@@ -1,0 +1,44 @@
+import type { FieldValue, Witness } from "../../../src/domain/form/field-declarations.js";
+import type { Choice, FormField } from "./form-fields.js";
+
+/** A value in words: the choice's label, Yes/No, the witness list, or "Not answered". */
+function shown(field: FormField, value: FieldValue, choices: readonly Choice[] | undefined) {
+  if (value === null || value === "" || (Array.isArray(value) && value.length === 0))
+    return <span className="muted">Not answered</span>;
+  if (typeof value === "boolean") return value ? "Yes" : "No";
+  if (field.kind === "witnesses") {
+    return (
+      <ul className="plain">
+        {(value as readonly Witness[]).map((witness, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: witnesses have no id and are shown in order.
+          <li key={index}>
+            <strong>{witness.name}</strong>
+            {witness.contact && ` (${witness.contact})`}
+            {witness.statement && `: ${witness.statement}`}
+          </li>
+        ))}
+      </ul>
+    );
+  }
+  const list = field.kind === "enum" ? field.choices : choices;
+  return list?.find((choice) => choice.value === String(value))?.label ?? String(value);
+}
+
+/** One field shown read-only as a term and its value (the list is the section's <dl>). */
+export function FieldView(props: {
+  field: FormField;
+  value: FieldValue;
+  choices?: readonly Choice[];
+  error?: string;
+}) {
+  const { field } = props;
+  return (
+    <>
+      <dt>{field.label}</dt>
+      <dd data-testid={`value-${field.path}`}>
+        {shown(field, props.value, props.choices)}
+        {props.error && <span className="field-error"> ⚠ {props.error}</span>}
+      </dd>
+    </>
+  );
+}
