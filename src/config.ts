@@ -1,7 +1,8 @@
 /**
  * Typed, validated configuration from ECT_* environment variables. This is the only module that reads
  * process.env (besides the OpenTelemetry preload, which reads the standard OTEL_* variables).
- * A bad value stops start-up with a message naming the key.
+ * A bad value stops start-up with a message naming the key. Long on purpose: every setting is declared
+ * here once, beside its default and its check, so an operator finds them all in one file.
  */
 
 export type AuthMode = "development" | "oidc";

@@ -1,7 +1,7 @@
 /**
  * The AFRC reference data: roles, permissions, units, the LOD and reinvestigation workflows with their
  * statuses, options (steps), rules, actions, page access and reason lists. Ids are stable so tests,
- * docs and the WorkflowService contract can name them.
+ * docs and the WorkflowService contract can name them. Long on purpose: it is data, table after table.
  */
 
 export const COMPO_AFRC = "6";

@@ -1,3 +1,7 @@
+/**
+ * The workflow-configuration lookups of the legacy WorkflowService (workflows, permissions, page access,
+ * steps and actions), one declaration each; long because it is a registry of eighteen of them.
+ */
 import { lookup } from "./lookup.js";
 import { optionalCompo, optionalId, optionalText, requiredId } from "./request-fields.js";
 
