@@ -118,6 +118,9 @@ describe("the AF 348 as a tabbed form in Chromium", { timeout: 420_000, ...brows
       "a visible marker",
     );
     assert.equal(await attr(medtech, "medical.icd10Code", "aria-required"), "false", "the medical officer's");
+    // The medical officer's fields of the section are shown to the technician, not offered for editing.
+    assert.equal(await medtech.getByTestId("field-medical.psychiatricEvaluation").count(), 0);
+    await medtech.getByTestId("value-medical.psychiatricEvaluation").getByText("Not answered").waitFor();
 
     // A value the server refuses is shown at its field, named for screen readers.
     await enter(medtech, { "medical.treatmentDate": "2999-01-01" });

@@ -1,4 +1,4 @@
-import type { SectionName } from "../../../src/domain/form/form-roles.js";
+import type { FormRoleKey, SectionName } from "../../../src/domain/form/form-roles.js";
 import type { Form } from "../../../src/gen/ect/v1/form_service_pb.js";
 import { api } from "../api.js";
 import { formatTime } from "../format.js";
@@ -15,6 +15,8 @@ import { type ReferenceChoices, SectionForm } from "./SectionForm.js";
 export function FormSectionPanel(props: {
   form: Form;
   section: SectionName;
+  /** The caller's role on the form, undefined for roles with no part in it. */
+  role: FormRoleKey | undefined;
   caseErrors: FormErrors;
   choices: ReferenceChoices;
   onSaved: () => Promise<void>;
@@ -25,6 +27,7 @@ export function FormSectionPanel(props: {
   const common = {
     section,
     title: sectionTitle(section),
+    role: props.role,
     fields,
     state,
     caseErrors: props.caseErrors,

@@ -1,4 +1,5 @@
 import { type FormEvent, type ReactNode, useEffect, useMemo, useRef, useState } from "react";
+import type { FormRoleKey } from "../../../src/domain/form/form-roles.js";
 import type { FormSectionState } from "../../../src/gen/ect/v1/form_service_pb.js";
 import { ErrorAlert } from "../components/ErrorAlert.js";
 import { FieldControl } from "./FieldControl.js";
@@ -31,6 +32,8 @@ export function SectionForm(props: {
   /** The section's message as last read (MedicalSection, ReviewerFinding…). */
   message: object | undefined;
   state: FormSectionState | undefined;
+  /** The caller's role on the form: in an editable section it edits the fields it writes, sees the rest. */
+  role: FormRoleKey | undefined;
   /** The server's errors for the whole case (a refused forward), shown at their fields too. */
   caseErrors: FormErrors;
   choices: ReferenceChoices;
@@ -99,9 +102,22 @@ export function SectionForm(props: {
   }
 
   const missing = fields.filter((field) => state.missingFields.includes(field.path));
+  const role = props.role;
+  const mine = fields.filter((field) => role !== undefined && field.writers.includes(role));
+  const recorded = fields.filter((field) => field.readOnly);
+  const others = fields.filter((field) => !field.readOnly && !mine.includes(field));
+  const view = (field: FormField) => (
+    <FieldView
+      key={field.path}
+      field={field}
+      value={saved[field.name]}
+      choices={choicesOf(field)}
+      error={fieldErrors[field.path]}
+    />
+  );
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const changed = changedFields(fields, saved, draft);
+    const changed = changedFields(mine, saved, draft);
     setNotice("");
     if (changed.length === 0) return setNotice("Nothing changed since the last save.");
     setBusy(true);
@@ -117,36 +133,30 @@ export function SectionForm(props: {
       setBusy(false);
     }
   }
-  const recorded = fields.filter((field) => field.readOnly);
   return (
     <section aria-labelledby={headingId} className="panel" data-testid={`section-${section}`}>
       {header}
-      {recorded.length > 0 && (
-        <dl className="facts">
-          {recorded.map((field) => (
-            <FieldView key={field.path} field={field} value={saved[field.name]} />
-          ))}
-        </dl>
-      )}
+      {recorded.length > 0 && <dl className="facts">{recorded.map(view)}</dl>}
       <form className="stack section-form" aria-labelledby={headingId} noValidate onSubmit={submit}>
         <p className="muted">
           Fields marked <span className="required">*</span> are required before you forward the case.
           {missing.length > 0 && ` Still empty: ${missing.map((field) => field.label).join(", ")}.`}
         </p>
-        <ErrorAlert text={errors.summary} testId={`save-error-${section}`} />
-        {fields
-          .filter((field) => !field.readOnly)
-          .map((field) => (
-            <FieldControl
-              key={field.path}
-              field={field}
-              value={draft[field.name]}
-              onChange={(value) => setDraft((current) => ({ ...current, [field.name]: value }))}
-              required={requiredNow(field, state.requiredFields, draft)}
-              error={fieldErrors[field.path]}
-              choices={choicesOf(field)}
-            />
-          ))}
+        <ErrorAlert
+          text={errors.summary && `Not saved: ${errors.summary}`}
+          testId={`save-error-${section}`}
+        />
+        {mine.map((field) => (
+          <FieldControl
+            key={field.path}
+            field={field}
+            value={draft[field.name]}
+            onChange={(value) => setDraft((current) => ({ ...current, [field.name]: value }))}
+            required={requiredNow(field, state.requiredFields, draft)}
+            error={fieldErrors[field.path]}
+            choices={choicesOf(field)}
+          />
+        ))}
         <div className="buttons">
           <button type="submit" className="primary" disabled={busy} data-testid={`save-${section}`}>
             Save {props.title}
@@ -156,6 +166,12 @@ export function SectionForm(props: {
           </span>
         </div>
       </form>
+      {others.length > 0 && (
+        <>
+          <h3>Filled by another role</h3>
+          <dl className="facts">{others.map(view)}</dl>
+        </>
+      )}
     </section>
   );
 }

@@ -5,7 +5,7 @@ import { errorText } from "../call-errors.js";
 export interface FormErrors {
   /** Problems by `section.field` JSON path (`medical.treatmentDate`, `findings.wingJa.explanation`). */
   fields: Readonly<Record<string, string>>;
-  /** The server's message as a whole, for the alert above the form; "" when there was no error. */
+  /** The server's message as a whole (without the code), for the alert above the form; "" when none. */
   summary: string;
 }
 
@@ -29,10 +29,10 @@ function jsonSpelling(segment: string): string {
  * A message that names no field (a section refused as a whole, a lost connection) is only the summary.
  */
 export function formErrors(error: unknown, findingSection?: string): FormErrors {
-  const summary = errorText(error);
-  if (!(error instanceof Error)) return { fields: {}, summary };
+  if (!(error instanceof Error)) return { fields: {}, summary: errorText(error) };
   const connect = ConnectError.from(error);
   const message = connect.rawMessage;
+  const summary = message;
   if (connect.code === Code.FailedPrecondition) {
     const missing = /required fields missing: ([^;]+)/.exec(message)?.[1];
     const paths = missing?.split(",").map((path) => path.trim()) ?? [];

@@ -35,6 +35,11 @@ describe("the AF 348 field list of the web form", () => {
       { value: "military", label: "Military" },
       { value: "civilian", label: "Civilian" },
     ]);
+    assert.deepEqual(
+      medical.get("psychiatricEvaluation")?.writers,
+      ["medicalOfficer"],
+      "the officer's alone",
+    );
     assert.deepEqual(medical.get("alcoholTestResult")?.requiredWhen, {
       field: "alcoholTestDone",
       equals: [true],

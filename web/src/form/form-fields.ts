@@ -1,7 +1,7 @@
 import type { DescMessage } from "@bufbuild/protobuf";
 import { SECTIONS } from "../../../src/domain/form/af348-sections.js";
 import type { FieldCondition, FieldDeclaration } from "../../../src/domain/form/field-declarations.js";
-import type { FindingRoleKey, SectionName } from "../../../src/domain/form/form-roles.js";
+import type { FindingRoleKey, FormRoleKey, SectionName } from "../../../src/domain/form/form-roles.js";
 import {
   MedicalSectionSchema,
   MemberSectionSchema,
@@ -35,6 +35,8 @@ export interface FormField {
   maxLength?: number;
   /** Recorded data nobody edits (the member snapshot). */
   readOnly: boolean;
+  /** The roles that write the field (while their section is editable for them). */
+  writers: readonly FormRoleKey[];
   /** Required only while another field holds one of some values. */
   requiredWhen?: FieldCondition;
 }
@@ -74,6 +76,7 @@ function fieldsOf(section: SectionName, schema: DescMessage, labelKey: string): 
         reference: declaration.reference,
         maxLength,
         readOnly: declaration.writers.length === 0,
+        writers: declaration.writers,
         requiredWhen: declaration.requiredWhen,
       },
     ];

@@ -1,5 +1,6 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { useEffect, useState } from "react";
+import { formRoleOf } from "../../../src/domain/form/form-roles.js";
 import type { AuditEvent } from "../../../src/gen/ect/v1/admin_service_pb.js";
 import type { GetNextActionsResponse } from "../../../src/gen/ect/v1/case_service_pb.js";
 import type { Form } from "../../../src/gen/ect/v1/form_service_pb.js";
@@ -126,6 +127,7 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
                 key={section}
                 form={form}
                 section={section}
+                role={formRoleOf(session.roleId)?.key}
                 caseErrors={caseErrors}
                 choices={choices}
                 onSaved={reload}
