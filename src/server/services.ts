@@ -12,12 +12,10 @@ import { Icd10Service } from "../gen/ect/v1/icd10_service_pb.js";
 import { IdentityService } from "../gen/ect/v1/identity_service_pb.js";
 import { MemberService } from "../gen/ect/v1/member_service_pb.js";
 import { TelemetryService } from "../gen/ect/v1/telemetry_service_pb.js";
-import { Health } from "../gen/grpc/health/v1/health_pb.js";
-import { ServerReflection } from "../gen/grpc/reflection/v1/reflection_pb.js";
-import { ServerReflection as ServerReflectionAlpha } from "../gen/grpc/reflection/v1alpha/reflection_pb.js";
 import { WorkflowService } from "../gen/workflow/workflow_pb.js";
 import { registerHealth } from "../health/grpc-health.js";
 import type { HealthMonitor } from "../health/health-monitor.js";
+import { PROBE_SERVICES } from "../health/probe-services.js";
 import { registerReflection } from "../health/reflection.js";
 import { WatchLimiter } from "../resilience/watch-limiter.js";
 import { adminService } from "../services/admin-service.js";
@@ -109,9 +107,7 @@ export function registerServices(deps: ServiceDeps): RegisteredServices {
     router.service(TelemetryService, telemetryService(deps.traces));
     router.service(WorkflowService, workflowService(workflowDeps));
     registerHealth(router, deps.health, { services: API_SERVICES.map((service) => service.typeName) });
-    const files: DescFile[] = [...API_SERVICES, Health, ServerReflection, ServerReflectionAlpha].map(
-      (service) => service.file,
-    );
+    const files: DescFile[] = [...API_SERVICES, ...PROBE_SERVICES].map((service) => service.file);
     registerReflection(router, files);
   };
   const source = { db: deps.db, streaming };
