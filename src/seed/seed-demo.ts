@@ -1,4 +1,5 @@
 import type { Queryable } from "../db/db.js";
+import { seedDemoForms } from "./demo-forms.js";
 import { insertRows } from "./insert-rows.js";
 import * as ref from "./reference-data.js";
 
@@ -119,7 +120,7 @@ export interface DemoSize {
   users: number;
   /** How many generated users have an open session. */
   online: number;
-  /** Write the full tracking and signature history of each case (slow for millions of cases). */
+  /** Write the full tracking and signature history of each case and each LOD's AF 348 (slow for millions of cases). */
   history: boolean;
 }
 
@@ -246,31 +247,31 @@ async function seedUsers(tx: Queryable, size: DemoSize): Promise<void> {
 
 /**
  * LOD cases spread over every status of the route plus cancelled ones; case g sits at route position
- * g % 13 (0–9 along the route, 10–12 cancelled after 0–2 moves).
+ * g % 13 (0–9 along the route, 10–12 cancelled). With the history, each case's path, form and findings come
+ * from its plan (demo-forms.ts): who cancelled, which cases were returned, which went formal.
  */
 async function seedLodCases(tx: Queryable, size: DemoSize): Promise<void> {
   const route = ref.lodRoute;
   await tx.query(
     `INSERT INTO cases (case_number, module_id, workflow_id, work_status_id, unit_id, member_id, created_by,
-                        created_at, updated_at, cancel_reason)
+                        created_at, updated_at)
      SELECT to_char(now() - (g % 120) * interval '1 day', 'YYYYMMDD') || '-' || lpad(g::text, 7, '0'),
             $2, $3,
             CASE WHEN g % 13 <= 9 THEN 100 + ($4::int[])[1 + g % 13] ELSE $5 END,
             m.unit_id, m.id, creator.id,
             now() - ((g % 120) + 2 * (g % 13) + 1) * interval '1 day' - (g % 1440) * interval '1 minute',
-            now() - (g % 120) * interval '1 day',
-            CASE WHEN g % 13 > 9 THEN 'Case opened in error' ELSE '' END
+            now() - (g % 120) * interval '1 day'
      FROM generate_series(1, $1::int) AS g
      JOIN members m ON m.id = 1 + (g * 7919) % (SELECT count(*) FROM members)
      CROSS JOIN (SELECT id FROM users WHERE username = 'medtech') AS creator`,
     [size.cases, ref.Module.Lod, ref.Workflow.Lod, route, ws(20)],
   );
+  // The formal flag and the determination, and with the history the incident and the reasons of returns and
+  // cancellations, come from each case's plan.
   await tx.query(
-    `INSERT INTO lod_details (case_id, incident_description, formal_investigation, finding_id)
-     SELECT c.id, ($1::text[])[1 + c.id % array_length($1::text[], 1)], c.id % 7 = 0,
-            CASE WHEN c.work_status_id = $2 THEN 1 + c.id % 5 END
-     FROM cases c WHERE c.module_id = $3`,
-    [incidents, ws(19), ref.Module.Lod],
+    `INSERT INTO lod_details (case_id, incident_description)
+     SELECT c.id, ($1::text[])[1 + c.id % array_length($1::text[], 1)] FROM cases c WHERE c.module_id = $2`,
+    [incidents, ref.Module.Lod],
   );
   if (!size.history) {
     await tx.query(
@@ -280,45 +281,37 @@ async function seedLodCases(tx: Queryable, size: DemoSize): Promise<void> {
     );
     return;
   }
-  await insertHistory(tx, ref.Module.Lod, route, ws(20));
+  await seedDemoForms(tx);
 }
 
-/** Tracking rows and signatures for each case's path up to its current status. */
-async function insertHistory(
-  tx: Queryable,
-  moduleId: number,
-  route: number[],
-  cancelWs: number,
-): Promise<void> {
-  // steps: each case's path as (ordinal, work status); a cancelled case walked id % 3 + 1 statuses first.
+/** Tracking rows and signatures for each reinvestigation request's path up to its current status. */
+async function insertHistory(tx: Queryable, moduleId: number, route: number[]): Promise<void> {
+  // steps: each case's path as (ordinal, work status).
   const steps = `
     WITH positions AS (
       SELECT c.id, c.module_id, c.workflow_id, c.created_at, c.work_status_id,
-             CASE WHEN c.work_status_id = $3 THEN c.id % 3
-                  ELSE array_position($2::int[], c.work_status_id - 100) - 1 END AS pos
+             array_position($2::int[], c.work_status_id - 100) - 1 AS pos
       FROM cases c WHERE c.module_id = $1
     ), steps AS (
       SELECT p.*, r.ord::int AS ord, 100 + r.sc AS step_ws
       FROM positions p CROSS JOIN LATERAL unnest($2::int[]) WITH ORDINALITY AS r (sc, ord)
-      WHERE r.ord - 1 <= p.pos AND NOT (p.work_status_id = $3 AND false)
-      UNION ALL
-      SELECT p.*, p.pos + 2, $3 FROM positions p WHERE p.work_status_id = $3
+      WHERE r.ord - 1 <= p.pos
     )`;
   await tx.query(
     `${steps}
      INSERT INTO tracking (case_id, module_id, workflow_id, work_status_id, start_time, end_time, completed_by, action_label)
      SELECT s.id, s.module_id, s.workflow_id, s.step_ws,
             s.created_at + (s.ord - 1) * interval '2 days',
-            CASE WHEN s.step_ws <> s.work_status_id OR s.ord <= s.pos THEN s.created_at + s.ord * interval '2 days' END,
-            CASE WHEN s.step_ws <> s.work_status_id OR s.ord <= s.pos THEN holder.id END,
-            CASE WHEN s.step_ws <> s.work_status_id OR s.ord <= s.pos THEN 'Forwarded' ELSE '' END
+            CASE WHEN s.ord <= s.pos THEN s.created_at + s.ord * interval '2 days' END,
+            CASE WHEN s.ord <= s.pos THEN holder.id END,
+            CASE WHEN s.ord <= s.pos THEN 'Forwarded' ELSE '' END
      FROM steps s
      JOIN work_statuses w ON w.id = s.step_ws
      JOIN status_codes sc ON sc.id = w.status_code_id
      LEFT JOIN LATERAL (SELECT min(u.id) AS id FROM users u WHERE u.current_role_id = sc.role_id
                         AND u.username NOT LIKE 'user%') holder ON true
      ORDER BY s.id, s.ord`,
-    [moduleId, route, cancelWs],
+    [moduleId, route],
   );
   // The current row of a final status is closed at once: nothing is waiting there.
   await tx.query(
@@ -337,9 +330,8 @@ async function insertHistory(
      JOIN status_codes sc ON sc.id = w.status_code_id
      JOIN users u ON u.id = t.completed_by
      JOIN roles r ON r.id = sc.role_id
-     JOIN cases c ON c.id = t.case_id
-     WHERE t.module_id = $1 AND t.end_time IS NOT NULL AND sc.role_id IS NOT NULL AND c.work_status_id <> $2`,
-    [moduleId, cancelWs],
+     WHERE t.module_id = $1 AND t.end_time IS NOT NULL AND sc.role_id IS NOT NULL`,
+    [moduleId],
   );
 }
 
@@ -365,7 +357,7 @@ async function seedReinvestigations(tx: Queryable, size: DemoSize): Promise<void
      WHERE rr.module_id = $1`,
     [ref.Module.Reinvestigation],
   );
-  if (size.history) await insertHistory(tx, ref.Module.Reinvestigation, route, ws(37));
+  if (size.history) await insertHistory(tx, ref.Module.Reinvestigation, route);
   else {
     await tx.query(
       `INSERT INTO tracking (case_id, module_id, workflow_id, work_status_id, start_time)
