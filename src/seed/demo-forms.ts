@@ -133,11 +133,11 @@ async function writeSignatures(tx: Queryable, cases: readonly DemoCase[]): Promi
        sections text[])
      ORDER BY signed_at`,
     cases.flatMap(({ caseId, plan, form, actorOf }) => {
-      // The technician and the medical officer sign the same sections: hash each set once per case.
-      const hashes = new Map<string, string>();
-      const hashOf = (sections: readonly SectionName[]) => {
-        const hash = hashes.get(sections.join()) ?? contentSha256(form, sections);
-        hashes.set(sections.join(), hash);
+      // A role signs more than once (again after a return): hash each role's entries once per case.
+      const hashes = new Map<number, string>();
+      const hashOf = (roleId: number, sections: readonly SectionName[]) => {
+        const hash = hashes.get(roleId) ?? contentSha256(form, sections, formRoleOf(roleId)?.key);
+        hashes.set(roleId, hash);
         return hash;
       };
       return plan.signatures.map((signature) => {
@@ -152,7 +152,7 @@ async function writeSignatures(tx: Queryable, cases: readonly DemoCase[]): Promi
           signed_at: signature.at,
           name_and_rank: actor.nameAndRank,
           title: actor.title,
-          content_sha256: hashOf(sections),
+          content_sha256: hashOf(signature.roleId, sections),
           sections,
         };
       });

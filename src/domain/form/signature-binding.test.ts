@@ -58,4 +58,34 @@ describe("signatures bound to the form", () => {
       "already invalid",
     );
   });
+
+  it("attest to their role's entries: the officer's own items leave the technician's signature standing", () => {
+    const technicianSigned = completeForm({
+      medical: { treatmentFacility: "Clinic", psychiatricEvaluation: null },
+    });
+    const technician = signature({
+      id: 7,
+      roleId: 2,
+      contentSha256: contentSha256(technicianSigned, ["member", "medical"], "medicalTechnician"),
+    });
+    const officerAdds = completeForm({
+      medical: { treatmentFacility: "Clinic", psychiatricEvaluation: false },
+    });
+    const officerCorrects = completeForm({
+      medical: { treatmentFacility: "Hospital", psychiatricEvaluation: null },
+    });
+    assert.equal(
+      signatureValid(technician, officerAdds),
+      true,
+      "an officer-only item is not the technician's",
+    );
+    assert.deepEqual(signaturesInvalidatedBy([technician], ["medical"], technicianSigned, officerAdds), []);
+    assert.equal(signatureValid(technician, officerCorrects), false, "the technician's entry changed");
+    assert.deepEqual(
+      signaturesInvalidatedBy([technician], ["medical"], technicianSigned, officerCorrects).map(
+        (entry) => entry.id,
+      ),
+      [7],
+    );
+  });
 });

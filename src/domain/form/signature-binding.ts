@@ -1,6 +1,6 @@
 import { contentSha256 } from "./content-hash.js";
 import type { FormContent } from "./form-content.js";
-import { formRoleOf, SECTION_NAMES, type SectionName } from "./form-roles.js";
+import { type FormRoleKey, formRoleOf, SECTION_NAMES, type SectionName } from "./form-roles.js";
 
 /** A signature as stored, with what binds it to the form. */
 export interface BoundSignature {
@@ -28,7 +28,7 @@ export function coveredSections(signature: Pick<BoundSignature, "roleId" | "sect
 export function signatureValid(signature: BoundSignature, form: FormContent): boolean {
   if (signature.invalidatedAt !== null) return false;
   if (signature.contentSha256 === null) return true;
-  return contentSha256(form, coveredSections(signature)) === signature.contentSha256;
+  return contentSha256(form, coveredSections(signature), signerOf(signature)) === signature.contentSha256;
 }
 
 /**
@@ -45,6 +45,14 @@ export function signaturesInvalidatedBy(
     if (!signatureValid(signature, before)) return false;
     const covered = coveredSections(signature);
     if (!covered.some((section) => changed.includes(section))) return false;
-    return signature.contentSha256 === null || contentSha256(after, covered) !== signature.contentSha256;
+    return (
+      signature.contentSha256 === null ||
+      contentSha256(after, covered, signerOf(signature)) !== signature.contentSha256
+    );
   });
+}
+
+/** The form role whose entries a signature attests to (content-hash.ts); undefined for a role outside the form. */
+export function signerOf(signature: Pick<BoundSignature, "roleId">): FormRoleKey | undefined {
+  return formRoleOf(signature.roleId)?.key;
 }

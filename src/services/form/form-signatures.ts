@@ -118,7 +118,7 @@ export async function signedContentHash(
   const sections = [...(formRoleOf(roleId)?.signatureCovers ?? [])];
   if (sections.length === 0) return { sha256: null, sections };
   const { content } = await loadForm(tx, caseId);
-  return { sha256: contentSha256(content, sections), sections };
+  return { sha256: contentSha256(content, sections, formRoleOf(roleId)?.key), sections };
 }
 
 /** Binds a just-recorded signature to the content it signs: stores signedContentHash's hash and sections. */
