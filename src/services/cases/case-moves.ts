@@ -1,13 +1,22 @@
 import type { Caller } from "../../auth/caller-context.js";
 import type { Queryable } from "../../db/db.js";
+import { openOptions } from "../../domain/next-actions.js";
 import { type MovePlan, planMove } from "../../domain/plan-move.js";
+import { recordableFindings } from "../../domain/recordable-findings.js";
 import type { Actor } from "../../domain/workflow-model.js";
 import { aborted, failedPrecondition } from "../../errors.js";
 import { withSpan } from "../../telemetry/spans.js";
 import { recordAudit } from "../audit.js";
+import { assertNoFormBlockers, formBlockers } from "../form/form-blockers.js";
 import { loadCaseRow } from "./case-queries.js";
 import type { CaseRow } from "./case-row.js";
-import { loadCaseFacts, loadFindings, loadOptions, loadReasons } from "./workflow-config.js";
+import {
+  loadCaseFacts,
+  loadFindings,
+  loadOptions,
+  loadReasons,
+  loadRecordedFinding,
+} from "./workflow-config.js";
 
 /** The actor of the engine for a caller: administrators may act for any role. */
 export function actorOf(caller: Caller): Actor {
@@ -42,6 +51,8 @@ export function assertNotLockedByOther(row: CaseRow, caller: Caller): void {
 /**
  * Applies a workflow option inside one transaction: status and version, the tracking rows, the option's
  * effects, the action log and the audit row. The engine (planMove) decides; this function only writes.
+ * A forward first needs the holding role's part of the AF 348: FAILED_PRECONDITION listing every required
+ * field still missing and every signature a later change invalidated.
  */
 export async function moveCase(tx: Queryable, caller: Caller, request: MoveRequest): Promise<MoveResult> {
   const before = await loadCaseRow(tx, caller, request.caseId, true);
@@ -51,17 +62,25 @@ export async function moveCase(tx: Queryable, caller: Caller, request: MoveReque
   assertNotLockedByOther(before, caller);
   const facts = await loadCaseFacts(tx, before);
   const options = await loadOptions(tx, before.work_status_id);
+  const open = openOptions(facts, actorOf(caller), options).find(
+    ({ option }) => option.id === request.optionId,
+  );
+  if (open?.option.kind === "advance" && facts.holderRoleId !== null) {
+    assertNoFormBlockers(await formBlockers(tx, before.id, facts.holderRoleId));
+  }
   const chosen = options.find((option) => option.id === request.optionId);
   const reasonKind = chosen?.kind === "cancel" ? "cancel" : "rwoa";
-  const [findings, reasons] = await Promise.all([
+  const [findings, reasons, recordedFindingId] = await Promise.all([
     loadFindings(tx, before.workflow_id, caller.roleId),
     loadReasons(tx, before.workflow_id, reasonKind),
+    open?.requiresFinding ? loadRecordedFinding(tx, before.id, facts.holderRoleId) : undefined,
   ]);
   const plan = planMove(facts, actorOf(caller), options, {
     optionId: request.optionId,
     findingId: request.findingId,
+    recordedFindingId,
     reasonId: request.reasonId,
-    allowedFindingIds: new Set(findings.map((finding) => finding.id)),
+    allowedFindingIds: new Set(recordableFindings(findings, facts.holderRoleId).map((finding) => finding.id)),
     allowedReasonIds: new Set(reasons.map((reason) => reason.id)),
   });
   const reasonText = reasons.find((reason) => reason.id === request.reasonId)?.description ?? "";
@@ -85,6 +104,11 @@ async function writeMove(
   reasonText: string,
 ): Promise<MoveResult> {
   const kind = plan.option.kind;
+  // A return or cancel says why on the timeline: the reason, then the explanation.
+  const label =
+    kind === "advance"
+      ? plan.option.label
+      : [`${plan.option.label}: ${reasonText}`, request.comment].filter(Boolean).join(" — ");
   await tx.query(
     `UPDATE cases SET work_status_id = $2, version = version + 1, updated_at = now(),
        rwoa_reason = CASE WHEN $3 = 'return' THEN $4 ELSE rwoa_reason END,
@@ -95,7 +119,7 @@ async function writeMove(
   await tx.query(
     `UPDATE tracking SET end_time = now(), completed_by = $2, action_label = $3, comment = $4
      WHERE case_id = $1 AND end_time IS NULL`,
-    [before.id, caller.userId, plan.option.label, request.comment],
+    [before.id, caller.userId, label, request.comment],
   );
   const { rows } = await tx.query<{ id: number; start_time: Date }>(
     `INSERT INTO tracking (case_id, module_id, workflow_id, work_status_id, start_time, end_time)
@@ -106,10 +130,15 @@ async function writeMove(
   );
   for (const effect of plan.effects) {
     if (effect.type === "removeSignatures") {
-      await tx.query("DELETE FROM signatures WHERE case_id = $1 AND work_status_id = $2", [
-        before.id,
-        effect.workStatusId,
-      ]);
+      // andSince: also the statuses the case entered after its last stay at the returned-to status (that
+      // stay is the newest closed tracking row there; the row this move opened is still open).
+      await tx.query(
+        `DELETE FROM signatures WHERE case_id = $1 AND (work_status_id = $2 OR ($3 AND work_status_id IN (
+           SELECT t.work_status_id FROM tracking t WHERE t.case_id = $1 AND t.id >= (
+             SELECT max(p.id) FROM tracking p
+             WHERE p.case_id = $1 AND p.work_status_id = $2 AND p.end_time IS NOT NULL))))`,
+        [before.id, effect.workStatusId, effect.andSince],
+      );
     } else if (effect.type === "recordFinding") {
       await tx.query("UPDATE lod_details SET finding_id = $2 WHERE case_id = $1", [
         before.id,

@@ -83,6 +83,7 @@ export function caseService(deps: CaseServiceDeps): ServiceImpl<typeof CaseServi
         name: request.name,
         reasonId: request.reasonId,
         comment: request.comment,
+        returnToRoleId: request.returnToRoleId,
       }),
 
     cancelCase: (request, context) =>

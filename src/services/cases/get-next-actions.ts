@@ -2,6 +2,7 @@ import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { Caller } from "../../auth/caller-context.js";
 import type { Db } from "../../db/db.js";
 import { openOptions } from "../../domain/next-actions.js";
+import { recordableFindings } from "../../domain/recordable-findings.js";
 import type { GetNextActionsResponseSchema } from "../../gen/ect/v1/case_service_pb.js";
 import { ActionKind } from "../../gen/ect/v1/resources_pb.js";
 import { actorOf } from "./case-moves.js";
@@ -13,7 +14,8 @@ const kindOf = { advance: ActionKind.ADVANCE, return: ActionKind.RETURN, cancel:
 
 /**
  * GetNextActions: the options open to the caller at the case's status, each with its target status,
- * and the reasons and findings those options ask for.
+ * the reasons and findings those options ask for (the findings the holding role may record), and the
+ * earlier statuses a return may go back to, nearest first.
  */
 export async function getNextActions(
   db: Db,
@@ -49,7 +51,12 @@ export async function getNextActions(
     })),
     rwoaReasons: hasKind("return") ? rwoa : [],
     cancelReasons: hasKind("cancel") ? cancel : [],
-    findings: open.some((entry) => entry.requiresFinding) ? findings : [],
+    findings: open.some((entry) => entry.requiresFinding)
+      ? recordableFindings(findings, facts.holderRoleId)
+      : [],
+    returnTargets: open
+      .filter(({ option }) => option.kind === "return")
+      .flatMap(({ option }) => statusById.get(option.toWorkStatusId) ?? []),
     signedByCaller: facts.signedRoleIds.has(caller.roleId),
   };
 }

@@ -1,6 +1,5 @@
 import type { Caller } from "../../auth/caller-context.js";
-import { actorHoldsCase, openOptions } from "../../domain/next-actions.js";
-import { failedPrecondition, permissionDenied } from "../../errors.js";
+import { cancelOption, returnOption } from "../../domain/plan-move.js";
 import type { TakeActionResponse } from "../../gen/ect/v1/case_service_pb.js";
 import { positiveId, resourceId, text } from "../validation.js";
 import { applyMove, type MoveDeps } from "./apply-move.js";
@@ -14,12 +13,16 @@ export interface KindMove {
   name: string;
   reasonId: number;
   comment: string;
+  /** ReturnWithoutAction: the earlier role to return to; 0 for one step back. */
+  returnToRoleId?: number;
 }
 
 /**
- * ReturnWithoutAction and CancelCase: moves the case by the open option of that kind at its status,
- * with the reason. PERMISSION_DENIED when another role holds the case, FAILED_PRECONDITION when its
- * status has no such option.
+ * ReturnWithoutAction and CancelCase: moves the case by the open option of that kind at its status, with
+ * the reason (the domain's returnOption and cancelOption pick it: a return to the earlier role named, a
+ * cancel only where the workflow declares one). PERMISSION_DENIED when another role holds the case or may
+ * not cancel, FAILED_PRECONDITION when there is nowhere to return to, INVALID_ARGUMENT naming
+ * return_to_role_id for a role that did not hold the case earlier.
  */
 export async function moveByKind(
   deps: MoveDeps,
@@ -30,22 +33,13 @@ export async function moveByKind(
   const { kind, reasonId } = move;
   const caseId = resourceId("name", move.name);
   positiveId("reason_id", reasonId);
+  const comment = text("comment", move.comment, { max: 2000 });
   const row = await loadCaseRow(db, caller, caseId);
   const facts = await loadCaseFacts(db, row);
-  const option = openOptions(facts, actorOf(caller), await loadOptions(db, row.work_status_id)).find(
-    (open) => open.option.kind === kind,
-  );
-  if (!option) {
-    if (!actorHoldsCase(facts, actorOf(caller)))
-      throw permissionDenied("the case is held by another role at its current status");
-    throw failedPrecondition(
-      `the case cannot be ${kind === "return" ? "returned without action" : "cancelled"} at its current status`,
-    );
-  }
-  return applyMove(deps, caller, {
-    caseId,
-    optionId: option.option.id,
-    comment: text("comment", move.comment, { max: 2000 }),
-    reasonId,
-  });
+  const options = await loadOptions(db, row.work_status_id);
+  const option =
+    kind === "return"
+      ? returnOption(facts, actorOf(caller), options, move.returnToRoleId)
+      : cancelOption(facts, actorOf(caller), options);
+  return applyMove(deps, caller, { caseId, optionId: option.id, comment, reasonId });
 }

@@ -5,8 +5,9 @@ import type { Db, Queryable } from "../../db/db.js";
 import { assertMayLock, type LockActor, lockExpiry, planRelease } from "../../domain/case-lock.js";
 import { assertMaySign } from "../../domain/may-sign.js";
 import { alreadyExists, notFound } from "../../errors.js";
-import { type CaseLock, CaseLockSchema } from "../../gen/ect/v1/resources_pb.js";
+import { type CaseLock, CaseLockSchema, Module } from "../../gen/ect/v1/resources_pb.js";
 import { recordAudit } from "../audit.js";
+import { bindSignature } from "../form/form-signatures.js";
 import { loadCaseLock, managerRolesOf, renewLock, writeLock } from "./case-locks.js";
 import { actorOf } from "./case-moves.js";
 import { loadCaseRow } from "./case-queries.js";
@@ -53,8 +54,9 @@ export interface SignatureRequest {
 
 /**
  * Records a signature under the one signing rule of both services (assertMaySign: the holding role's active
- * user, at the current status, not against another user's lock) and one signature per role and status;
- * the signer's own lock is renewed. NOT_FOUND for an unknown user or role.
+ * user, at the current status, not against another user's lock) and one valid signature per role and
+ * status; an LOD signature stores the content hash of the form sections it covers; the signer's own lock is
+ * renewed. NOT_FOUND for an unknown user or role.
  */
 export async function recordSignature(
   tx: Queryable,
@@ -90,8 +92,10 @@ export async function recordSignature(
     lock,
     now,
   });
+  // A signature a later change to the form invalidated does not count: the role signs again.
   const existing = await tx.query(
-    "SELECT 1 FROM signatures WHERE case_id = $1 AND work_status_id = $2 AND role_id = $3",
+    `SELECT 1 FROM signatures
+     WHERE case_id = $1 AND work_status_id = $2 AND role_id = $3 AND invalidated_at IS NULL`,
     [target.id, request.atWorkStatusId, roleId],
   );
   if (existing.rowCount > 0) {
@@ -114,6 +118,8 @@ export async function recordSignature(
       signer.title,
     ],
   );
+  // An LOD signature signs the AF 348 sections its role covers: their SHA-256 as they stand now.
+  if (target.moduleId === Module.LOD) await bindSignature(tx, target.id, rows[0].id, roleId);
   await renewLock(tx, target.id, userId);
   await recordAudit(tx, {
     entityType: "case",

@@ -1,5 +1,10 @@
+import { ConnectError } from "@connectrpc/connect";
 import type { Caller } from "../../auth/caller-context.js";
 import type { Db } from "../../db/db.js";
+import {
+  assertMayDirectFormalInvestigation,
+  formalInvestigationAuditAction,
+} from "../../domain/formal-investigation.js";
 import { actorHoldsCase } from "../../domain/next-actions.js";
 import { invalidArgument, permissionDenied } from "../../errors.js";
 import type { UpdateCaseRequest } from "../../gen/ect/v1/case_service_pb.js";
@@ -50,7 +55,9 @@ function caseEdit(request: UpdateCaseRequest): CaseEdit {
 
 /**
  * UpdateCase: the role holding the case changes its LOD details, under its edit lock, audited with the
- * values before and after, and published once committed.
+ * values before and after, and published once committed. The formal investigation flag is the appointing
+ * authority's alone (PERMISSION_DENIED naming formal_investigation for anyone else, the refusal audited as
+ * formal_investigation_denied); a change of it is audited as formal_investigation_directed or _withdrawn.
  */
 export async function updateCase(
   deps: { db: Db; events: CaseEvents },
@@ -59,35 +66,73 @@ export async function updateCase(
 ): Promise<Case> {
   const edit = caseEdit(request);
   const { caseId } = edit;
-  const row = await deps.db.transaction(async (tx) => {
-    const before = await loadCaseRow(tx, caller, caseId, true);
-    if (!actorHoldsCase(await loadCaseFacts(tx, before), actorOf(caller))) {
-      throw permissionDenied("only the role holding the case may edit it");
-    }
-    await guardCaseWrite(tx, caseId, caller.userId);
-    await tx.query(
-      `UPDATE lod_details SET incident_description = coalesce($2, incident_description),
+  const refused: { reason?: string } = {};
+  const row = await deps.db
+    .transaction(async (tx) => {
+      const before = await loadCaseRow(tx, caller, caseId, true);
+      const facts = await loadCaseFacts(tx, before);
+      if (edit.formalInvestigation !== undefined) {
+        try {
+          assertMayDirectFormalInvestigation(facts, actorOf(caller));
+        } catch (error) {
+          refused.reason = ConnectError.from(error).rawMessage;
+          throw error;
+        }
+      }
+      if (!actorHoldsCase(facts, actorOf(caller))) {
+        throw permissionDenied("only the role holding the case may edit it");
+      }
+      await guardCaseWrite(tx, caseId, caller.userId);
+      await tx.query(
+        `UPDATE lod_details SET incident_description = coalesce($2, incident_description),
          formal_investigation = coalesce($3, formal_investigation) WHERE case_id = $1`,
-      [caseId, edit.description ?? null, edit.formalInvestigation ?? null],
-    );
-    await tx.query("UPDATE cases SET version = version + 1, updated_at = now() WHERE id = $1", [caseId]);
-    const after = await loadCaseRow(tx, caller, caseId);
-    await recordAudit(tx, {
-      entityType: "case",
-      entityId: caseId,
-      action: "update",
-      actor: caller.username,
-      before: {
-        incidentDescription: before.incident_description,
-        formalInvestigation: before.formal_investigation,
-      },
-      after: {
-        incidentDescription: after.incident_description,
-        formalInvestigation: after.formal_investigation,
-      },
+        [caseId, edit.description ?? null, edit.formalInvestigation ?? null],
+      );
+      await tx.query("UPDATE cases SET version = version + 1, updated_at = now() WHERE id = $1", [caseId]);
+      const after = await loadCaseRow(tx, caller, caseId);
+      await recordAudit(tx, {
+        entityType: "case",
+        entityId: caseId,
+        action: "update",
+        actor: caller.username,
+        before: {
+          incidentDescription: before.incident_description,
+          formalInvestigation: before.formal_investigation,
+        },
+        after: {
+          incidentDescription: after.incident_description,
+          formalInvestigation: after.formal_investigation,
+        },
+      });
+      const formalAction = formalInvestigationAuditAction(
+        before.formal_investigation ?? false,
+        after.formal_investigation ?? false,
+      );
+      if (formalAction) {
+        await recordAudit(tx, {
+          entityType: "case",
+          entityId: caseId,
+          action: formalAction,
+          actor: caller.username,
+          before: { formalInvestigation: before.formal_investigation },
+          after: { formalInvestigation: after.formal_investigation, roleId: caller.roleId },
+        });
+      }
+      return after;
+    })
+    .catch(async (error: unknown) => {
+      // The refusal's audit row goes in after the rollback, so it is the only thing the attempt leaves.
+      if (refused.reason !== undefined) {
+        await recordAudit(deps.db, {
+          entityType: "case",
+          entityId: caseId,
+          action: "formal_investigation_denied",
+          actor: caller.username,
+          after: { attempted: { formalInvestigation: edit.formalInvestigation }, reason: refused.reason },
+        });
+      }
+      throw error;
     });
-    return after;
-  });
   publishAfterCommit(deps.events, caller, CaseEventType.UPDATED, row);
   return caseFromRow(row);
 }

@@ -14,8 +14,11 @@ export async function loadOptions(db: Queryable, workStatusId: number): Promise<
     sort_order: number;
     rules: { type: string; data: string }[] | null;
     actions: { type: string; target: number; data: number }[] | null;
+    target_holder_role_id: number | null;
   }>(
     `SELECT o.id, o.work_status_id, o.target_work_status_id, o.display_text, o.kind, o.active, o.sort_order,
+       (SELECT sc.role_id FROM work_statuses tws JOIN status_codes sc ON sc.id = tws.status_code_id
+         WHERE tws.id = o.target_work_status_id) AS target_holder_role_id,
        (SELECT json_agg(json_build_object('type', rt.name, 'data', r.rule_data) ORDER BY r.id)
           FROM option_rules r JOIN rule_types rt ON rt.id = r.rule_type_id WHERE r.option_id = o.id) AS rules,
        (SELECT json_agg(json_build_object('type', at.name, 'target', a.target, 'data', a.data) ORDER BY a.id)
@@ -33,14 +36,19 @@ export async function loadOptions(db: Queryable, workStatusId: number): Promise<
     sortOrder: row.sort_order,
     rules: row.rules ?? [],
     actions: row.actions ?? [],
+    targetHolderRoleId: row.target_holder_role_id,
   }));
 }
 
-/** The engine's view of a case: status holder, history and who signed at the current status. */
+/**
+ * The engine's view of a case: status holder, history and who signed at the current status (a signature a
+ * later change to the form invalidated no longer counts: the role signs again).
+ */
 export async function loadCaseFacts(db: Queryable, row: CaseRow): Promise<CaseFacts> {
   const { rows } = await db.query<{ visited: number[] | null; signed: number[] | null }>(
     `SELECT (SELECT array_agg(DISTINCT work_status_id) FROM tracking WHERE case_id = $1) AS visited,
-            (SELECT array_agg(DISTINCT role_id) FROM signatures WHERE case_id = $1 AND work_status_id = $2) AS signed`,
+            (SELECT array_agg(DISTINCT role_id) FROM signatures
+              WHERE case_id = $1 AND work_status_id = $2 AND invalidated_at IS NULL) AS signed`,
     [row.id, row.work_status_id],
   );
   return {
@@ -81,4 +89,18 @@ export async function loadFindings(
     [workflowId, roleId],
   );
   return rows;
+}
+
+/** The finding the role recorded on the case's form (its row of case_findings), if any. */
+export async function loadRecordedFinding(
+  db: Queryable,
+  caseId: number,
+  roleId: number | null,
+): Promise<number | undefined> {
+  if (roleId === null) return undefined;
+  const { rows } = await db.query<{ finding_id: number | null }>(
+    "SELECT finding_id FROM case_findings WHERE case_id = $1 AND role_id = $2",
+    [caseId, roleId],
+  );
+  return rows[0]?.finding_id ?? undefined;
 }
