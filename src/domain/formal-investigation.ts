@@ -1,4 +1,3 @@
-import { permissionDenied } from "../errors.js";
 import { formRole } from "./form/form-roles.js";
 import { actorHoldsCase } from "./next-actions.js";
 import type { Actor, CaseFacts } from "./workflow-model.js";
@@ -7,19 +6,19 @@ import type { Actor, CaseFacts } from "./workflow-model.js";
 const appointingAuthority = formRole("wingCommander");
 
 /**
- * Only the appointing authority directs (or withdraws) a formal investigation, and only while the case waits
- * at its review; an administrator may act for it there. Anyone else: PERMISSION_DENIED naming the field.
+ * Why the actor may not direct (or withdraw) a formal investigation, naming the field; null when it may.
+ * Only the appointing authority does, while the case waits at its review; an administrator may act for it
+ * there.
  */
-export function assertMayDirectFormalInvestigation(
+export function formalInvestigationRefusal(
   facts: Pick<CaseFacts, "holderRoleId" | "isFinal">,
   actor: Actor,
-): void {
-  if (facts.holderRoleId !== appointingAuthority.roleId || !actorHoldsCase(facts, actor)) {
-    throw permissionDenied(
-      "formal_investigation: only the appointing authority (wing commander) may direct a formal " +
-        "investigation, while the case is at the Wing Commander Review",
-    );
-  }
+): string | null {
+  if (facts.holderRoleId === appointingAuthority.roleId && actorHoldsCase(facts, actor)) return null;
+  return (
+    "formal_investigation: only the appointing authority (wing commander) may direct a formal " +
+    "investigation, while the case is at the Wing Commander Review"
+  );
 }
 
 /** The audit action of a change of the flag: directed when set, withdrawn when cleared. */

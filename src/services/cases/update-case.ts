@@ -1,9 +1,8 @@
-import { ConnectError } from "@connectrpc/connect";
 import type { Caller } from "../../auth/caller-context.js";
 import type { Db } from "../../db/db.js";
 import {
-  assertMayDirectFormalInvestigation,
   formalInvestigationAuditAction,
+  formalInvestigationRefusal,
 } from "../../domain/formal-investigation.js";
 import { actorHoldsCase } from "../../domain/next-actions.js";
 import { invalidArgument, permissionDenied } from "../../errors.js";
@@ -72,12 +71,8 @@ export async function updateCase(
       const before = await loadCaseRow(tx, caller, caseId, true);
       const facts = await loadCaseFacts(tx, before);
       if (edit.formalInvestigation !== undefined) {
-        try {
-          assertMayDirectFormalInvestigation(facts, actorOf(caller));
-        } catch (error) {
-          refused.reason = ConnectError.from(error).rawMessage;
-          throw error;
-        }
+        refused.reason = formalInvestigationRefusal(facts, actorOf(caller)) ?? undefined;
+        if (refused.reason) throw permissionDenied(refused.reason);
       }
       if (!actorHoldsCase(facts, actorOf(caller))) {
         throw permissionDenied("only the role holding the case may edit it");
