@@ -2,30 +2,20 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Code } from "@connectrpc/connect";
 import { CaseService } from "../src/gen/ect/v1/case_service_pb.js";
+import { FormService } from "../src/gen/ect/v1/form_service_pb.js";
 import { MemberService } from "../src/gen/ect/v1/member_service_pb.js";
 import { ActionKind, CaseEventType, CaseState } from "../src/gen/ect/v1/resources_pb.js";
+import { fillPart, route } from "./support/af348-parts.js";
 import { rejects } from "./support/assertions.js";
 import { collect, grpcClient, signIn } from "./support/clients.js";
 import { startTestServer, type TestServer, testDatabases } from "./support/test-server.js";
-
-/** The LOD route and who moves the case out of each status. */
-const route = [
-  "medtech",
-  "medofficer",
-  "unitcc",
-  "wingja",
-  "wingcc",
-  "boardtech",
-  "boardmed",
-  "boardlegal",
-  "approver",
-];
 
 for (const database of testDatabases()) {
   describe(`the LOD case lifecycle on ${database.name}`, () => {
     let server: TestServer;
     const tokens = new Map<string, string>();
     const cases = (user: string) => grpcClient(server.url, CaseService, tokens.get(user));
+    const forms = (user: string) => grpcClient(server.url, FormService, tokens.get(user));
 
     before(async () => {
       server = await startTestServer(database.url);
@@ -52,6 +42,7 @@ for (const database of testDatabases()) {
         const forward = next.actions.find((action) => action.kind === ActionKind.ADVANCE);
         assert.ok(forward, `${user} has a forward option at step ${index}`);
         assert.equal(forward.requiresSignature, true);
+        await fillPart(forms(user), user, created.name);
         await rejects(
           client.takeAction({ name: created.name, optionId: forward.optionId }),
           Code.FailedPrecondition,
@@ -103,6 +94,7 @@ for (const database of testDatabases()) {
       const created = await startCase("Back strain lifting pallets");
       const medtech = cases("medtech");
       const first = await medtech.getNextActions({ name: created.name });
+      await fillPart(forms("medtech"), "medtech", created.name);
       await medtech.signCase({ name: created.name });
       await medtech.takeAction({ name: created.name, optionId: first.actions[0].optionId });
       const officer = await cases("medofficer").getNextActions({ name: created.name });
@@ -125,15 +117,21 @@ for (const database of testDatabases()) {
 
     it("cancels a case with a reason and refuses further moves", async () => {
       const created = await startCase("Opened for the wrong member");
-      const next = await cases("medtech").getNextActions({ name: created.name });
-      const cancelled = await cases("medtech").cancelCase({
+      const atTechnician = await cases("medtech").getNextActions({ name: created.name });
+      assert.deepEqual(atTechnician.cancelReasons, [], "the medical technician may not cancel");
+      await fillPart(forms("medtech"), "medtech", created.name);
+      await cases("medtech").signCase({ name: created.name });
+      const forward = atTechnician.actions.find((action) => action.kind === ActionKind.ADVANCE);
+      await cases("medtech").takeAction({ name: created.name, optionId: forward?.optionId ?? 0 });
+      const next = await cases("medofficer").getNextActions({ name: created.name });
+      const cancelled = await cases("medofficer").cancelCase({
         name: created.name,
         reasonId: next.cancelReasons[0].id,
       });
       assert.equal(cancelled.case?.state, CaseState.CANCELLED);
       assert.equal(cancelled.case?.cancelReason, next.cancelReasons[0].description);
       await rejects(
-        cases("medtech").cancelCase({ name: created.name, reasonId: next.cancelReasons[0].id }),
+        cases("medofficer").cancelCase({ name: created.name, reasonId: next.cancelReasons[0].id }),
         Code.PermissionDenied,
       );
       await rejects(
