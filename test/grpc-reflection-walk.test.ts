@@ -2,24 +2,12 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
+import { parts, type RouteUser, route } from "./support/af348-parts.js";
 import { signIn } from "./support/clients.js";
 import { startTestServer, type TestServer } from "./support/test-server.js";
 
 const run = promisify(execFile);
 const buf = new URL("../node_modules/.bin/buf", import.meta.url).pathname;
-
-/** The LOD route and who moves the case out of each status. */
-const route = [
-  "medtech",
-  "medofficer",
-  "unitcc",
-  "wingja",
-  "wingcc",
-  "boardtech",
-  "boardmed",
-  "boardlegal",
-  "approver",
-];
 
 describe("a generic gRPC client that knows nothing but reflection", () => {
   let server: TestServer;
@@ -30,6 +18,21 @@ describe("a generic gRPC client that knows nothing but reflection", () => {
     for (const user of route) tokens.set(user, await signIn(server.url, user));
   });
   after(async () => server?.stop());
+
+  /** The role's part of the AF 348, sent as JSON through FormService as reflection describes it. */
+  async function fillPartOverReflection(user: RouteUser, name: string): Promise<void> {
+    const { section, finding } = parts[user];
+    if (section) {
+      const paths = Object.entries(section).flatMap(([part, fields]) =>
+        Object.keys(fields).map((field) => `${part}.${field}`),
+      );
+      await call(user, "ect.v1.FormService/UpdateForm", {
+        form: { name: `${name}/form`, ...section },
+        updateMask: paths.join(","),
+      });
+    }
+    if (finding) await call(user, "ect.v1.FormService/RecordFinding", { parent: name, finding });
+  }
 
   async function call<T>(user: string, method: string, body: unknown): Promise<T> {
     const { stdout } = await run(
@@ -89,18 +92,18 @@ describe("a generic gRPC client that knows nothing but reflection", () => {
       incidentDescription: "Wrist fracture on the ramp",
     });
     for (const user of route) {
-      const next = await call<{ actions: { optionId: number; kind: string }[]; findings?: { id: number }[] }>(
-        user,
-        "ect.v1.CaseService/GetNextActions",
-        { name: created.name },
-      );
+      const next = await call<{
+        actions: { optionId: number; kind: string }[];
+        findings?: { id: number; code: string }[];
+      }>(user, "ect.v1.CaseService/GetNextActions", { name: created.name });
       const forward = next.actions.find((action) => action.kind === "ACTION_KIND_ADVANCE");
       assert.ok(forward, `${user} can move the case on`);
+      await fillPartOverReflection(user, created.name);
       await call(user, "ect.v1.CaseService/SignCase", { name: created.name });
       await call(user, "ect.v1.CaseService/TakeAction", {
         name: created.name,
         optionId: forward.optionId,
-        findingId: next.findings?.[0]?.id,
+        findingId: next.findings?.find((finding) => finding.code === "ILOD")?.id,
       });
     }
     const final = await call<{ state: string; finding: string }>("approver", "ect.v1.CaseService/GetCase", {
