@@ -50,6 +50,8 @@ for (const database of testDatabases()) {
     let server: TestServer;
     let transport: Transport;
     let target: CaseTarget;
+    // The completed LOD the target reinvestigates: the form's reads (FormService) probe it, an RR has no AF 348.
+    let formTarget: CaseTarget;
     let targetMemberId: number;
     const tokens = new Map<string, string>();
 
@@ -107,6 +109,18 @@ for (const database of testDatabases()) {
         lockId: row.lock_id,
         memberLastName: MEMBER_LAST_NAME,
       };
+      const lod = await db.query<{ case_number: string; unit_id: number; work_status_id: number }>(
+        "SELECT case_number, unit_id, work_status_id FROM cases WHERE id = $1",
+        [rows[0].id],
+      );
+      formTarget = {
+        id: rows[0].id,
+        caseNumber: lod.rows[0].case_number,
+        unitId: lod.rows[0].unit_id,
+        workStatusId: lod.rows[0].work_status_id,
+        lockId: 0,
+        memberLastName: MEMBER_LAST_NAME,
+      };
     });
     after(async () => server?.stop());
 
@@ -129,14 +143,21 @@ for (const database of testDatabases()) {
       };
       const wing = await subtreeMarkers(server.db, TARGET_WING, [MEMBER_LAST_NAME]);
       const problems: string[] = [];
+      const formOwn: CaseMarkers = {
+        caseNumbers: new Set([formTarget.caseNumber]),
+        caseIds: new Set([formTarget.id]),
+        lockIds: new Set(),
+        texts: [],
+      };
       await mapLimited(probed, 4, async (rpc) => {
-        const request = requestFor(catalog, rpc.method, target);
+        const ofForm = rpc.method.parent.typeName === "ect.v1.FormService";
+        const request = requestFor(catalog, rpc.method, ofForm ? formTarget : target);
         const narrowed = Object.keys(request).length > 0;
         const [control, probe] = await Promise.all([
           callAny(transport, rpc.method, request, tokens.get("mpf")!),
           callAny(transport, rpc.method, request, tokens.get("mpf445")!),
         ]);
-        if (control.error || sightings(rpc.method, control, own, narrowed).length === 0) {
+        if (control.error || sightings(rpc.method, control, ofForm ? formOwn : own, narrowed).length === 0) {
           problems.push(
             `${rpc.id} ${JSON.stringify(request)}: the wing's own MPF does not see the case (${control.error?.message ?? "no sighting"}), so the probe proves nothing`,
           );

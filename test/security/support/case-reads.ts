@@ -1,5 +1,6 @@
 import type { DescField, DescMethod, JsonObject } from "@bufbuild/protobuf";
 import { caseLookups } from "../../../src/services/workflow/case-lookups.js";
+import type { TemplateSegment } from "../../../src/transcoding/path-template.js";
 import type { CatalogRpc } from "./rpc-catalog.js";
 
 /** The case a probe points the reads at, and the unique last name its member was given. */
@@ -24,7 +25,9 @@ export function caseReads(catalog: readonly CatalogRpc[]): CatalogRpc[] {
     field.name === "ref_id" ||
     field.name === "case_id" ||
     field.message?.typeName === "ect.v1.CaseFilter" ||
-    (field.name === "name" && field.fieldKind === "scalar" && bindsCaseName(catalog, field.parent.typeName));
+    ((field.name === "name" || field.name === "parent") &&
+      field.fieldKind === "scalar" &&
+      caseNameTemplate(catalog, field.parent.typeName, field.name) !== undefined);
   return catalog.filter((rpc) => {
     const lookupName = rpc.method.localName.replace(/Stream$/, "");
     if (rpc.method.parent.typeName === "workflow.WorkflowService" && caseLookupNames.has(lookupName))
@@ -33,15 +36,27 @@ export function caseReads(catalog: readonly CatalogRpc[]): CatalogRpc[] {
   });
 }
 
-/** True when some route binds the message's `name` to a `cases/*` path. */
-function bindsCaseName(catalog: readonly CatalogRpc[], inputTypeName: string): boolean {
-  return catalog.some(
-    (rpc) =>
-      rpc.method.input.typeName === inputTypeName &&
-      rpc.routes.some((route) =>
-        route.template.segments.some((s) => s.kind === "literal" && s.value === "cases"),
-      ),
-  );
+/**
+ * The segments of the resource name a route binds the message's `name` or `parent` field to, when that name
+ * is a case's (cases/{id}, cases/{id}/form); undefined when no route binds it so.
+ */
+function caseNameTemplate(
+  catalog: readonly CatalogRpc[],
+  inputTypeName: string,
+  fieldName: string,
+): readonly TemplateSegment[] | undefined {
+  for (const rpc of catalog) {
+    if (rpc.method.input.typeName !== inputTypeName) continue;
+    for (const route of rpc.routes) {
+      const variable = route.template.variables.find(
+        (candidate) => candidate.fieldPath.length === 1 && candidate.fieldPath[0] === fieldName,
+      );
+      if (!variable) continue;
+      const segments = route.template.segments.slice(variable.start, variable.end);
+      if (segments[0]?.kind === "literal" && segments[0].value === "cases") return segments;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -59,10 +74,15 @@ export function requestFor(
     if (field.name === "ref_id" || field.name === "case_id") request[field.jsonName] = target.id;
     else if (field.message?.typeName === "ect.v1.CaseFilter")
       request[field.jsonName] = { unitId: target.unitId, workStatusIds: [target.workStatusId] };
-    else if (field.name === "name" && bindsCaseName(catalog, method.input.typeName))
-      request[field.jsonName] = `cases/${target.id}`;
     else if (field.name === "last_name" || (field.name === "name" && memberSearch))
       request[field.jsonName] = target.memberLastName;
+    else if (field.name === "name" || field.name === "parent") {
+      const template = caseNameTemplate(catalog, method.input.typeName, field.name);
+      if (template)
+        request[field.jsonName] = template
+          .map((segment) => (segment.kind === "literal" ? segment.value : String(target.id)))
+          .join("/");
+    }
   }
   return request;
 }
