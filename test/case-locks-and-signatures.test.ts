@@ -10,11 +10,13 @@ import {
 } from "@connectrpc/connect";
 import { type Caller, callerKey } from "../src/auth/caller-context.js";
 import { CaseService } from "../src/gen/ect/v1/case_service_pb.js";
+import { FormService } from "../src/gen/ect/v1/form_service_pb.js";
 import { WorkflowService } from "../src/gen/workflow/workflow_pb.js";
 import { WatchLimiter } from "../src/resilience/watch-limiter.js";
 import { CaseEvents } from "../src/services/cases/case-events.js";
 import { caseService } from "../src/services/cases/case-service.js";
 import { callerFor } from "../src/services/workflow/test-harness.js";
+import { fillPart } from "./support/af348-parts.js";
 import { rejects } from "./support/assertions.js";
 import { grpcClient, signIn } from "./support/clients.js";
 import { startTestServer, type TestServer, testDatabases } from "./support/test-server.js";
@@ -184,6 +186,7 @@ for (const database of testDatabases()) {
       assert.equal(unchanged.lock?.username, "unitcc");
 
       // The holder writes; the move (an option with the releaseLock action) releases the lock.
+      await fillPart(grpcClient(server.url, FormService, tokens.get("unitcc")), "unitcc", name);
       await cases("unitcc").signCase({ name });
       const moved = await cases("unitcc").takeAction({ name, optionId: forward.optionId });
       assert.equal(moved.case?.lock, undefined);
