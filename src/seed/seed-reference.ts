@@ -193,8 +193,9 @@ async function seedRulesAndActions(tx: Queryable, options: ref.OptionRow[]): Pro
       actions.push([id, ref.ActionType.RemoveSignatures, ws(to), 0]);
     }
     actions.push([id, ref.ActionType.ReleaseLock, 0, 0]);
-    if (from === 15) {
-      // At the board technician, the formal flag decides whether medical review is skipped.
+    if (from === 15 && kind === "advance") {
+      // At the board technician, the formal flag decides whether medical review is skipped; returns are
+      // open either way.
       rules.push([id, ref.RuleType.FormalInvestigation, id === 40 ? "true" : "false", false]);
     }
   }

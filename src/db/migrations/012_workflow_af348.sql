@@ -38,12 +38,14 @@ actions AS (
   FROM added a JOIN action_types at ON at.name IN ('removeSignatures', 'releaseLock')
   ORDER BY a.id, at.name DESC
 )
--- As the seed does for every option out of the board technician's review (115): the formal flag must be off.
-INSERT INTO option_rules (option_id, rule_type_id, rule_data, check_all)
-SELECT a.id, rt.id, 'false', false
-FROM added a JOIN rule_types rt ON rt.name = 'formalInvestigation'
-WHERE a.work_status_id = 115
-ORDER BY a.id;
+SELECT count(*) FROM added;
+
+-- At the board technician's review (115) the formal flag picks between the two forwards only: a return is
+-- open whether or not the case is formal (older seeds put the flag rule on the one-step return too).
+DELETE FROM option_rules r
+USING options o, rule_types rt
+WHERE o.id = r.option_id AND rt.id = r.rule_type_id AND rt.name = 'formalInvestigation'
+  AND o.work_status_id = 115 AND o.kind = 'return';
 
 -- Cancel is open only to the medical officer (111), the appointing authority (114) and the approving
 -- authority (118): the seed's cancels at the medical technician (110) and the unit commander (112) go.
