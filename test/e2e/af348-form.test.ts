@@ -82,6 +82,18 @@ describe("the AF 348 as a tabbed form in Chromium", { timeout: 420_000, ...brows
     await assertNoSeriousViolations(page, label);
   }
 
+  /** Starts an LOD as the medical technician on the page; returns the case page's path. */
+  async function startLod(page: Page, incident: string): Promise<string> {
+    await page.getByRole("link", { name: "Start new LOD" }).click();
+    await page.getByTestId("member-search").fill("a");
+    await page.getByTestId("member-option").first().locator("input").check();
+    await page.getByTestId("incident").fill(incident);
+    await page.getByTestId("create-case").click();
+    await page.waitForURL(/\/cases\/\d+$/);
+    await page.getByRole("tablist").waitFor();
+    return new URL(page.url()).pathname;
+  }
+
   async function signAndForward(page: Page) {
     await page.getByTestId("sign").click();
     await page.getByTestId("signed").waitFor();
@@ -95,14 +107,7 @@ describe("the AF 348 as a tabbed form in Chromium", { timeout: 420_000, ...brows
 
   it("a new case is filled, signed and forwarded by every role in its own tab, to Complete", async () => {
     const medtech = await signIn("medtech");
-    await medtech.getByRole("link", { name: "Start new LOD" }).click();
-    await medtech.getByTestId("member-search").fill("a");
-    await medtech.getByTestId("member-option").first().locator("input").check();
-    await medtech.getByTestId("incident").fill("Ankle injury during unit PT");
-    await medtech.getByTestId("create-case").click();
-    await medtech.waitForURL(/\/cases\/\d+$/);
-    const casePath = new URL(medtech.url()).pathname;
-    await medtech.getByRole("tablist").waitFor();
+    const casePath = await startLod(medtech, "Ankle injury during unit PT");
 
     // The medical technician lands on the first tab holding their part, marked as such.
     assert.equal(await medtech.getByTestId("tab-member").getAttribute("aria-selected"), "true");
@@ -173,10 +178,10 @@ describe("the AF 348 as a tabbed form in Chromium", { timeout: 420_000, ...brows
         await openTab(page, "unit");
       }
       if (user === "medofficer") {
-        // The officer's change to the medical section invalidated the technician's signature on it.
+        // The officer's own items leave the technician's signature on the medical section standing.
         const signatures = page.getByTestId("section-medical").getByTestId("signature");
-        await signatures.first().getByText("✖ Invalid signature").waitFor();
-        assert.equal(await signatures.first().getAttribute("data-valid"), "false");
+        await signatures.first().getByText("✔ Valid signature").waitFor();
+        assert.equal(await signatures.first().getAttribute("data-valid"), "true");
       }
       if (user === "approver") {
         const choices = await page
@@ -226,14 +231,92 @@ describe("the AF 348 as a tabbed form in Chromium", { timeout: 420_000, ...brows
     await admin.context().close();
   });
 
+  it("a forward missing required fields names each at its field; RWOA goes back to the role chosen", async () => {
+    const medtech = await signIn("medtech");
+    const casePath = await startLod(medtech, "Forward before filling");
+    await medtech.getByTestId("sign").click();
+    await medtech.getByTestId("signed").waitFor();
+    await medtech.getByTestId("forward").first().click();
+
+    // Refused: every missing field is listed, counted on its tab and marked at the field itself.
+    await medtech
+      .getByTestId("action-error")
+      .getByText(/required fields missing/)
+      .waitFor();
+    const listed = await medtech.getByTestId("go-to-field").allTextContents();
+    for (const field of [
+      "Member: Member status at the time",
+      "Medical: Nature of the event",
+      "Medical: First treatment date",
+    ])
+      assert.ok(listed.includes(field), `${field} is listed in ${JSON.stringify(listed)}`);
+    assert.match((await medtech.getByTestId("tab-medical").textContent()) ?? "", /\d+ to fix/);
+    await medtech.getByTestId("go-to-field").filter({ hasText: "Medical: First treatment date" }).click();
+    assert.equal(await medtech.getByTestId("tab-medical").getAttribute("aria-selected"), "true");
+    assert.equal(await medtech.evaluate(() => document.activeElement?.id), "f-medical-treatmentDate");
+    assert.equal(await attr(medtech, "medical.treatmentDate", "aria-invalid"), "true");
+    const describedBy = await attr(medtech, "medical.treatmentDate", "aria-describedby");
+    assert.match(
+      (await medtech.locator(`#${describedBy}`).textContent()) ?? "",
+      /Required before the case can be forwarded/,
+    );
+    await scanTab(medtech, "medical");
+    await screenshot(medtech, "forward-refused");
+
+    // Filled after signing, the signature no longer signs the form: sign again, then the forward goes through.
+    await FILL.medtech(medtech);
+    await medtech.getByTestId("signature-broken").waitFor();
+    await openTab(medtech, "medical");
+    const medical = medtech.getByTestId("section-medical").getByTestId("signature").first();
+    await medical.getByText("✖ Invalid signature").waitFor();
+    assert.match((await medical.textContent()) ?? "", /the section changed after signing/);
+    await screenshot(medtech, "signature-invalid");
+    await signAndForward(medtech);
+    await medtech.context().close();
+    for (const user of ["medofficer", "unitcc"] as const) {
+      const page = await signIn(user);
+      await openCase(page, casePath);
+      await FILL[user](page);
+      await signAndForward(page);
+      await page.context().close();
+    }
+
+    const wingja = await signIn("wingja");
+    await openCase(wingja, casePath);
+    const roles = await wingja.getByTestId("rwoa-role").locator("option").allTextContents();
+    assert.ok(
+      roles.some((role) => /^Medical Officer/.test(role)),
+      `earlier roles offered: ${JSON.stringify(roles)}`,
+    );
+    await wingja.getByTestId("rwoa-reason").selectOption({ index: 1 });
+    await wingja
+      .getByTestId("rwoa-role")
+      .selectOption({ label: roles.find((role) => /^Medical Officer/.test(role)) });
+    await wingja
+      .getByTestId("rwoa-comment")
+      .fill("The diagnosis does not match the circumstances; please review.");
+    await screenshot(wingja, "rwoa");
+    await wingja.getByTestId("rwoa").click();
+    await wingja.getByTestId("case-holder").getByText("Medical Officer").waitFor();
+    await wingja.context().close();
+
+    const officer = await signIn("medofficer");
+    await openCase(officer, casePath);
+    await officer.getByTestId("case-holder").getByText("Medical Officer").waitFor();
+    assert.ok(await officer.getByTestId("sign").count(), "the officer signs again");
+    // The receiving role reads why: the reason on the case, the reason and explanation on the timeline.
+    await openTab(officer, "timeline");
+    await officer
+      .getByTestId("timeline")
+      .getByText(/The diagnosis does not match the circumstances/)
+      .waitFor();
+    await scanTab(officer, "timeline");
+    await officer.context().close();
+  });
+
   it("the tabs are used with the keyboard alone: one tab stop, arrows, Home and End, then into the panel", async () => {
     const page = await signIn("medtech");
-    await page.getByRole("link", { name: "Start new LOD" }).click();
-    await page.getByTestId("member-search").fill("b");
-    await page.getByTestId("member-option").first().locator("input").check();
-    await page.getByTestId("incident").fill("Keyboard check");
-    await page.getByTestId("create-case").click();
-    await page.getByRole("tablist").waitFor();
+    await startLod(page, "Keyboard check");
     const focused = () =>
       page.evaluate(() => ({
         role: document.activeElement?.getAttribute("role"),

@@ -3,7 +3,7 @@ import type { GetNextActionsResponse } from "../../../src/gen/ect/v1/case_servic
 import type { Form } from "../../../src/gen/ect/v1/form_service_pb.js";
 import { ActionKind, type Case } from "../../../src/gen/ect/v1/resources_pb.js";
 import { api } from "../api.js";
-import { errorText } from "../call-errors.js";
+import { formErrors } from "../form/form-errors.js";
 import { signatureBroken } from "../form/form-signatures.js";
 import { FORM_TABS } from "../form/form-tabs.js";
 import type { Session } from "../session.js";
@@ -46,7 +46,7 @@ export function CaseActions(props: {
       await work();
       await props.onChanged();
     } catch (e) {
-      setError(errorText(e));
+      setError(formErrors(e).summary);
       props.onRefused(e);
     } finally {
       setBusy(false);

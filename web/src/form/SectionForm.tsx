@@ -86,7 +86,7 @@ export function SectionForm(props: {
     return (
       <section aria-labelledby={headingId} className="panel" data-testid={`section-${section}`}>
         {header}
-        <dl className="facts">
+        <dl className="facts wide-terms">
           {fields.map((field) => (
             <FieldView
               key={field.path}
@@ -136,7 +136,7 @@ export function SectionForm(props: {
   return (
     <section aria-labelledby={headingId} className="panel" data-testid={`section-${section}`}>
       {header}
-      {recorded.length > 0 && <dl className="facts">{recorded.map(view)}</dl>}
+      {recorded.length > 0 && <dl className="facts wide-terms">{recorded.map(view)}</dl>}
       <form className="stack section-form" aria-labelledby={headingId} noValidate onSubmit={submit}>
         <p className="muted">
           Fields marked <span className="required">*</span> are required before you forward the case.
@@ -169,7 +169,7 @@ export function SectionForm(props: {
       {others.length > 0 && (
         <>
           <h3>Filled by another role</h3>
-          <dl className="facts">{others.map(view)}</dl>
+          <dl className="facts wide-terms">{others.map(view)}</dl>
         </>
       )}
     </section>
