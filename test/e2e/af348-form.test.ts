@@ -49,8 +49,8 @@ describe("the AF 348 as a tabbed form in Chromium", { timeout: 420_000, ...brows
   });
 
   /** A fresh browser context signed in as a demo user. */
-  async function signIn(username: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  async function signIn(username: string, width = 1280): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
     context.setDefaultTimeout(30_000);
     const page = await context.newPage();
     await page.goto(server.url);
@@ -352,6 +352,19 @@ describe("the AF 348 as a tabbed form in Chromium", { timeout: 420_000, ...brows
     assert.deepEqual(await focused(), { role: "tabpanel", id: "panel-member", selected: null });
     await page.keyboard.press("Tab");
     assert.equal((await focused()).id, "f-member-dutyStatus", "then the panel's first field");
+    await page.context().close();
+  });
+
+  it("fits a 390 px phone screen, every tab of the form", async () => {
+    const page = await signIn("medtech", 390);
+    await startLod(page, "Phone check");
+    for (const tab of ["member", "medical", "unit", "board", "timeline", "signatures"]) {
+      await openTab(page, tab);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 392, `no horizontal scrolling on the ${tab} tab at 390 px (width ${width})`);
+    }
+    await openTab(page, "medical");
+    await screenshot(page, "phone-medical");
     await page.context().close();
   });
 });

@@ -31,14 +31,15 @@ export function Icd10Picker(props: { a11y: FieldA11y; value: string; onChange: (
     [query],
     { delayMs: 250 },
   );
-  // The saved code's description, read once per code (a code typed by hand is described when it exists).
+  // The saved code's description, read once per code; a code typed by hand is described (when it exists)
+  // once the list closes, not at every key.
   useAbortable(
     async (signal) => {
-      if (!props.value || chosen?.displayCode === props.value) return;
+      if (open || !props.value || chosen?.displayCode === props.value) return;
       const found = await api.icd10.listIcd10Codes({ query: props.value, pageSize: 1 }, { signal });
       setChosen(found.codes.find((code) => code.displayCode === props.value.toUpperCase()));
     },
-    [props.value],
+    [props.value, open],
     { delayMs: 250 },
   );
 
