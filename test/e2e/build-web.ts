@@ -5,7 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 const built = "web/dist/index.html";
 /** Everything the bundle is made from: the app, its page and config, and the generated code and SDK it imports. */
-const sources = ["web/src", "web/index.html", "web/vite.config.ts", "src/gen", "src/client"];
+const sources = ["web/src", "web/index.html", "web/vite.config.ts", "src/gen", "src/client", "src/domain/form"];
 const lock = "web/.build.lock";
 /** A lock older than this belongs to a run that died mid-build. */
 const staleLockMs = 5 * 60_000;
