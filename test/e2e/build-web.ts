@@ -4,8 +4,15 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
 const built = "web/dist/index.html";
-/** Everything the bundle is made from: the app, its page and config, and the generated code and SDK it imports. */
-const sources = ["web/src", "web/index.html", "web/vite.config.ts", "src/gen", "src/client", "src/domain/form"];
+/** Everything the bundle is made from: the app, its page and config, the generated code, SDK and form declarations it imports. */
+const sources = [
+  "web/src",
+  "web/index.html",
+  "web/vite.config.ts",
+  "src/gen",
+  "src/client",
+  "src/domain/form",
+];
 const lock = "web/.build.lock";
 /** A lock older than this belongs to a run that died mid-build. */
 const staleLockMs = 5 * 60_000;
