@@ -76,13 +76,11 @@ export function createMetricsAndLogInterceptor(options: MetricsAndLogOptions): I
       reported = items;
       return items;
     };
-    // Items are what each message carries (a batch or a framed page its items, as its stream declared).
-    const counted = weighed(res.message, (weight) => {
-      items += weight;
-    });
-    const message = observeStream(counted, {
+    const message = observeStream(res.message, {
       signal: req.signal,
-      item() {
+      item(value) {
+        // Items are what each message carries (a batch or a framed page its items, as its stream declared).
+        items += itemCount(value);
         if (messages++ === 0)
           metrics.streamFirstItem.observe({ method }, (performance.now() - started) / 1000);
         report();
@@ -96,24 +94,5 @@ export function createMetricsAndLogInterceptor(options: MetricsAndLogOptions): I
       },
     });
     return { ...res, message };
-  };
-}
-
-/** Passes a stream through unchanged, telling `add` the item count of each message as it is pulled. */
-function weighed<T>(source: AsyncIterable<T>, add: (weight: number) => void): AsyncIterable<T> {
-  return {
-    [Symbol.asyncIterator](): AsyncIterator<T> {
-      const it = source[Symbol.asyncIterator]();
-      return {
-        next: (value?: unknown) =>
-          it.next(value).then((result) => {
-            if (!result.done) add(itemCount(result.value));
-            return result;
-          }),
-        return: (value?: unknown) =>
-          it.return ? it.return(value) : Promise.resolve({ done: true, value } as IteratorResult<T>),
-        throw: (error?: unknown) => (it.throw ? it.throw(error) : Promise.reject(error)),
-      };
-    },
   };
 }

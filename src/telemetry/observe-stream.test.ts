@@ -10,9 +10,12 @@ async function* numbers(count: number, failAt?: number): AsyncGenerator<number> 
 }
 
 function observed(source: AsyncIterable<number>) {
-  const record = { items: 0, ends: [] as [StreamOutcome, unknown][] };
+  const record = { items: 0, seen: [] as unknown[], ends: [] as [StreamOutcome, unknown][] };
   const stream = observeStream(source, {
-    item: () => record.items++,
+    item: (value) => {
+      record.items++;
+      record.seen.push(value);
+    },
     end: (outcome, error) => record.ends.push([outcome, error]),
   });
   return { stream, record };
@@ -25,6 +28,7 @@ describe("observeStream", () => {
     for await (const n of stream) items.push(n);
     assert.deepEqual(items, [0, 1, 2]);
     assert.equal(record.items, 3);
+    assert.deepEqual(record.seen, [0, 1, 2], "the item hook sees each item");
     assert.deepEqual(record.ends, [["done", undefined]]);
   });
 

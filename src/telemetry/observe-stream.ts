@@ -8,8 +8,8 @@ export type StreamOutcome = "done" | "error" | "return" | "abort";
 export interface StreamObserver {
   /** Runs each pull of the source (next/return/throw) inside a context, e.g. an AsyncLocalStorage run. */
   enter?: <R>(pull: () => R) => R;
-  /** Called once per item the source yields. */
-  item?: () => void;
+  /** Called once per item the source yields, with that item. */
+  item?: (value: unknown) => void;
   /** Called exactly once, when the stream ends, fails or is abandoned. */
   end?: (outcome: StreamOutcome, error: unknown) => void;
   /**
@@ -49,7 +49,7 @@ export function observeStream<T>(source: AsyncIterable<T>, observer: StreamObser
         next(value?: unknown): Promise<IteratorResult<T>> {
           return enter(() => it.next(value)).then((result) => {
             if (result.done) finish("done", undefined);
-            else observer.item?.();
+            else observer.item?.(result.value);
             return result;
           }, failed);
         },
