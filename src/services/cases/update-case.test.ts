@@ -8,7 +8,7 @@ import type { Db } from "../../db/db.js";
 import { UpdateCaseRequestSchema } from "../../gen/ect/v1/case_service_pb.js";
 import { CaseEventType } from "../../gen/ect/v1/resources_pb.js";
 import { type CaseChange, CaseEvents } from "./case-events.js";
-import type { CaseRow } from "./case-row.js";
+import { caseRowFixture } from "./case-row.test-support.js";
 import { updateCase } from "./update-case.js";
 
 const caller: Caller = {
@@ -20,43 +20,15 @@ const caller: Caller = {
   permissions: new Set(["lodEdit"]),
 };
 
-const updated = {
-  id: 1,
-  case_number: "LOD-1",
-  module_id: 2,
-  workflow_id: 1,
-  workflow_title: "LOD",
+const updated = caseRowFixture({
   work_status_id: 111,
   status_code_id: 11,
   status_description: "Medical Technician Review",
   holder_role_id: 1,
   holder_role_name: "Medical Technician",
-  is_final: false,
-  is_cancel: false,
-  member_id: 1,
-  masked_ssn: "***-**-1234",
-  last_name: "Doe",
-  first_name: "Jo",
-  middle_name: "",
-  grade: "SSgt",
-  date_of_birth: "1990-01-01",
-  unit_id: 10,
-  unit_name: "452nd Air Mobility Wing",
-  pas_code: "WG452000",
   incident_description: "Twisted an ankle on the flight line",
-  formal_investigation: false,
-  finding_code: null,
-  lock_user_id: null,
-  lock_username: null,
-  lock_time: null,
-  rwoa_reason: "",
-  cancel_reason: "",
-  initial_case_id: null,
-  created_by: "medtech",
-  created_at: new Date(0),
-  updated_at: new Date(0),
   version: 2,
-} satisfies CaseRow;
+});
 
 /** A database whose transaction commits with `updated` as its result, or fails with `failure`. */
 function database(failure?: Error) {

@@ -8,7 +8,7 @@ import { FakeClock } from "../../resilience/fake-clock.js";
 import { WatchLimiter } from "../../resilience/watch-limiter.js";
 import { CaseEvents } from "./case-events.js";
 import type { CaseFilterValues } from "./case-queries.js";
-import type { CaseRow } from "./case-row.js";
+import { caseRowFixture } from "./case-row.test-support.js";
 import { watchCases } from "./watch-cases.js";
 
 const caller: Caller = {
@@ -28,43 +28,7 @@ const anyCase: CaseFilterValues = {
 };
 /** The database as a watch uses it: the caller's unit subtree is unit 10. */
 const db = { query: async () => ({ rows: [{ id: 10 }], rowCount: 1 }) } as unknown as Db;
-const row = {
-  id: 1,
-  case_number: "LOD-1",
-  module_id: 2,
-  workflow_id: 1,
-  workflow_title: "LOD",
-  work_status_id: 112,
-  status_code_id: 12,
-  status_description: "Unit Commander Review",
-  holder_role_id: 4,
-  holder_role_name: "Unit Commander",
-  is_final: false,
-  is_cancel: false,
-  member_id: 1,
-  masked_ssn: "***-**-1234",
-  last_name: "Doe",
-  first_name: "Jo",
-  middle_name: "",
-  grade: "SSgt",
-  date_of_birth: "1990-01-01",
-  unit_id: 10,
-  unit_name: "452nd Air Mobility Wing",
-  pas_code: "WG452000",
-  incident_description: "",
-  formal_investigation: false,
-  finding_code: null,
-  lock_user_id: null,
-  lock_username: null,
-  lock_time: null,
-  rwoa_reason: "",
-  cancel_reason: "",
-  initial_case_id: null,
-  created_by: "medtech",
-  created_at: new Date(0),
-  updated_at: new Date(0),
-  version: 1,
-} satisfies CaseRow;
+const row = caseRowFixture();
 
 function setup() {
   const clock = new FakeClock();

@@ -1,0 +1,43 @@
+import type { CaseRow } from "./case-row.js";
+
+/** A case row as the case queries return it (a Unit Commander Review LOD), with the fields a test changes. */
+export function caseRowFixture(overrides: Partial<CaseRow> = {}): CaseRow {
+  return {
+    id: 1,
+    case_number: "LOD-1",
+    module_id: 2,
+    workflow_id: 1,
+    workflow_title: "LOD",
+    work_status_id: 112,
+    status_code_id: 12,
+    status_description: "Unit Commander Review",
+    holder_role_id: 4,
+    holder_role_name: "Unit Commander",
+    is_final: false,
+    is_cancel: false,
+    member_id: 1,
+    masked_ssn: "***-**-1234",
+    last_name: "Doe",
+    first_name: "Jo",
+    middle_name: "",
+    grade: "SSgt",
+    date_of_birth: "1990-01-01",
+    unit_id: 10,
+    unit_name: "452nd Air Mobility Wing",
+    pas_code: "WG452000",
+    incident_description: "",
+    formal_investigation: false,
+    finding_code: null,
+    lock_user_id: null,
+    lock_username: null,
+    lock_time: null,
+    rwoa_reason: "",
+    cancel_reason: "",
+    initial_case_id: null,
+    created_by: "medtech",
+    created_at: new Date(0),
+    updated_at: new Date(0),
+    version: 1,
+    ...overrides,
+  };
+}
