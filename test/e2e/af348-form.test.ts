@@ -2,24 +2,13 @@ import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
+import { route } from "../support/af348-parts.js";
 import { assertNoSeriousViolations } from "../support/axe.js";
 import { browserSuite, launchChromium } from "../support/chromium.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { daysAgo, enter, FILL, openTab } from "./af348-fill.js";
 import { ensureWebBuilt } from "./build-web.js";
 
-/** The LOD route: who fills their part, signs and forwards at each status, in order. */
-const route = [
-  "medtech",
-  "medofficer",
-  "unitcc",
-  "wingja",
-  "wingcc",
-  "boardtech",
-  "boardmed",
-  "boardlegal",
-  "approver",
-] as const;
 /** The tab each user's screenshot shows (their own part of the form). */
 const shotTab: Partial<Record<(typeof route)[number], string>> = {
   medtech: "member",

@@ -2,24 +2,13 @@ import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { route } from "../support/af348-parts.js";
 import { assertNoSeriousViolations } from "../support/axe.js";
 import { browserSuite, launchChromium } from "../support/chromium.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { FILL } from "./af348-fill.js";
 import { ensureWebBuilt } from "./build-web.js";
 
-/** The LOD route: who moves the case out of each status, in order. */
-const route = [
-  "medtech",
-  "medofficer",
-  "unitcc",
-  "wingja",
-  "wingcc",
-  "boardtech",
-  "boardmed",
-  "boardlegal",
-  "approver",
-];
 const artifacts = "test-artifacts/e2e";
 const updateScreenshots = process.env.ECT_UPDATE_SCREENSHOTS === "1";
 
