@@ -34,7 +34,7 @@ describe("knownError", () => {
     }
   });
 
-  it("maps a whole SQLSTATE class when only the class is listed: every data exception (22xxx) is bad input", () => {
+  it("maps a whole SQLSTATE class when only the class is listed: every data exception (class 22) is bad input", () => {
     for (const sqlState of ["22P02", "22003", "22007", "22001"]) {
       assert.equal(knownError(databaseError(sqlState))?.code, Code.InvalidArgument, sqlState);
     }
