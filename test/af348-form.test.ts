@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Code } from "@connectrpc/connect";
+import { PROXIMATE_CAUSES } from "../src/domain/form/proximate-causes.js";
 import { CaseService } from "../src/gen/ect/v1/case_service_pb.js";
 import type { Form } from "../src/gen/ect/v1/form_service_pb.js";
 import { FormService } from "../src/gen/ect/v1/form_service_pb.js";
@@ -90,6 +91,13 @@ for (const database of testDatabases()) {
       caseId = created.id;
     });
     after(async () => server?.stop());
+
+    it("holds the proximate causes the web client offers, id for id", async () => {
+      const { rows } = await server.db.query<{ id: number; description: string }>(
+        "SELECT id, description FROM proximate_causes ORDER BY id",
+      );
+      assert.deepEqual(rows, PROXIMATE_CAUSES);
+    });
 
     it("shows the member as the record stood when the case started, SSN masked, and keeps it after a promotion", async () => {
       const before = await rest("medtech", "GET", `/ect/v1/${caseName}/form`);
