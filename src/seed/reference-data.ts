@@ -20,6 +20,8 @@ export const Role = {
   ProgramManager: 10,
   ApprovingAuthority: 11,
   MilitaryPersonnelFlight: 12,
+  /** Held on a case by the officer appointed to investigate it (investigations.io_user_id), not as a home role. */
+  InvestigatingOfficer: 13,
   HqTechnician: 88,
 } as const;
 
@@ -37,6 +39,7 @@ export const roles: [number, string, string, number, string][] = [
   [Role.ApprovingAuthority, "Approving Authority", "AA", 3, "Approving Authority"],
   [Role.MilitaryPersonnelFlight, "Military Personnel Flight", "MPF", 1, "MPF Chief"],
   [Role.HqTechnician, "HQ AFRC Technician", "HQT", 3, "HQ AFRC Technician"],
+  [Role.InvestigatingOfficer, "Investigating Officer", "IO", 1, "Investigating Officer"],
 ];
 
 /** Permission names the protos declare; ids are stable. */
@@ -83,6 +86,7 @@ export const rolePermissions: Record<number, string[]> = {
     "traceView",
   ],
   [Role.HqTechnician]: ["lodView", "logView", "memberSearch"],
+  [Role.InvestigatingOfficer]: casework,
 };
 
 /** Units: [id, parentId, name, pasCode]. 1 is the root; wings sit under numbered air forces. */
@@ -136,7 +140,18 @@ export const statusCodes: [number, string, number, number | null, boolean, boole
   [35, "RR Approved", Module.Reinvestigation, null, true, true, false],
   [36, "RR Denied", Module.Reinvestigation, null, true, false, false],
   [37, "RR Cancelled", Module.Reinvestigation, null, true, false, true],
+  // The formal path of the LOD workflow (issue 17), after the rows above so their display order stays.
+  [21, "Investigating Officer", Module.Lod, Role.InvestigatingOfficer, false, false, false],
+  [22, "Formal Wing JA Review", Module.Lod, Role.WingJA, false, false, false],
+  [23, "Formal Appointing Authority Review", Module.Lod, Role.WingCommander, false, false, false],
+  [24, "Formal LOD Board Technician Review", Module.Lod, Role.BoardTechnician, false, false, false],
+  [25, "Formal LOD Board Medical Review", Module.Lod, Role.BoardMedical, false, false, false],
+  [26, "Formal LOD Board Legal Review", Module.Lod, Role.BoardLegal, false, false, false],
+  [27, "Formal Approving Authority Review", Module.Lod, Role.ApprovingAuthority, false, false, false],
 ];
+
+/** The formal path's status codes (status_codes.is_formal), in route order; Complete (19) ends it. */
+export const formalStatusCodes = [21, 22, 23, 24, 25, 26, 27] as const;
 
 /** Work status id of a status code in its workflow: 100 + status code id. */
 export const ws = (statusCodeId: number) => 100 + statusCodeId;
@@ -144,6 +159,8 @@ export const ws = (statusCodeId: number) => 100 + statusCodeId;
 /** The forward route of each workflow, in order (status code ids). */
 export const lodRoute = [10, 11, 12, 13, 14, 15, 16, 17, 18, 19];
 export const rrRoute = [30, 31, 32, 33, 34, 35];
+/** The formal route: a formal investigation directed at Wing Commander Review (14) enters it at 21. */
+export const formalRoute = [21, 22, 23, 24, 25, 26, 27, 19];
 
 export const RuleType = { SignatureRequired: 1, PreviouslyInStatus: 2, FormalInvestigation: 3 } as const;
 export const ActionType = {
@@ -241,6 +258,32 @@ export const lodOptions: OptionRow[] = [
   [40, 15, 17, "Forward to Board Legal (formal investigation)", "advance", 1],
 ];
 
+/**
+ * The formal path's options, ids from 200: forward along the route (the board technician forwards to the
+ * board's medical review, or straight to its legal review when no medical review is needed), return without
+ * action to any earlier formal status (the investigating officer included: the appointment and its suspense
+ * stay), cancel by the appointing authority and the approving authority. Migration 013 adds the same rows to
+ * databases seeded before it.
+ */
+export const formalOptions: OptionRow[] = [
+  ...routeOptions(
+    formalRoute,
+    idsFrom(200, [207]),
+    [
+      "Forward to Formal Wing JA",
+      "Forward to Appointing Authority",
+      "Forward to LOD Board",
+      "Forward to Board Medical",
+      "Forward to Board Legal",
+      "Forward to Approving Authority",
+      "Approve finding and complete",
+    ],
+    20,
+    [23, 27],
+  ),
+  [207, 24, 26, "Forward to Board Legal (no medical review needed)", "advance", 1],
+];
+
 export const rrOptions: OptionRow[] = [
   ...routeOptions(
     rrRoute,
@@ -300,6 +343,7 @@ export const pages: [number, string, string][] = [
   [8, "Next Action", "/line-of-duty/next-action"],
   [9, "Tracking", "/line-of-duty/tracking"],
   [10, "Audit", "/line-of-duty/audit"],
+  [11, "Investigation", "/line-of-duty/investigation"],
 ];
 
 /** The page a role writes while it holds a case. */
@@ -314,6 +358,7 @@ export const pageOfRole: Record<number, number> = {
   [Role.BoardLegal]: 7,
   [Role.ApprovingAuthority]: 7,
   [Role.MilitaryPersonnelFlight]: 2,
+  [Role.InvestigatingOfficer]: 11,
 };
 
 /** Demo users: [username, first, last, rank, roleId, unitId]. */
@@ -333,6 +378,12 @@ export const demoUsers: [string, string, string, string, number, number][] = [
   ["hqtech", "Owen", "Price", "TSgt", Role.HqTechnician, 1],
   ["medtech445", "Grace", "Lee", "SSgt", Role.MedicalTechnician, 11],
   ["unitcc445", "Brian", "Foster", "Lt Col", Role.UnitCommander, 11],
+  // Officers of the 452nd AMW's groups the appointing authority may appoint as investigating officers (their
+  // home role gives them the case permissions; the IO role itself comes with an appointment), and a 2d Lt the
+  // IO grade rule refuses as too junior.
+  ["iocapt", "Erin", "Walsh", "Capt", Role.InvestigatingOfficer, 101],
+  ["iomaj", "Victor", "Reyes", "Maj", Role.InvestigatingOfficer, 100],
+  ["io2lt", "Dana", "Kim", "2d Lt", Role.InvestigatingOfficer, 101],
 ];
 
 export const processes: [string, boolean][] = [

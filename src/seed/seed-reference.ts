@@ -108,7 +108,10 @@ export async function seedReferenceData(tx: Queryable): Promise<void> {
     ws(30),
     Workflow.Reinvestigation,
   ]);
-  const options = [...ref.lodOptions, ...ref.rrOptions];
+  await tx.query("UPDATE status_codes SET is_formal = true WHERE id = ANY($1::int[])", [
+    [...ref.formalStatusCodes],
+  ]);
+  const options = [...ref.lodOptions, ...ref.formalOptions, ...ref.rrOptions];
   await insertRows(
     tx,
     "options",
