@@ -4,7 +4,7 @@ import { Code } from "@connectrpc/connect";
 import { CaseService } from "../src/gen/ect/v1/case_service_pb.js";
 import { FormService } from "../src/gen/ect/v1/form_service_pb.js";
 import { MemberService } from "../src/gen/ect/v1/member_service_pb.js";
-import { ActionKind, CaseEventType, CaseState } from "../src/gen/ect/v1/resources_pb.js";
+import { ActionKind, type CaseEvent, CaseEventType, CaseState } from "../src/gen/ect/v1/resources_pb.js";
 import { fillPart, route } from "./support/af348-parts.js";
 import { rejects } from "./support/assertions.js";
 import { collect, grpcClient, signIn } from "./support/clients.js";
@@ -23,13 +23,37 @@ for (const database of testDatabases()) {
     });
     after(async () => server?.stop());
 
+    /** The ids of the cases a user may see, straight from the unit closure table (the scoping's source of truth). */
+    async function casesInUnitsOf(username: string): Promise<number[]> {
+      const { rows } = await server.db.query<{ id: number }>(
+        `SELECT c.id FROM cases c
+         WHERE c.unit_id IN (SELECT t.descendant_id FROM unit_tree t JOIN users u ON u.unit_id = t.ancestor_id
+                             WHERE u.username = $1)
+         ORDER BY c.id DESC`,
+        [username],
+      );
+      return rows.map((row) => row.id);
+    }
+
     async function startCase(description: string) {
-      const [batch] = await collect(
+      const batches = await collect(
         grpcClient(server.url, MemberService, tokens.get("medtech")).searchMembers({ query: "a", limit: 5 }),
       );
-      assert.ok(batch.members.length > 0, "member search streams members in the medical technician's units");
-      assert.match(batch.members[0].maskedSsn, /^\*\*\*-\*\*-\d{4}$/, "SSNs leave masked");
-      return cases("medtech").createCase({ memberId: batch.members[0].id, incidentDescription: description });
+      const members = batches.flatMap((batch) => batch.members);
+      assert.ok(members.length > 0, "member search streams members in the medical technician's units");
+      const { rows } = await server.db.query<{ id: number; ssn: string }>(
+        "SELECT id, ssn FROM members WHERE id = ANY($1::int[])",
+        [members.map((member) => member.id)],
+      );
+      const ssnOf = new Map(rows.map((row) => [row.id, row.ssn]));
+      for (const member of members) {
+        const ssn = ssnOf.get(member.id) ?? assert.fail(`member ${member.id} is in the database`);
+        assert.equal(member.maskedSsn, `***-**-${ssn.slice(-4)}`, `member ${member.id} leaves masked`);
+        for (const batch of batches) {
+          assert.ok(!JSON.stringify(batch).includes(ssn), `member ${member.id}'s SSN is in no response`);
+        }
+      }
+      return cases("medtech").createCase({ memberId: members[0].id, incidentDescription: description });
     }
 
     it("walks a new LOD through every role to final approval with a finding", async () => {
@@ -157,28 +181,85 @@ for (const database of testDatabases()) {
       assert.equal(second.name, first.name);
     });
 
-    it("pushes a create and a move to a watcher within a second", async () => {
+    it("pushes a case's creation and its move, with the status it left, to a watcher", async () => {
       const abort = new AbortController();
       const watch = cases("admin").watchCases({}, { signal: abort.signal })[Symbol.asyncIterator]();
-      const firstEvent = watch.next();
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      const started = Date.now();
-      const created = await startCase("Heat exhaustion during exercise");
-      const event = await firstEvent;
-      assert.ok(Date.now() - started < 1000 + 500);
-      assert.equal(event.value?.events[0].type, CaseEventType.CREATED);
-      assert.equal(event.value?.events[0].case?.name, created.name);
-      abort.abort();
+      const received: CaseEvent[] = [];
+      let pending = watch.next();
+      /** The next event of the watch, failing after `ms` instead of hanging (undefined on a quiet probe). */
+      const nextEvent = async (ms: number, quietIsFine = false): Promise<CaseEvent | undefined> => {
+        while (received.length === 0) {
+          let timer: NodeJS.Timeout | undefined;
+          const quiet = new Promise<"quiet">((resolve) => {
+            timer = setTimeout(() => resolve("quiet"), ms);
+          });
+          const result = await Promise.race([pending, quiet]).finally(() => clearTimeout(timer));
+          if (result === "quiet") return quietIsFine ? undefined : assert.fail(`no event within ${ms} ms`);
+          assert.ok(!result.done, "the watch stays open");
+          received.push(...result.value.events);
+          pending = watch.next();
+        }
+        return received.shift();
+      };
+      try {
+        // The watch subscribes some time after the call starts: create cases until one is seen (bounded),
+        // instead of guessing how long subscribing takes on a loaded machine.
+        let created: Awaited<ReturnType<typeof startCase>> | undefined;
+        for (let attempt = 0; attempt < 20 && !created; attempt++) {
+          const candidate = await startCase(`Heat exhaustion during exercise ${attempt}`);
+          for (let event = await nextEvent(500, true); event; event = await nextEvent(500, true)) {
+            if (event.case?.name !== candidate.name) continue;
+            assert.equal(event.type, CaseEventType.CREATED, "a new case is pushed as created");
+            assert.equal(event.actor, "medtech");
+            assert.equal(event.case.status?.holderRoleName, "Medical Technician");
+            created = candidate;
+            break;
+          }
+        }
+        assert.ok(created, "the watcher saw a case created");
+
+        const forward = (await cases("medtech").getNextActions({ name: created.name })).actions.find(
+          (action) => action.kind === ActionKind.ADVANCE,
+        );
+        assert.ok(forward, "the technician can forward");
+        await fillPart(forms("medtech"), "medtech", created.name);
+        await cases("medtech").signCase({ name: created.name });
+        await cases("medtech").takeAction({ name: created.name, optionId: forward.optionId });
+        let moved: CaseEvent | undefined;
+        while (!moved) {
+          const event = await nextEvent(10_000);
+          if (event?.case?.name === created.name && event.type === CaseEventType.MOVED) moved = event;
+        }
+        assert.equal(moved.actor, "medtech");
+        assert.equal(moved.previousStatus?.holderRoleName, "Medical Technician", "the status it left");
+        assert.equal(moved.previousStatus?.workStatusId, created.status?.workStatusId);
+        assert.equal(
+          moved.case?.status?.workStatusId,
+          forward.targetStatus?.workStatusId,
+          "the status it entered",
+        );
+        assert.equal(moved.case?.status?.holderRoleName, "Medical Officer");
+      } finally {
+        abort.abort();
+        await pending.catch(() => undefined);
+      }
     });
 
     it("streams cases in batches, scoped to the caller's units and filtered by role", async () => {
       const all = (await collect(cases("admin").streamCases({}))).flatMap((batch) => batch.cases);
       const wing = (await collect(cases("medtech").streamCases({}))).flatMap((batch) => batch.cases);
-      assert.ok(
-        all.length > wing.length && wing.length > 0,
-        "a wing user sees fewer cases than the administrator",
-      );
       const ids = all.map((item) => item.id);
+      assert.deepEqual(ids, await casesInUnitsOf("admin"), "the administrator (HQ) sees every case under HQ");
+      const wingIds = await casesInUnitsOf("medtech");
+      assert.ok(
+        wingIds.length > 0 && wingIds.length < ids.length,
+        "the seed has cases in the 452nd's units and outside them",
+      );
+      assert.deepEqual(
+        wing.map((item) => item.id),
+        wingIds,
+        "the 452nd's technician sees exactly the cases of unit 10 and the units below it: none missing, none outside",
+      );
       assert.deepEqual(
         ids,
         [...ids].sort((a, b) => b - a),
@@ -231,6 +312,34 @@ for (const database of testDatabases()) {
       const denied = await fetch(`${server.url}/ect/v1/${created.name}`);
       assert.equal(denied.status, 401);
       assert.equal(((await denied.json()) as { code: number }).code, Code.Unauthenticated);
+
+      // A role without the RPC's permission: the medical officer holds lodView but not lodCreate.
+      const member = await server.db.query<{ member_id: number }>(
+        "SELECT member_id FROM cases WHERE id = $1",
+        [created.id],
+      );
+      const createBody = JSON.stringify({
+        memberId: member.rows[0].member_id,
+        incidentDescription: "Opened by a role that may not",
+      });
+      const casesBefore = (await casesInUnitsOf("admin")).length;
+      const forbidden = await fetch(`${server.url}/ect/v1/cases`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${tokens.get("medofficer")}`, "content-type": "application/json" },
+        body: createBody,
+      });
+      assert.equal(forbidden.status, 403);
+      const refusal = (await forbidden.json()) as { code: number; message: string };
+      assert.equal(refusal.code, Code.PermissionDenied);
+      assert.match(refusal.message, /lodCreate/);
+      assert.equal((await casesInUnitsOf("admin")).length, casesBefore, "the refused create wrote nothing");
+      const allowed = await fetch(`${server.url}/ect/v1/cases`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${tokens.get("medtech")}`, "content-type": "application/json" },
+        body: createBody,
+      });
+      assert.equal(allowed.status, 200, "the same request from a role with lodCreate is served");
+      assert.equal((await casesInUnitsOf("admin")).length, casesBefore + 1);
     });
   });
 }
