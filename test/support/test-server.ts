@@ -2,6 +2,9 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import type { DestinationStream } from "pino";
 import { type Config, loadConfig } from "../../src/config.js";
+import type { Db } from "../../src/db/db.js";
+import { migrate } from "../../src/db/migrate.js";
+import { openDb } from "../../src/db/open-db.js";
 import { type RunningServer, startServer } from "../../src/server/start.js";
 import { createLogger } from "../../src/telemetry/logger.js";
 
@@ -66,6 +69,45 @@ export async function startTestServer(
     async stop() {
       await server.stop();
       await drop?.();
+    },
+  };
+}
+
+/** A fresh database (in-memory PGlite, or a new database on the test PostgreSQL server), migrated, not seeded. */
+export interface TestDatabase {
+  db: Db;
+  /** Closes the database and drops it from PostgreSQL. */
+  close(): Promise<void>;
+}
+
+/** Opens a fresh migrated database for a test that needs the schema but not the server or the demo data. */
+export async function openTestDatabase(databaseUrl: string | undefined): Promise<TestDatabase> {
+  const name = `ect_test_${randomBytes(6).toString("hex")}`;
+  let url: string | undefined;
+  if (databaseUrl) {
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const target = new URL(databaseUrl);
+    target.pathname = `/${name}`;
+    url = target.toString();
+  }
+  const db = await openDb({
+    databaseUrl: url,
+    dataDir: "memory",
+    db: { poolMin: 0, poolMax: 4, statementTimeoutMs: 30_000 },
+  });
+  await migrate(db);
+  return {
+    db,
+    async close() {
+      await db.close();
+      if (!databaseUrl) return;
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
     },
   };
 }
