@@ -228,7 +228,11 @@ describe("REST call plumbing", () => {
     });
     assert.equal(probe.lastHeaders?.get("authorization"), "Bearer t");
     assert.equal(probe.lastHeaders?.get("x-custom"), "yes");
-    assert.ok(probe.lastHeaders?.get("traceparent"));
+    assert.equal(
+      probe.lastHeaders?.get("traceparent"),
+      "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+      "the caller's trace context reaches the call unchanged",
+    );
     assert.equal(probe.lastHeaders?.get("cookie"), null);
     // The client's address travels as a context value, never as a header; ECT's own headers are its own.
     assert.equal(probe.lastHeaders?.get("x-forwarded-for"), null);
@@ -294,8 +298,31 @@ describe("REST call plumbing", () => {
   });
 
   test("HEAD answers with the GET route's headers and no body", async () => {
-    const res = await fetch(`${base}/v1/shelves/s1/books/b1`, { method: "HEAD" });
-    assert.equal(res.status, 200);
-    assert.equal(await res.text(), "");
+    const path = `${base}/v1/shelves/s1/books/b1`;
+    const headers = { "x-correlation-id": "head-1" };
+    const get = await fetch(path, { headers });
+    const getBody = await get.text();
+    const head = await fetch(path, { method: "HEAD", headers });
+    assert.equal(head.status, 200);
+    assert.equal(await head.text(), "");
+    for (const name of ["content-type", "content-length", "x-correlation-id"]) {
+      assert.equal(head.headers.get(name), get.headers.get(name), `HEAD's ${name} is GET's`);
+    }
+    assert.equal(head.headers.get("content-length"), String(Buffer.byteLength(getBody)));
+    assert.equal(head.headers.get("x-correlation-id"), "head-1", "the call's own headers are copied");
+  });
+
+  test("HEAD of a failing call answers the GET's error status and headers with no body", async () => {
+    const path = `${base}/v1/shelves/s1/books/b1`;
+    probe.failWith = new ConnectError("slow down", Code.ResourceExhausted, { "retry-after": "3" });
+    const get = await fetch(path);
+    const getBody = await get.text();
+    probe.failWith = new ConnectError("slow down", Code.ResourceExhausted, { "retry-after": "3" });
+    const head = await fetch(path, { method: "HEAD" });
+    assert.equal(head.status, 429);
+    assert.equal(await head.text(), "");
+    assert.equal(head.headers.get("retry-after"), "3");
+    assert.equal(head.headers.get("content-length"), String(Buffer.byteLength(getBody)));
+    assert.equal(head.headers.get("content-type"), get.headers.get("content-type"));
   });
 });
