@@ -274,6 +274,80 @@ for (const database of testDatabases()) {
       assert.equal(breaks.rowCount, 2);
     });
 
+    it("UpdateCase changes only the fields its mask names, over gRPC and REST, and refuses a field it may not change", async () => {
+      const caseId = nextCase();
+      const name = `cases/${caseId}`;
+      const before = await cases("unitcc").getCase({ name });
+      assert.equal(before.formalInvestigation, false);
+      // The body carries other values too (a formal investigation, another description's neighbours): only
+      // incident_description is in the mask, so nothing else may change.
+      const updated = await cases("unitcc").updateCase({
+        case: {
+          ...before,
+          incidentDescription: "Masked: fell from a ladder",
+          formalInvestigation: true,
+          finding: "In line of duty",
+          cancelReason: "not in the mask",
+          rwoaReason: "not in the mask",
+          investigatingOfficer: "Maj Not In Mask",
+        },
+        updateMask: { paths: ["incident_description"] },
+      });
+      const unchanged = (value: typeof before) => ({
+        ...value,
+        incidentDescription: undefined,
+        updateTime: undefined,
+        version: undefined,
+        lock: undefined,
+        $typeName: undefined,
+      });
+      assert.equal(updated.incidentDescription, "Masked: fell from a ladder");
+      assert.equal(updated.version, before.version + 1);
+      assert.deepEqual(unchanged(updated), unchanged(before), "only the masked field changed");
+      assert.deepEqual(unchanged(await cases("unitcc").getCase({ name })), unchanged(before), "as stored");
+      const audit = await server.db.query<{ before: unknown; after: unknown }>(
+        "SELECT before, after FROM audit_events WHERE action = 'update' AND entity_id = $1",
+        [String(caseId)],
+      );
+      assert.deepEqual(audit.rows, [
+        {
+          before: { incidentDescription: before.incidentDescription, formalInvestigation: false },
+          after: { incidentDescription: "Masked: fell from a ladder", formalInvestigation: false },
+        },
+      ]);
+
+      // Over REST: PATCH with the mask as a query parameter (proto3 JSON: lowerCamelCase), the case as the body.
+      const response = await fetch(`${server.url}/ect/v1/${name}?updateMask=incidentDescription`, {
+        method: "PATCH",
+        headers: { authorization: `Bearer ${tokens.get("unitcc")}`, "content-type": "application/json" },
+        body: JSON.stringify({
+          incidentDescription: "Masked over REST",
+          formalInvestigation: true,
+          finding: "x",
+        }),
+      });
+      assert.equal(response.status, 200, await response.clone().text());
+      const overRest = (await response.json()) as {
+        incidentDescription: string;
+        formalInvestigation?: boolean;
+        finding?: string;
+      };
+      assert.equal(overRest.incidentDescription, "Masked over REST");
+      assert.equal(overRest.formalInvestigation ?? false, false);
+      assert.equal(overRest.finding ?? "", before.finding);
+
+      // A path outside what UpdateCase may change is refused, naming the mask, and changes nothing.
+      await rejects(
+        cases("unitcc").updateCase({
+          case: { name, incidentDescription: "refused", finding: "refused" },
+          updateMask: { paths: ["incident_description", "finding"] },
+        }),
+        Code.InvalidArgument,
+        /^update_mask: "finding" cannot be changed/,
+      );
+      assert.equal((await cases("unitcc").getCase({ name })).incidentDescription, "Masked over REST");
+    });
+
     it("lets a lock lapse after the configured lock TTL", async () => {
       // The case service as the server builds it, with a 300 ms lock TTL from its configuration.
       const ttlMs = 300;
