@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import { transport } from "./api.js";
+import { InvestigationsPage } from "./investigation/InvestigationsPage.js";
 import { callbackPath } from "./oidc.js";
 import { AdminPage } from "./pages/AdminPage.js";
 import { CasePage } from "./pages/CasePage.js";
@@ -26,6 +27,7 @@ export function App() {
   const links: [string, string, boolean][] = [
     ["/", "Inbox", true],
     ["/cases/new", "Start new LOD", can("lodCreate")],
+    ["/investigations", "Investigations", can("lodView")],
     ["/dashboard", "Dashboard", true],
     ["/logs", "Logs", can("logView")],
     ["/traces", "Traces", can("traceView")],
@@ -69,6 +71,7 @@ function route(path: string, session: Session) {
   if (path === "/cases/new") return <NewCasePage />;
   const caseMatch = /^\/cases\/(\d+)$/.exec(path);
   if (caseMatch) return <CasePage key={caseMatch[1]} id={caseMatch[1]} session={session} />;
+  if (path === "/investigations") return <InvestigationsPage />;
   if (path === "/dashboard") return <DashboardPage />;
   if (path === "/logs") return <LogsPage />;
   if (path === "/traces") return <TracesPage />;

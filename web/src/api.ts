@@ -6,6 +6,7 @@ import { CaseService } from "../../src/gen/ect/v1/case_service_pb.js";
 import { FormService } from "../../src/gen/ect/v1/form_service_pb.js";
 import { Icd10Service } from "../../src/gen/ect/v1/icd10_service_pb.js";
 import { IdentityService } from "../../src/gen/ect/v1/identity_service_pb.js";
+import { InvestigationService } from "../../src/gen/ect/v1/investigation_service_pb.js";
 import { MemberService } from "../../src/gen/ect/v1/member_service_pb.js";
 import { TelemetryService } from "../../src/gen/ect/v1/telemetry_service_pb.js";
 import { WorkflowService } from "../../src/gen/workflow/workflow_pb.js";
@@ -29,6 +30,7 @@ export const api = {
   form: client(FormService),
   icd10: client(Icd10Service),
   members: client(MemberService),
+  investigations: client(InvestigationService),
   admin: client(AdminService),
   telemetry: client(TelemetryService),
   workflow: client(WorkflowService),

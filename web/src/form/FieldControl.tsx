@@ -1,6 +1,9 @@
 import type { ReactNode } from "react";
-import type { FieldValue, Witness } from "../../../src/domain/form/field-declarations.js";
+import type { Witness } from "../../../src/domain/form/field-declarations.js";
+import { OtherPersonList } from "../investigation/OtherPersonList.js";
+import type { OtherPersonDraft } from "../investigation/other-persons.js";
 import { fieldErrorId, fieldId } from "./field-ids.js";
+import type { DraftValue } from "./form-draft.js";
 import type { Choice, FormField } from "./form-fields.js";
 import { Icd10Picker } from "./Icd10Picker.js";
 import { WitnessList } from "./WitnessList.js";
@@ -17,8 +20,8 @@ export interface FieldA11y {
 /** One field being edited: its label (with the required marker), its input by kind, and its error under it. */
 export function FieldControl(props: {
   field: FormField;
-  value: FieldValue;
-  onChange: (value: FieldValue) => void;
+  value: DraftValue;
+  onChange: (value: DraftValue) => void;
   required: boolean;
   error?: string;
   /** reference fields: the seeded list to pick from. */
@@ -50,17 +53,26 @@ export function FieldControl(props: {
       {error}
     </p>
   );
-  if (field.kind === "boolean" || field.kind === "witnesses") {
-    // Groups: the label names the group (radiogroup, or the witness fieldset), not one input.
+  if (field.kind === "boolean" || field.kind === "witnesses" || field.kind === "persons") {
+    // Groups: the label names the group (radiogroup, or the list's fieldset), not one input.
     return (
-      <div className={field.kind === "witnesses" ? "field field-wide" : "field"}>
-        {field.kind === "boolean" ? (
+      <div className={field.kind === "boolean" ? "field" : "field field-wide"}>
+        {field.kind === "boolean" && (
           <YesNo a11y={a11y} label={label} value={props.value} onChange={props.onChange} />
-        ) : (
+        )}
+        {field.kind === "witnesses" && (
           <WitnessList
             a11y={a11y}
             label={label}
             witnesses={(props.value as readonly Witness[] | null) ?? []}
+            onChange={props.onChange}
+          />
+        )}
+        {field.kind === "persons" && (
+          <OtherPersonList
+            a11y={a11y}
+            label={label}
+            persons={(props.value as readonly OtherPersonDraft[] | null) ?? []}
             onChange={props.onChange}
           />
         )}
@@ -80,8 +92,8 @@ export function FieldControl(props: {
 /** The input of a single-valued field. */
 function Input(props: {
   field: FormField;
-  value: FieldValue;
-  onChange: (value: FieldValue) => void;
+  value: DraftValue;
+  onChange: (value: DraftValue) => void;
   choices?: readonly Choice[];
   a11y: FieldA11y;
 }) {
@@ -151,7 +163,7 @@ function Input(props: {
 function YesNo(props: {
   a11y: FieldA11y;
   label: ReactNode;
-  value: FieldValue;
+  value: DraftValue;
   onChange: (value: boolean) => void;
 }) {
   const { id, "data-testid": testId, ...state } = props.a11y;

@@ -1,8 +1,10 @@
-import type { FieldValue, Witness } from "../../../src/domain/form/field-declarations.js";
+import type { Witness } from "../../../src/domain/form/field-declarations.js";
+import type { OtherPersonDraft } from "../investigation/other-persons.js";
+import type { DraftValue } from "./form-draft.js";
 import type { Choice, FormField } from "./form-fields.js";
 
-/** A value in words: the choice's label, Yes/No, the witness list, or "Not answered". */
-function shown(field: FormField, value: FieldValue, choices: readonly Choice[] | undefined) {
+/** A value in words: the choice's label, Yes/No, the witness or persons list, or "Not answered". */
+function shown(field: FormField, value: DraftValue, choices: readonly Choice[] | undefined) {
   if (value === null || value === "" || (Array.isArray(value) && value.length === 0))
     return <span className="muted">Not answered</span>;
   if (typeof value === "boolean") return value ? "Yes" : "No";
@@ -20,6 +22,23 @@ function shown(field: FormField, value: FieldValue, choices: readonly Choice[] |
       </ul>
     );
   }
+  if (field.kind === "persons") {
+    return (
+      <ul className="plain">
+        {(value as readonly OtherPersonDraft[]).map((person, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: persons have no id and are shown in order.
+          <li key={index}>
+            <strong>
+              {person.grade && `${person.grade} `}
+              {person.name}
+            </strong>
+            {person.unit && ` (${person.unit})`}
+            {person.involvement && `: ${person.involvement}`}
+          </li>
+        ))}
+      </ul>
+    );
+  }
   const list = field.kind === "enum" ? field.choices : choices;
   return list?.find((choice) => choice.value === String(value))?.label ?? String(value);
 }
@@ -27,7 +46,7 @@ function shown(field: FormField, value: FieldValue, choices: readonly Choice[] |
 /** One field shown read-only as a term and its value (the list is the section's <dl>). */
 export function FieldView(props: {
   field: FormField;
-  value: FieldValue;
+  value: DraftValue;
   choices?: readonly Choice[];
   error?: string;
 }) {

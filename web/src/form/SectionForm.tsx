@@ -1,5 +1,4 @@
 import { type FormEvent, type ReactNode, useEffect, useMemo, useRef, useState } from "react";
-import type { FormRoleKey } from "../../../src/domain/form/form-roles.js";
 import type { FormSectionState } from "../../../src/gen/ect/v1/form_service_pb.js";
 import { ErrorAlert } from "../components/ErrorAlert.js";
 import { FieldControl } from "./FieldControl.js";
@@ -7,7 +6,7 @@ import { FieldView } from "./FieldView.js";
 import { fieldId } from "./field-ids.js";
 import { changedFields, type Draft, draftOf, requiredNow } from "./form-draft.js";
 import { type FormErrors, formErrors, NO_FORM_ERRORS } from "./form-errors.js";
-import type { Choice, FormField } from "./form-fields.js";
+import type { Choice, FormField, WriterKey } from "./form-fields.js";
 import { SectionSignatures } from "./SignatureLine.js";
 
 /** The seeded lists reference fields pick from. */
@@ -33,7 +32,7 @@ export function SectionForm(props: {
   message: object | undefined;
   state: FormSectionState | undefined;
   /** The caller's role on the form: in an editable section it edits the fields it writes, sees the rest. */
-  role: FormRoleKey | undefined;
+  role: WriterKey | undefined;
   /** The server's errors for the whole case (a refused forward), shown at their fields too. */
   caseErrors: FormErrors;
   choices: ReferenceChoices;

@@ -5,13 +5,18 @@ import type {
   RecordFindingRequestSchema,
   UpdateFormRequestSchema,
 } from "../../../src/gen/ect/v1/form_service_pb.js";
+import { type OtherPersonDraft, otherPersonsOf } from "../investigation/other-persons.js";
 import type { FixedSection, FormField } from "./form-fields.js";
 
+/** A value being edited: a stored field value, or the report of investigation's list of other persons. */
+export type DraftValue = FieldValue | readonly OtherPersonDraft[];
+
 /** The values of one section being edited, by JSON name: null when not answered. */
-export type Draft = Readonly<Record<string, FieldValue>>;
+export type Draft = Readonly<Record<string, DraftValue>>;
 
 /** A value as the form compares and sends it: text trimmed, blank text and id 0 "not answered". */
-function answered(field: FormField, value: unknown): FieldValue {
+export function answered(field: Pick<FormField, "kind">, value: unknown): DraftValue {
+  if (field.kind === "persons") return otherPersonsOf(value);
   if (value === undefined || value === null) return field.kind === "witnesses" ? [] : null;
   if (field.kind === "witnesses")
     return (value as readonly Witness[]).map(({ name, contact, statement }) => ({
@@ -21,7 +26,7 @@ function answered(field: FormField, value: unknown): FieldValue {
     }));
   if (typeof value === "string") return value.trim() === "" ? null : value.trim();
   if (field.kind === "reference" && value === 0) return null;
-  return value as FieldValue;
+  return value as DraftValue;
 }
 
 /** A section's values from its message (MedicalSection, ReviewerFinding…) for the given fields. */

@@ -10,8 +10,14 @@ import {
 } from "../../../src/gen/ect/v1/form_service_pb.js";
 import { FIELD_LABELS, spelledOut, valueLabel } from "./field-labels.js";
 
-/** How a field is entered: its declared type, with long text (a textarea) told apart from short. */
-export type FieldKind = FieldDeclaration["type"] | "longText";
+/**
+ * How a field is entered: its declared type, with long text (a textarea) told apart from short, and the
+ * report of investigation's list of other persons involved.
+ */
+export type FieldKind = FieldDeclaration["type"] | "longText" | "persons";
+
+/** Who writes a field: a role on the AF 348, or the investigating officer appointed to the case. */
+export type WriterKey = FormRoleKey | "investigatingOfficer";
 
 /** One choice of a list field. */
 export interface Choice {
@@ -19,9 +25,10 @@ export interface Choice {
   label: string;
 }
 
-/** One field of the AF 348 as the web form renders it. */
+/** One field of the AF 348 (or of a formal investigation) as the web form renders it. */
 export interface FormField {
-  section: SectionName;
+  /** "medical", "findings.wingJa", "report"… */
+  section: string;
   /** The JSON name, as in the message and the update mask. */
   name: string;
   /** `section.field`: the update mask path and the name the server's errors use. */
@@ -36,7 +43,7 @@ export interface FormField {
   /** Recorded data nobody edits (the member snapshot). */
   readOnly: boolean;
   /** The roles that write the field (while their section is editable for them). */
-  writers: readonly FormRoleKey[];
+  writers: readonly WriterKey[];
   /** Required only while another field holds one of some values. */
   requiredWhen?: FieldCondition;
 }

@@ -4,6 +4,7 @@ import {
   type SectionName,
 } from "../../../src/domain/form/form-roles.js";
 import type { Form } from "../../../src/gen/ect/v1/form_service_pb.js";
+import { investigationFieldTitle } from "../investigation/investigation-fields.js";
 import { type FixedSection, type FormField, findingFields, sectionFields } from "./form-fields.js";
 
 /** One tab of the AF 348 and the sections it shows, in order. */
@@ -47,6 +48,8 @@ export function tabOfPath(path: string): FormTab | undefined {
 
 /** A field's label with its section, for lists outside the section ("Medical: First treatment date"). */
 export function fieldTitle(path: string): string {
+  const investigationTitle = investigationFieldTitle(path);
+  if (investigationTitle) return investigationTitle;
   const section = sectionOfPath(path) as SectionName;
   const field = FIELDS_OF[section]?.find((candidate) => candidate.path === path);
   const tab = tabOfPath(path);

@@ -4,7 +4,13 @@ import { formRoleOf } from "../../../src/domain/form/form-roles.js";
 import type { AuditEvent } from "../../../src/gen/ect/v1/admin_service_pb.js";
 import type { GetNextActionsResponse } from "../../../src/gen/ect/v1/case_service_pb.js";
 import type { Form } from "../../../src/gen/ect/v1/form_service_pb.js";
-import type { Case, Signature, TrackingEntry } from "../../../src/gen/ect/v1/resources_pb.js";
+import type { Investigation } from "../../../src/gen/ect/v1/investigation_service_pb.js";
+import {
+  type Case,
+  CaseState,
+  type Signature,
+  type TrackingEntry,
+} from "../../../src/gen/ect/v1/resources_pb.js";
 import { api } from "../api.js";
 import { CaseActions } from "../components/CaseActions.js";
 import { CaseAudit } from "../components/CaseAudit.js";
@@ -23,6 +29,11 @@ import { FORM_TABS, firstTab, tabOfPath } from "../form/form-tabs.js";
 import { PROXIMATE_CAUSES } from "../form/proximate-causes.js";
 import { useAbortable } from "../hooks/useAbortable.js";
 import { useCaseWatch } from "../hooks/useCaseWatch.js";
+import { DirectFormalInvestigation } from "../investigation/DirectFormalInvestigation.js";
+import { ExtendSuspense } from "../investigation/ExtendSuspense.js";
+import { InvestigationPanel } from "../investigation/InvestigationPanel.js";
+import { INVESTIGATION_SECTIONS, investigationSectionOf } from "../investigation/investigation-fields.js";
+import { SuspenseBadge } from "../investigation/SuspenseBadge.js";
 import type { Session } from "../session.js";
 
 /** Everything the case page shows, read in one go. */
@@ -34,6 +45,13 @@ interface CaseData {
   audit: AuditEvent[] | undefined;
   /** The AF 348; undefined for a reinvestigation request, which has none. */
   form: Form | undefined;
+  /** The formal investigation; undefined on an informal case. */
+  investigation: Investigation | undefined;
+}
+
+/** Whether a case is on the formal path: it has an investigating officer and a suspense. */
+function isFormal(item: Case): boolean {
+  return item.investigatingOfficer !== "" || item.suspenseDate !== "";
 }
 
 /** The case's AF 348, or undefined when the case has none (FAILED_PRECONDITION: a reinvestigation request). */
@@ -46,11 +64,15 @@ async function readForm(id: string, signal: AbortSignal): Promise<Form | undefin
   }
 }
 
-/** Reads a case with its form, next actions, tracking, signatures and (for auditors) its audit events. */
+/**
+ * Reads a case with its form, its investigation when formal, next actions, tracking, signatures and (for
+ * auditors) its audit events.
+ */
 async function readCase(id: string, session: Session, signal: AbortSignal): Promise<CaseData> {
   const name = `cases/${id}`;
-  const [item, next, tracking, signatures, audit, form] = await Promise.all([
-    api.cases.getCase({ name }, { signal }),
+  const reading = api.cases.getCase({ name }, { signal });
+  const [item, next, tracking, signatures, audit, form, investigation] = await Promise.all([
+    reading,
     api.cases.getNextActions({ name }, { signal }),
     api.cases.listTracking({ name }, { signal }),
     api.cases.listSignatures({ name }, { signal }),
@@ -58,6 +80,11 @@ async function readCase(id: string, session: Session, signal: AbortSignal): Prom
       ? api.admin.listAuditEvents({ entityType: "case", entityId: id, pageSize: 100 }, { signal })
       : undefined,
     readForm(id, signal),
+    reading.then((item) =>
+      isFormal(item)
+        ? api.investigations.getInvestigation({ name: `${name}/investigation` }, { signal })
+        : undefined,
+    ),
   ]);
   return {
     item,
@@ -66,6 +93,7 @@ async function readCase(id: string, session: Session, signal: AbortSignal): Prom
     signatures: signatures.signatures,
     audit: audit?.events,
     form,
+    investigation,
   };
 }
 
@@ -105,7 +133,7 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
 
   const shown = error || watchError || reasonsError;
   if (!data) return <p role={shown ? "alert" : "status"}>{shown || "Loading case…"}</p>;
-  const { form } = data;
+  const { form, investigation, item } = data;
   const choices = { proximate_causes: PROXIMATE_CAUSES, finding_reasons: reasons };
   const bound = formSignatures(form);
   const validity = new Map([...bound].map(([signatureId, s]) => [signatureId, s.valid]));
@@ -136,8 +164,35 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
         };
       })
     : [];
+  const investigationTabs: TabSpec[] = investigation
+    ? [
+        {
+          id: "investigation",
+          label: "Report of investigation",
+          note:
+            [
+              INVESTIGATION_SECTIONS.some(
+                (section) =>
+                  investigation.sections.find((state) => state.section === `investigation.${section}`)
+                    ?.editable,
+              )
+                ? "your part"
+                : "",
+              ...[INVESTIGATION_SECTIONS.reduce((sum, section) => sum + errorsIn(caseErrors, section), 0)]
+                .filter(Boolean)
+                .map((toFix) => `${toFix} to fix`),
+            ]
+              .filter(Boolean)
+              .join(", ") || undefined,
+          panel: () => (
+            <InvestigationPanel investigation={investigation} caseErrors={caseErrors} onSaved={reload} />
+          ),
+        },
+      ]
+    : [];
   const tabs: TabSpec[] = [
     ...formTabs,
+    ...investigationTabs,
     {
       id: "timeline",
       label: "Timeline",
@@ -152,17 +207,40 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
       ? [{ id: "audit", label: "Audit", panel: () => <CaseAudit audit={data.audit ?? []} /> }]
       : []),
   ];
-  const selected = tab ?? (form ? firstTab(form) : "timeline");
+  const investigating = investigation?.sections.some((state) => state.editable);
+  const selected = tab ?? (investigating ? "investigation" : form ? firstTab(form) : "timeline");
+  const open = item.state === CaseState.OPEN;
+  const appointingAuthority = formRoleOf(session.roleId)?.key === "wingCommander";
+  // The appointing authority directs one while it holds the case (at Wing Commander Review).
+  const mayDirect =
+    open &&
+    appointingAuthority &&
+    !isFormal(item) &&
+    item.status?.holderRoleId === session.roleId &&
+    data.next.actions.length > 0;
 
   return (
     <section aria-labelledby="case-title" className="case">
       <h1 id="case-title">
-        Case <span data-testid="case-number">{data.item.caseNumber}</span>
+        Case <span data-testid="case-number">{item.caseNumber}</span>
       </h1>
+      {item.suspenseDate && (
+        <p className="case-badges">
+          Formal investigation: <SuspenseBadge suspense={item} testId="case-suspense" />
+        </p>
+      )}
       <ErrorAlert text={shown} />
-      <CaseFacts item={data.item} />
+      <CaseFacts item={item} />
+      {mayDirect && <DirectFormalInvestigation caseName={item.name} onDirected={reload} />}
+      {open && appointingAuthority && investigation && (
+        <section aria-labelledby="suspense-title" className="panel">
+          <h2 id="suspense-title">Suspense</h2>
+          <SuspenseBadge suspense={investigation} testId="aa-suspense" />
+          <ExtendSuspense caseName={item.name} current={investigation.suspenseDate} onExtended={reload} />
+        </section>
+      )}
       <CaseActions
-        item={data.item}
+        item={item}
         next={data.next}
         form={form}
         session={session}
@@ -172,7 +250,7 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
       <FormErrorSummary
         errors={caseErrors}
         onGoTo={(path) => {
-          const target = tabOfPath(path);
+          const target = investigationSectionOf(path) ? { id: "investigation" } : tabOfPath(path);
           if (target) setTab(target.id);
           setFocusPath(path);
         }}

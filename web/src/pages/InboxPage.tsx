@@ -6,6 +6,7 @@ import { ErrorAlert } from "../components/ErrorAlert.js";
 import { VirtualList } from "../components/VirtualList.js";
 import { useAbortable } from "../hooks/useAbortable.js";
 import { useCaseWatch } from "../hooks/useCaseWatch.js";
+import { SuspenseBadge } from "../investigation/SuspenseBadge.js";
 import { Link } from "../router.js";
 import type { Session } from "../session.js";
 
@@ -95,6 +96,7 @@ export function InboxPage({ session }: { session: Session }) {
         <span>Member</span>
         <span>Status</span>
         <span>State</span>
+        <span>Suspense</span>
       </div>
       <VirtualList
         items={items}
@@ -109,6 +111,9 @@ export function InboxPage({ session }: { session: Session }) {
             </span>
             <span>{item.status?.description}</span>
             <span>{stateText(item.state)}</span>
+            <span>
+              <SuspenseBadge suspense={item} testId="row-suspense" />
+            </span>
           </div>
         )}
       />
