@@ -78,4 +78,19 @@ describe("the server's refusals shown at the AF 348's fields", () => {
       { "medical.psychiatricEvaluation": "your role (Medical Technician) does not write this field" },
     );
   });
+
+  it("spells the investigation's missing fields as the form does (report.place) and names a person by number", () => {
+    const missing = formErrors(
+      new ConnectError(
+        "the case cannot be forwarded: required fields missing: investigation.report.place, " +
+          "investigation.report.howSustained; signature 4 is invalid",
+        Code.FailedPrecondition,
+      ),
+    );
+    assert.deepEqual(Object.keys(missing.fields), ["report.place", "report.howSustained"]);
+    assert.deepEqual(
+      formErrors(new ConnectError("report.otherPersons[1].name: required", Code.InvalidArgument)).fields,
+      { "report.otherPersons": "person 2, name: required" },
+    );
+  });
 });

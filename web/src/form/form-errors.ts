@@ -35,12 +35,14 @@ export function formErrors(error: unknown, findingSection?: string): FormErrors 
   const summary = message;
   if (connect.code === Code.FailedPrecondition) {
     const missing = /required fields missing: ([^;]+)/.exec(message)?.[1];
-    const paths = missing?.split(",").map((path) => path.trim()) ?? [];
+    // The investigation's fields come as investigation.report.place; the form spells them report.place.
+    const paths = missing?.split(",").map((path) => path.trim().replace(/^investigation\./, "")) ?? [];
     return { fields: Object.fromEntries(paths.map((path) => [path, MISSING_BEFORE_FORWARD])), summary };
   }
   if (connect.code !== Code.InvalidArgument && connect.code !== Code.PermissionDenied)
     return { fields: {}, summary };
-  // A witness's field is named unit.witnesses[0].name: the problem is shown at the list, naming the witness.
+  // A witness's field is named unit.witnesses[0].name (a person's report.otherPersons[0].name): the problem
+  // is shown at the list, naming the entry.
   const match = /^([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)+)(?:\[(\d+)\]\.([A-Za-z_]+))?: (.+)$/s.exec(message);
   if (!match) return { fields: {}, summary };
   const [, named, index, item, problem] = match;
@@ -49,7 +51,8 @@ export function formErrors(error: unknown, findingSection?: string): FormErrors 
     segments[0] === "finding" && findingSection
       ? [findingSection, ...segments.slice(1)].join(".")
       : segments.join(".");
-  const where = index === undefined ? "" : `witness ${Number(index) + 1}, ${item}: `;
+  const entry = segments.at(-1) === "otherPersons" ? "person" : "witness";
+  const where = index === undefined ? "" : `${entry} ${Number(index) + 1}, ${item}: `;
   return { fields: { [path]: `${where}${problem}` }, summary };
 }
 
