@@ -162,6 +162,19 @@ for (const database of testDatabases()) {
         lockedBy("unitcc"),
       );
       await rejects(other.acquireLock({ name }), Code.FailedPrecondition, lockedBy("unitcc"));
+      // The same conflict over REST: HTTP 400 with FAILED_PRECONDITION (9) and the same message; the release too.
+      for (const verb of ["acquireLock", "releaseLock"]) {
+        const response = await fetch(`${server.url}/ect/v1/${name}:${verb}`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${tokens.get("unitcc2")}`, "content-type": "application/json" },
+          body: "{}",
+        });
+        const status = (await response.json()) as { code: number; message: string };
+        assert.equal(response.status, verb === "acquireLock" ? 400 : 403, JSON.stringify(status));
+        assert.equal(status.code, verb === "acquireLock" ? Code.FailedPrecondition : Code.PermissionDenied);
+        assert.match(status.message, verb === "acquireLock" ? lockedBy("unitcc") : /locked by unitcc until/);
+      }
+      assert.equal((await lockRow(caseId)).user_id, await userId("unitcc"), "the holder keeps the lock");
       await rejects(
         legacy("unitcc2").addSignature({ refId: caseId }),
         Code.FailedPrecondition,
