@@ -149,11 +149,16 @@ describe("AddSignature", () => {
       work_status_id: 114,
       role_id: 6,
       user_id: wingcc.userId,
-      title: row.rows[0].title,
+      // The signer's own title for the role (seeded as the role's signature title and the unit's name).
+      title: "Appointing Authority, 452nd Air Mobility Wing",
     });
-    assert.ok(row.rows[0].title.startsWith("Appointing Authority"));
     assert.equal(item.refId, caseId);
     await assert.rejects(client.addSignature({ refId: caseId }), code(Code.AlreadyExists));
+    const signed = await db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM signatures WHERE case_id = $1 AND work_status_id = 114 AND user_id = $2",
+      [caseId, wingcc.userId],
+    );
+    assert.equal(signed.rows[0].n, 1, "the refused second signature wrote nothing");
     await assert.rejects(
       client.addSignature({ refId: caseId, statusIn: 131 }),
       code(Code.InvalidArgument, "status_in"),
