@@ -32,8 +32,11 @@ export interface PrivatePostgres {
   /** Connection string of the `postgres` database as superuser (trust auth on 127.0.0.1). */
   readonly url: string;
   readonly port: number;
-  /** Stops the server (fast shutdown: open connections are cut, as in an outage). */
-  stop(): Promise<void>;
+  /**
+   * Stops the server. "fast" (the default) cuts open connections and writes a clean checkpoint, as in
+   * an outage; "immediate" quits without one, as in a crash: the restart recovers from the WAL.
+   */
+  stop(mode?: "fast" | "immediate"): Promise<void>;
   /** Starts the server again on the same port and data directory and waits until it accepts connections. */
   start(): Promise<void>;
   /** Stops the server and removes its data directory. */
@@ -84,14 +87,15 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     120_000,
   );
   const port = await freePort();
-  // Fast and disposable: no fsync, loopback only, enough connections for 150 streams plus pools.
+  // Fast and disposable: no fsync (the OS survives an immediate stop, so its page cache keeps the WAL),
+  // loopback only, enough connections for 150 streams plus pools. synchronous_commit stays on: a commit
+  // is acknowledged only once its WAL is written, so an immediate stop loses no acknowledged write.
   const settings = [
     `port = ${port}`,
     "listen_addresses = '127.0.0.1'",
     `unix_socket_directories = '${socketDir}'`,
     "max_connections = 300",
     "fsync = off",
-    "synchronous_commit = off",
     "full_page_writes = off",
     "shared_buffers = 64MB",
   ];
@@ -121,9 +125,9 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     running = true;
     await waitReady(30_000);
   };
-  const stop = async () => {
+  const stop = async (mode: "fast" | "immediate" = "fast") => {
     if (!running) return;
-    await pgBin("pg_ctl", ["stop", "-D", dataDir, "-m", "fast", "-w", "-t", "60"], 90_000);
+    await pgBin("pg_ctl", ["stop", "-D", dataDir, "-m", mode, "-w", "-t", "60"], 90_000);
     running = false;
   };
   try {
