@@ -82,6 +82,14 @@ async function scrape() {
 const CHECK = "grpc.health.v1.Health/Check";
 const WATCH = "grpc.health.v1.Health/Watch";
 
+/** A logged number: finite (JSON carries NaN and ±Infinity as null or strings) and within [low, high]. */
+function assertFiniteBetween(value: unknown, low: number, high: number, what: string): void {
+  assert.ok(
+    typeof value === "number" && Number.isFinite(value) && value >= low && value <= high,
+    `${what}: ${String(value)} is not a finite number in [${low}, ${high}]`,
+  );
+}
+
 describe("metrics and log interceptor", () => {
   beforeEach(() => {
     lines.length = 0;
@@ -89,7 +97,11 @@ describe("metrics and log interceptor", () => {
   });
 
   it("records a unary call's duration by method, code and protocol and writes one audit line", async () => {
+    const wallBefore = Date.now();
+    const before = performance.now();
     await client.check({ service: "" }, { headers: { "x-correlation-id": "corr-unary" } });
+    const elapsedMs = performance.now() - before;
+    const wallAfter = Date.now();
     await client.check({ service: "" }, { headers: { [REST_MARKER_HEADER]: "1" } });
     await assert.rejects(client.check({ service: "missing" }));
     const samples = await scrape();
@@ -103,22 +115,39 @@ describe("metrics and log interceptor", () => {
     const [line] = lines;
     assert.equal(line.msg, "rpc");
     assert.equal(line.level, "info");
-    assert.equal(typeof line.time, "string");
+    const time = Date.parse(String(line.time));
+    assert.ok(time >= wallBefore && time <= wallAfter, `the line's time ${line.time} is the call's`);
     assert.equal(line.correlationId, "corr-unary");
     assert.match(String(line.traceId), /^[0-9a-f]{32}$/);
     assert.match(String(line.spanId), /^[0-9a-f]{16}$/);
     assert.equal(line.method, CHECK);
     assert.equal(line.user, "alice");
     assert.equal(line.code, "ok");
-    assert.equal(typeof line.durationMs, "number");
+    assertFiniteBetween(
+      line.durationMs,
+      0,
+      elapsedMs,
+      "durationMs is the call's time, within what the caller saw",
+    );
+    const durationSum = sampleValue(samples, "ect_rpc_duration_seconds_sum", {
+      method: CHECK,
+      code: "ok",
+      protocol: "connect",
+    });
+    assert.ok(
+      Math.abs((durationSum ?? Number.NaN) * 1000 - Number(line.durationMs)) <= 0.001,
+      `the histogram observed the logged duration: ${durationSum} s vs ${line.durationMs} ms`,
+    );
     assert.equal(line.items, undefined);
     assert.equal(lines[2].code, "not_found");
     assert.equal(lines[2].error, "no such service");
   });
 
   it("counts streamed messages, time to first item and open streams, and logs items per second", async () => {
+    const before = performance.now();
     for await (const _ of client.watch({ service: "" })) {
     }
+    const elapsedMs = performance.now() - before;
     assert.equal(openStreamsDuringWatch, 1);
     const samples = await scrape();
     assert.equal(sampleValue(samples, "ect_stream_items_total", { method: WATCH }), 3);
@@ -127,7 +156,15 @@ describe("metrics and log interceptor", () => {
     assert.equal(sampleValue(samples, "ect_rpc_duration_seconds_count", { method: WATCH, code: "ok" }), 1);
     assert.equal(lines.length, 1);
     assert.equal(lines[0].items, 3);
-    assert.equal(typeof lines[0].itemsPerSecond, "number");
+    const durationMs = lines[0].durationMs;
+    assertFiniteBetween(durationMs, 0, elapsedMs, "durationMs is the stream's time");
+    const perSecond = (3 * 1000) / Number(durationMs);
+    assertFiniteBetween(lines[0].itemsPerSecond, 0, Number.MAX_VALUE, "itemsPerSecond");
+    // durationMs is rounded to the microsecond and itemsPerSecond to the unit: allow for both.
+    assert.ok(
+      Math.abs(Number(lines[0].itemsPerSecond) - perSecond) <= 1 + perSecond * 0.01,
+      `itemsPerSecond ${lines[0].itemsPerSecond} is 3 items over ${durationMs} ms`,
+    );
   });
 
   it("counts the items each batch message carries instead of messages", async () => {
