@@ -5,6 +5,8 @@
  * here once, beside its default and its check, so an operator finds them all in one file.
  */
 
+import { type CalendarClock, manualClock, systemClock } from "./domain/investigation/calendar-clock.js";
+
 export type AuthMode = "development" | "oidc";
 export type Profile = "development" | "production";
 
@@ -67,6 +69,16 @@ export interface Config {
   cases: {
     /** A case lock lapses this long after its holder's last activity. */
     lockTtlMs: number;
+  };
+  /** Formal investigations (issue 17). */
+  investigations: {
+    /** Days from an appointment to the investigating officer's default suspense. */
+    suspenseDays: number;
+    /**
+     * The calendar suspenses are counted on: the wall clock, or (ECT_IO_CLOCK=YYYY-MM-DD, refused under the
+     * production profile) a clock standing at that day that a test moves with `set`.
+     */
+    clock: CalendarClock;
   };
   /** WatchCases and other open-ended watches: counted apart from the stream slots. */
   watches: {
@@ -197,6 +209,17 @@ function urlKey(env: Env, key: string): string | undefined {
   return raw;
 }
 
+/** ECT_IO_CLOCK: a test's hand-moved calendar (never in production), else the wall clock. */
+function clockKey(env: Env, profile: Profile): CalendarClock {
+  const start = optional(env, "ECT_IO_CLOCK");
+  if (start === undefined) return systemClock;
+  if (profile === "production")
+    throw new ConfigError("ECT_IO_CLOCK is for tests only and is refused under ECT_PROFILE=production");
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(start) || Number.isNaN(Date.parse(`${start}T00:00:00Z`)))
+    throw new ConfigError(`ECT_IO_CLOCK must be a date as YYYY-MM-DD, got "${start}"`);
+  return manualClock(start);
+}
+
 /** Builds and validates the configuration from an environment (process.env by default). */
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const profile = oneOf<Profile>(env, "ECT_PROFILE", "development", ["development", "production"]);
@@ -268,6 +291,10 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     ),
     cases: {
       lockTtlMs: intKey(env, "ECT_LOCK_TTL_MINUTES", 30, 1, 24 * 60) * 60_000,
+    },
+    investigations: {
+      suspenseDays: intKey(env, "ECT_IO_SUSPENSE_DAYS", 50, 1, 365),
+      clock: clockKey(env, profile),
     },
     watches: {
       maxPerUser: intKey(env, "ECT_WATCH_MAX_PER_USER", 5, 1, 10_000),

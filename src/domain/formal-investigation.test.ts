@@ -4,12 +4,13 @@ import { formalInvestigationAuditAction, formalInvestigationRefusal } from "./fo
 
 const UNIT_COMMANDER = 4;
 const WING_COMMANDER = 6;
-const atWingCommander = { holderRoleId: WING_COMMANDER, isFinal: false };
-const atUnitCommander = { holderRoleId: UNIT_COMMANDER, isFinal: false };
+const atWingCommander = { holderRoleId: WING_COMMANDER, isFinal: false, workStatusId: 114 };
+const atUnitCommander = { holderRoleId: UNIT_COMMANDER, isFinal: false, workStatusId: 112 };
+const atFormalReview = { holderRoleId: WING_COMMANDER, isFinal: false, workStatusId: 123 };
 
 /** "allowed", or the refusal naming the field. */
 function refusal(
-  facts: { holderRoleId: number | null; isFinal: boolean },
+  facts: { holderRoleId: number | null; isFinal: boolean; workStatusId: number },
   actor: { roleId: number; isAdministrator: boolean },
 ): string {
   return formalInvestigationRefusal(facts, actor) ?? "allowed";
@@ -32,7 +33,15 @@ describe("the formal investigation flag", () => {
   it("is refused to the wing commander at any other status, and to roles not holding the case", () => {
     const wingCommander = { roleId: WING_COMMANDER, isAdministrator: false };
     assert.match(refusal(atUnitCommander, wingCommander), /^formal_investigation: /);
-    assert.match(refusal({ holderRoleId: null, isFinal: true }, wingCommander), /^formal_investigation: /);
+    assert.match(
+      refusal({ holderRoleId: null, isFinal: true, workStatusId: 119 }, wingCommander),
+      /^formal_investigation: /,
+    );
+    assert.match(
+      refusal(atFormalReview, wingCommander),
+      /^formal_investigation: /,
+      "the formal path's appointing authority review directs nothing",
+    );
     const unitCommander = { roleId: UNIT_COMMANDER, isAdministrator: false };
     assert.match(refusal(atWingCommander, unitCommander), /^formal_investigation: /);
   });

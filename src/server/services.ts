@@ -10,6 +10,7 @@ import { CaseService } from "../gen/ect/v1/case_service_pb.js";
 import { FormService } from "../gen/ect/v1/form_service_pb.js";
 import { Icd10Service } from "../gen/ect/v1/icd10_service_pb.js";
 import { IdentityService } from "../gen/ect/v1/identity_service_pb.js";
+import { InvestigationService } from "../gen/ect/v1/investigation_service_pb.js";
 import { MemberService } from "../gen/ect/v1/member_service_pb.js";
 import { TelemetryService } from "../gen/ect/v1/telemetry_service_pb.js";
 import { WorkflowService } from "../gen/workflow/workflow_pb.js";
@@ -22,9 +23,11 @@ import { adminService } from "../services/admin-service.js";
 import type { CaseEvents } from "../services/cases/case-events.js";
 import { caseService } from "../services/cases/case-service.js";
 import { streamCases } from "../services/cases/stream-cases.js";
+import { installSuspenseClock } from "../services/cases/suspense-calendar.js";
 import { formService } from "../services/form/form-service.js";
 import { icd10Service, streamIcd10Codes } from "../services/icd10-service.js";
 import { identityService } from "../services/identity-service.js";
+import { investigationService } from "../services/investigation/investigation-service.js";
 import { memberService, searchMembers } from "../services/member-service.js";
 import { telemetryService } from "../services/telemetry-service.js";
 import { lookupStreams, workflowService } from "../services/workflow/workflow-service.js";
@@ -36,6 +39,7 @@ import type { TraceStore } from "../telemetry/trace-store.js";
 export const API_SERVICES: readonly DescService[] = [
   CaseService,
   FormService,
+  InvestigationService,
   IdentityService,
   MemberService,
   Icd10Service,
@@ -78,6 +82,7 @@ export function registerServices(deps: ServiceDeps): RegisteredServices {
     firstPageSize: deps.config.streaming.firstPageSize,
     pageSize: deps.config.streaming.pageSize,
   };
+  installSuspenseClock(deps.config.investigations.clock);
   const caseDeps = {
     db: deps.db,
     events: deps.events,
@@ -101,6 +106,10 @@ export function registerServices(deps: ServiceDeps): RegisteredServices {
       }),
     );
     router.service(FormService, formService({ db: deps.db, events: deps.events }));
+    router.service(
+      InvestigationService,
+      investigationService({ ...deps.config.investigations, ...caseDeps }),
+    );
     router.service(MemberService, memberService({ db: deps.db, streaming }));
     router.service(Icd10Service, icd10Service({ db: deps.db, streaming }));
     router.service(AdminService, adminService({ db: deps.db }));

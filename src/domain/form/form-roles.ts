@@ -1,7 +1,8 @@
 /**
  * The roles that work on the AF 348, as data: the seeded role id, the status codes at which the role writes
- * (the statuses it holds in the LOD route of src/seed/reference-data.ts), and the sections its signature
- * covers. Everything else about a role's part of the form is declared on the fields (af348-sections.ts,
+ * (the statuses it holds in the LOD route of src/seed/reference-data.ts, informal and formal), and the sections
+ * its signature covers. On the formal path the reviewers write their findings as on the informal one; the
+ * investigating officer writes no AF 348 section (its report is the investigation's, src/domain/investigation/). Everything else about a role's part of the form is declared on the fields (af348-sections.ts,
  * finding-rules.ts).
  */
 
@@ -15,7 +16,8 @@ export type FormRoleKey =
   | "boardTechnician"
   | "boardMedical"
   | "boardLegal"
-  | "approvingAuthority";
+  | "approvingAuthority"
+  | "investigatingOfficer";
 
 /** The roles that record a finding, in the order the case reaches them. */
 export const FINDING_ROLE_KEYS = [
@@ -65,27 +67,33 @@ export const FORM_ROLES: readonly FormRole[] = [
     writesAtStatusCodeIds: [12],
     signatureCovers: ["unit", "findings.unitCommander"],
   },
-  { key: "wingJa", roleId: 5, writesAtStatusCodeIds: [13], signatureCovers: ["findings.wingJa"] },
+  { key: "wingJa", roleId: 5, writesAtStatusCodeIds: [13, 22], signatureCovers: ["findings.wingJa"] },
   {
     key: "wingCommander",
     roleId: 6,
-    writesAtStatusCodeIds: [14],
+    writesAtStatusCodeIds: [14, 23],
     signatureCovers: ["findings.wingCommander"],
   },
   {
     key: "boardTechnician",
     roleId: 7,
-    writesAtStatusCodeIds: [15],
+    writesAtStatusCodeIds: [15, 24],
     signatureCovers: ["findings.boardTechnician"],
   },
-  { key: "boardMedical", roleId: 9, writesAtStatusCodeIds: [16], signatureCovers: ["findings.boardMedical"] },
-  { key: "boardLegal", roleId: 8, writesAtStatusCodeIds: [17], signatureCovers: ["findings.boardLegal"] },
+  {
+    key: "boardMedical",
+    roleId: 9,
+    writesAtStatusCodeIds: [16, 25],
+    signatureCovers: ["findings.boardMedical"],
+  },
+  { key: "boardLegal", roleId: 8, writesAtStatusCodeIds: [17, 26], signatureCovers: ["findings.boardLegal"] },
   {
     key: "approvingAuthority",
     roleId: 11,
-    writesAtStatusCodeIds: [18],
+    writesAtStatusCodeIds: [18, 27],
     signatureCovers: ["findings.approvingAuthority"],
   },
+  { key: "investigatingOfficer", roleId: 13, writesAtStatusCodeIds: [21], signatureCovers: [] },
 ];
 
 /** The form role of a seeded role id; undefined for roles with no part in the form (administrators, MPF…). */

@@ -8,6 +8,11 @@ import { aborted, failedPrecondition } from "../../errors.js";
 import { withSpan } from "../../telemetry/spans.js";
 import { recordAudit } from "../audit.js";
 import { assertNoFormBlockers, formBlockers } from "../form/form-blockers.js";
+import {
+  assertNoInvestigationBlockers,
+  investigationBlockers,
+} from "../investigation/investigation-blockers.js";
+import { actingCaller } from "./acting-caller.js";
 import { loadCaseRow } from "./case-queries.js";
 import type { CaseRow } from "./case-row.js";
 import {
@@ -54,8 +59,9 @@ export function assertNotLockedByOther(row: CaseRow, caller: Caller): void {
  * A forward first needs the holding role's part of the AF 348: FAILED_PRECONDITION listing every required
  * field still missing and every signature a later change invalidated.
  */
-export async function moveCase(tx: Queryable, caller: Caller, request: MoveRequest): Promise<MoveResult> {
-  const before = await loadCaseRow(tx, caller, request.caseId, true);
+export async function moveCase(tx: Queryable, user: Caller, request: MoveRequest): Promise<MoveResult> {
+  const before = await loadCaseRow(tx, user, request.caseId, true);
+  const caller = actingCaller(user, before);
   if (request.expectedVersion && request.expectedVersion !== before.version) {
     throw aborted(`case changed: version is ${before.version}, expected ${request.expectedVersion}`);
   }
@@ -67,6 +73,7 @@ export async function moveCase(tx: Queryable, caller: Caller, request: MoveReque
   );
   if (open?.option.kind === "advance" && facts.holderRoleId !== null) {
     assertNoFormBlockers(await formBlockers(tx, before.id, facts.holderRoleId));
+    assertNoInvestigationBlockers(await investigationBlockers(tx, before));
   }
   const chosen = options.find((option) => option.id === request.optionId);
   const reasonKind = chosen?.kind === "cancel" ? "cancel" : "rwoa";

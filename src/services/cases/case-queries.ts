@@ -1,6 +1,7 @@
 import type { Caller } from "../../auth/caller-context.js";
 import type { Queryable } from "../../db/db.js";
 import type { KeysetQuery } from "../../db/keyset.js";
+import { INVESTIGATING_OFFICER_ROLE_ID } from "../../domain/investigation/investigation-sections.js";
 import { notFound } from "../../errors.js";
 import { CaseState, Module } from "../../gen/ect/v1/resources_pb.js";
 import { CASE_COLUMNS, CASE_JOINS, type CaseRow } from "./case-row.js";
@@ -20,9 +21,7 @@ export function caseConditions(caller: Caller, filter: CaseFilterValues, params:
     params.push(value);
     return `$${params.length}`;
   };
-  const conditions = [
-    `c.unit_id IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = ${add(caller.unitId)})`,
-  ];
+  const conditions = [inScope("c", add(caller.unitId), add(caller.userId))];
   if (filter.unitId) {
     conditions.push(
       `c.unit_id IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = ${add(filter.unitId)})`,
@@ -31,7 +30,13 @@ export function caseConditions(caller: Caller, filter: CaseFilterValues, params:
   if (filter.workStatusIds.length > 0)
     conditions.push(`c.work_status_id = ANY(${add(filter.workStatusIds)}::int[])`);
   if (filter.module !== Module.UNSPECIFIED) conditions.push(`c.module_id = ${add(filter.module)}`);
-  if (filter.waitingOnMyRole) conditions.push(`sc.role_id = ${add(caller.roleId)} AND NOT sc.is_final`);
+  if (filter.waitingOnMyRole) {
+    // The Investigating Officer status waits on the IO appointed to the case, not on everyone with the role.
+    const user = add(caller.userId);
+    conditions.push(`NOT sc.is_final AND ((sc.role_id = ${add(caller.roleId)} AND sc.role_id <> ${INVESTIGATING_OFFICER_ROLE_ID})
+      OR (sc.role_id = ${INVESTIGATING_OFFICER_ROLE_ID}
+          AND EXISTS (SELECT 1 FROM investigations i WHERE i.case_id = c.id AND i.io_user_id = ${user})))`);
+  }
   if (filter.state === CaseState.OPEN) conditions.push("NOT sc.is_final");
   if (filter.state === CaseState.COMPLETED) conditions.push("sc.is_final AND NOT sc.is_cancel");
   if (filter.state === CaseState.CANCELLED) conditions.push("sc.is_cancel");
@@ -66,7 +71,16 @@ export function caseKeysetQuery(caller: Caller, filter: CaseFilterValues): Keyse
   };
 }
 
-/** One case in the caller's units; NOT_FOUND otherwise (a case outside them is not revealed). */
+/**
+ * The SQL condition that a case (alias `c`) is in a caller's scope: in their unit or below it, or under a formal
+ * investigation appointed to them (the investigating officer works on exactly those cases, wherever they are).
+ */
+export function inScope(c: string, unitParam: string, userParam: string): string {
+  return `(${c}.unit_id IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = ${unitParam})
+           OR EXISTS (SELECT 1 FROM investigations i WHERE i.case_id = ${c}.id AND i.io_user_id = ${userParam}))`;
+}
+
+/** One case in the caller's scope (inScope); NOT_FOUND otherwise (a case outside it is not revealed). */
 export async function loadCaseRow(
   db: Queryable,
   caller: Caller,
@@ -75,9 +89,9 @@ export async function loadCaseRow(
 ): Promise<CaseRow> {
   const { rows } = await db.query<CaseRow>(
     `SELECT ${CASE_COLUMNS} FROM cases c ${CASE_JOINS}
-     WHERE c.id = $1 AND c.unit_id IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = $2)
+     WHERE c.id = $1 AND ${inScope("c", "$2", "$3")}
      ${lock ? "FOR UPDATE OF c" : ""}`,
-    [caseId, caller.unitId],
+    [caseId, caller.unitId, caller.userId],
   );
   if (rows.length === 0) throw notFound("case", `cases/${caseId}`);
   return rows[0];

@@ -38,6 +38,9 @@ export function caseRowFixture(overrides: Partial<CaseRow> = {}): CaseRow {
     created_at: new Date(0),
     updated_at: new Date(0),
     version: 1,
+    suspense_date: null,
+    io_user_id: null,
+    io_username: null,
     ...overrides,
   };
 }

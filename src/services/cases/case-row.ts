@@ -1,6 +1,8 @@
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { caseState } from "../../domain/case-state.js";
+import { INVESTIGATING_OFFICER_ROLE_ID } from "../../domain/investigation/investigation-sections.js";
+import { suspenseState } from "../../domain/investigation/suspense.js";
 import {
   type Case,
   CaseSchema,
@@ -9,6 +11,7 @@ import {
   CaseStatusSchema,
   Module,
 } from "../../gen/ect/v1/resources_pb.js";
+import { suspenseCalendar } from "./suspense-calendar.js";
 
 /** The columns every case read selects; one query shape for get, list, stream and watch. */
 export const CASE_COLUMNS = `
@@ -20,7 +23,8 @@ export const CASE_COLUMNS = `
   ld.incident_description, ld.formal_investigation, f.code AS finding_code,
   lk.user_id AS lock_user_id, lu.username AS lock_username, lk.lock_time,
   c.rwoa_reason, c.cancel_reason, rr.initial_case_id, cu.username AS created_by,
-  c.created_at, c.updated_at, c.version`;
+  c.created_at, c.updated_at, c.version,
+  to_char(inv.suspense_date, 'YYYY-MM-DD') AS suspense_date, inv.io_user_id, iou.username AS io_username`;
 
 /** Joins behind CASE_COLUMNS; `c` is the cases table. An expired edit lock counts as no lock. */
 export const CASE_JOINS = `
@@ -35,7 +39,9 @@ export const CASE_JOINS = `
   LEFT JOIN case_locks lk ON lk.case_id = c.id AND lk.expires_at > now()
   LEFT JOIN users lu ON lu.id = lk.user_id
   LEFT JOIN reinvestigation_requests rr ON rr.case_id = c.id
-  JOIN users cu ON cu.id = c.created_by`;
+  JOIN users cu ON cu.id = c.created_by
+  LEFT JOIN investigations inv ON inv.case_id = c.id
+  LEFT JOIN users iou ON iou.id = inv.io_user_id`;
 
 /** A case row as CASE_COLUMNS returns it. */
 export interface CaseRow {
@@ -74,6 +80,10 @@ export interface CaseRow {
   created_at: Date;
   updated_at: Date;
   version: number;
+  /** Formal investigations: the suspense (YYYY-MM-DD) and the IO appointed now; null on informal cases. */
+  suspense_date: string | null;
+  io_user_id: number | null;
+  io_username: string | null;
 }
 
 const stateOf = {
@@ -166,6 +176,25 @@ export function caseInitFromRow(row: CaseRow): CaseInit {
     createTime: timestampFromDate(row.created_at),
     updateTime: timestampFromDate(row.updated_at),
     version: row.version,
+    ...suspenseInit(row),
+  };
+}
+
+/** The suspense fields of a formal case, counted on the suspense calendar; nothing on an informal case. */
+function suspenseInit(
+  row: CaseRow,
+): Pick<CaseInit, "suspenseDate" | "daysToSuspense" | "suspenseOverdue" | "investigatingOfficer"> {
+  if (row.suspense_date === null) return {};
+  const state = suspenseState(
+    row.suspense_date,
+    suspenseCalendar.clock.today(),
+    row.holder_role_id === INVESTIGATING_OFFICER_ROLE_ID,
+  );
+  return {
+    suspenseDate: row.suspense_date,
+    daysToSuspense: state.daysToSuspense,
+    suspenseOverdue: state.overdue,
+    investigatingOfficer: row.io_username ?? "",
   };
 }
 

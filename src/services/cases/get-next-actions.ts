@@ -5,6 +5,7 @@ import { openOptions } from "../../domain/next-actions.js";
 import { recordableFindings } from "../../domain/recordable-findings.js";
 import type { GetNextActionsResponseSchema } from "../../gen/ect/v1/case_service_pb.js";
 import { ActionKind } from "../../gen/ect/v1/resources_pb.js";
+import { actingCaller } from "./acting-caller.js";
 import { actorOf } from "./case-moves.js";
 import { loadCaseRow } from "./case-queries.js";
 import { statusFromRow } from "./case-row.js";
@@ -19,10 +20,11 @@ const kindOf = { advance: ActionKind.ADVANCE, return: ActionKind.RETURN, cancel:
  */
 export async function getNextActions(
   db: Db,
-  caller: Caller,
+  user: Caller,
   caseId: number,
 ): Promise<MessageInitShape<typeof GetNextActionsResponseSchema>> {
-  const row = await loadCaseRow(db, caller, caseId);
+  const row = await loadCaseRow(db, user, caseId);
+  const caller = actingCaller(user, row);
   const facts = await loadCaseFacts(db, row);
   const [options, rwoa, cancel, findings] = await Promise.all([
     loadOptions(db, row.work_status_id),

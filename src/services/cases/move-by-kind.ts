@@ -2,6 +2,7 @@ import type { Caller } from "../../auth/caller-context.js";
 import { cancelOption, returnOption } from "../../domain/plan-move.js";
 import type { TakeActionResponse } from "../../gen/ect/v1/case_service_pb.js";
 import { positiveId, resourceId, text } from "../validation.js";
+import { actingCaller } from "./acting-caller.js";
 import { applyMove, type MoveDeps } from "./apply-move.js";
 import { actorOf } from "./case-moves.js";
 import { loadCaseRow } from "./case-queries.js";
@@ -37,9 +38,10 @@ export async function moveByKind(
   const row = await loadCaseRow(db, caller, caseId);
   const facts = await loadCaseFacts(db, row);
   const options = await loadOptions(db, row.work_status_id);
+  const actor = actorOf(actingCaller(caller, row));
   const option =
     kind === "return"
-      ? returnOption(facts, actorOf(caller), options, move.returnToRoleId)
-      : cancelOption(facts, actorOf(caller), options);
+      ? returnOption(facts, actor, options, move.returnToRoleId)
+      : cancelOption(facts, actor, options);
   return applyMove(deps, caller, { caseId, optionId: option.id, comment, reasonId });
 }

@@ -3,11 +3,14 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { Caller } from "../../auth/caller-context.js";
 import type { Db, Queryable } from "../../db/db.js";
 import { assertMayLock, type LockActor, lockExpiry, planRelease } from "../../domain/case-lock.js";
+import { INVESTIGATING_OFFICER_ROLE_ID } from "../../domain/investigation/investigation-sections.js";
 import { assertMaySign } from "../../domain/may-sign.js";
 import { alreadyExists, notFound } from "../../errors.js";
 import { type CaseLock, CaseLockSchema, Module } from "../../gen/ect/v1/resources_pb.js";
 import { recordAudit } from "../audit.js";
 import { bindSignature } from "../form/form-signatures.js";
+import { bindInvestigationSignature } from "../investigation/investigation-signatures.js";
+import { actingCaller } from "./acting-caller.js";
 import { loadCaseLock, managerRolesOf, renewLock, writeLock } from "./case-locks.js";
 import { actorOf } from "./case-moves.js";
 import { loadCaseRow } from "./case-queries.js";
@@ -72,12 +75,15 @@ export async function recordSignature(
     `SELECT r.id AS role_id, trim(u.rank || ' ' || u.first_name || ' ' || u.last_name) AS name_and_rank,
             coalesce(t.title, r.sign_title) AS title,
             (u.account_status = 'active' AND (u.expiration_date IS NULL OR u.expiration_date >= current_date)
-             AND EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = u.id AND ur.role_id = r.id
-                           AND ur.status = 'approved' AND ur.active)) AS active
+             AND (EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = u.id AND ur.role_id = r.id
+                           AND ur.status = 'approved' AND ur.active)
+                  -- The Investigating Officer role comes with the appointment to this case.
+                  OR (r.id = $4 AND EXISTS (SELECT 1 FROM investigations i
+                                            WHERE i.case_id = $3 AND i.io_user_id = u.id)))) AS active
      FROM users u LEFT JOIN roles r ON r.id = coalesce($2::int, u.current_role_id)
      LEFT JOIN user_alt_titles t ON t.user_id = u.id AND t.role_id = r.id
      WHERE u.id = $1`,
-    [userId, request.roleId],
+    [userId, request.roleId, target.id, INVESTIGATING_OFFICER_ROLE_ID],
   );
   if (signers.rows.length === 0) throw notFound("user", userId);
   const signer = signers.rows[0];
@@ -120,6 +126,8 @@ export async function recordSignature(
   );
   // An LOD signature signs the AF 348 sections its role covers: their SHA-256 as they stand now.
   if (target.moduleId === Module.LOD) await bindSignature(tx, target.id, rows[0].id, roleId);
+  // At a formal review status it also signs the investigation section its role writes there.
+  await bindInvestigationSignature(tx, target.id, rows[0].id, roleId, request.atWorkStatusId);
   await renewLock(tx, target.id, userId);
   await recordAudit(tx, {
     entityType: "case",
@@ -145,7 +153,7 @@ export async function signCase(db: Db, caller: Caller, caseId: number): Promise<
       target: signTargetOf(row),
       atWorkStatusId: row.work_status_id,
       userId: caller.userId,
-      roleId: caller.roleId,
+      roleId: actingCaller(caller, row).roleId,
       actor: caller.username,
     });
     return signature.id;
@@ -167,7 +175,7 @@ export async function acquireLock(db: Db, caller: Caller, caseId: number, ttlMs:
     const { lock, now } = await loadCaseLock(tx, caseId);
     assertMayLock(
       { holderRoleId: row.holder_role_id, isFinal: row.is_final },
-      lockActorOf(caller),
+      lockActorOf(actingCaller(caller, row)),
       lock,
       now,
     );

@@ -10,6 +10,7 @@ import type { UpdateCaseRequest } from "../../gen/ect/v1/case_service_pb.js";
 import { type Case, CaseEventType } from "../../gen/ect/v1/resources_pb.js";
 import { recordAudit } from "../audit.js";
 import { resourceId, text } from "../validation.js";
+import { actingCaller } from "./acting-caller.js";
 import type { CaseEvents } from "./case-events.js";
 import { guardCaseWrite } from "./case-locks.js";
 import { actorOf } from "./case-moves.js";
@@ -70,11 +71,12 @@ export async function updateCase(
     .transaction(async (tx) => {
       const before = await loadCaseRow(tx, caller, caseId, true);
       const facts = await loadCaseFacts(tx, before);
+      const actor = actorOf(actingCaller(caller, before));
       if (edit.formalInvestigation !== undefined) {
-        refused.reason = formalInvestigationRefusal(facts, actorOf(caller)) ?? undefined;
+        refused.reason = formalInvestigationRefusal(facts, actor) ?? undefined;
         if (refused.reason) throw permissionDenied(refused.reason);
       }
-      if (!actorHoldsCase(facts, actorOf(caller))) {
+      if (!actorHoldsCase(facts, actor)) {
         throw permissionDenied("only the role holding the case may edit it");
       }
       await guardCaseWrite(tx, caseId, caller.userId);
