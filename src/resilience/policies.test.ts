@@ -152,6 +152,24 @@ test("the circuit opens at 50 % transient failures over at least 10 calls, fails
   assert.deepEqual(states, ["open", "half-open", "closed"]);
 });
 
+test("the failure ratio alone decides at the minimum throughput: 4 of 10 keep the circuit closed, 5 of 10 open it", async () => {
+  assert.equal(fast.breaker.failureRatio, 0.5);
+  assert.equal(fast.breaker.minimumThroughput, 10);
+  /** A fresh breaker after `ok` successes, then `failed` transient failures (the breaker judges on a failure). */
+  async function stateAfter(ok: number, failed: number) {
+    const p = policies();
+    for (let i = 0; i < ok; i++) await p.unary(async () => 1, { idempotent: false });
+    for (let i = 0; i < failed; i++)
+      await failure(p.unary(async () => Promise.reject(transient()), { idempotent: false }));
+    return p.breakerState();
+  }
+  assert.equal(await stateAfter(6, 4), "closed", "40 % of 10 calls");
+  assert.equal(await stateAfter(6, 5), "closed", "45 % of 11 calls");
+  assert.equal(await stateAfter(5, 5), "open", "50 % of 10 calls");
+  assert.equal(await stateAfter(14, 6), "closed", "30 % of 20 calls");
+  assert.equal(await stateAfter(10, 10), "open", "50 % of 20 calls");
+});
+
 test("failures that are not transient do not count against the circuit", async () => {
   const p = policies();
   for (let i = 0; i < 20; i++) {
