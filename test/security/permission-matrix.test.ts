@@ -1,14 +1,20 @@
 /**
  * The permission matrix: every RPC of every application service, read from the descriptors, called over
- * native gRPC, Connect and each of its REST bindings — as a user whose role lacks the RPC's permission
+ * native gRPC, gRPC-Web, Connect and each of its REST bindings — as a user whose role lacks the RPC's permission
  * (PERMISSION_DENIED / 403) and with no token at all (UNAUTHENTICATED / 401). Requests are empty
  * messages: auth runs before any handler, so validation never gets the chance to refuse first.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { Code } from "@connectrpc/connect";
+import { Code, type Transport } from "@connectrpc/connect";
+import {
+  createConnectTransport,
+  createGrpcTransport,
+  createGrpcWebTransport,
+} from "@connectrpc/connect-node";
 import { signIn } from "../support/clients.js";
 import { startTestServer, type TestServer, testDatabases } from "../support/test-server.js";
+import { callAny } from "./support/any-call.js";
 import { mapLimited } from "./support/map-limited.js";
 import { type CallOutcome, frame, type Protocol, RawClient } from "./support/raw-client.js";
 import { type CatalogRpc, hasBody, isNamedPermission, restPath, rpcCatalog } from "./support/rpc-catalog.js";
@@ -19,6 +25,15 @@ import {
   nearestMiss,
   permissionNames,
 } from "./support/test-accounts.js";
+
+/** Connect-ES client transports of the three RPC protocols (REST has its own probes above). */
+function streamTransports(baseUrl: string): [string, Transport][] {
+  return [
+    ["gRPC", createGrpcTransport({ baseUrl })],
+    ["gRPC-Web", createGrpcWebTransport({ baseUrl, httpVersion: "1.1" })],
+    ["Connect", createConnectTransport({ baseUrl, httpVersion: "1.1" })],
+  ];
+}
 
 /** Calls in flight at once: enough to keep the server busy, few enough for a loaded 2-core machine. */
 const CONCURRENCY = 8;
@@ -35,10 +50,11 @@ interface Probe {
 
 const catalog = rpcCatalog();
 
-/** Every way to call an RPC: gRPC, Connect and each REST binding. */
+/** Every way to call an RPC: gRPC, gRPC-Web, Connect and each REST binding. */
 function probesOf(rpc: CatalogRpc, token: string | undefined, expected: Probe["expected"]): Probe[] {
   return [
     { rpc, protocol: "grpc", token, expected },
+    { rpc, protocol: "grpc-web", token, expected },
     { rpc, protocol: "connect", token, expected },
     ...rpc.routes.map((route) => ({
       rpc,
@@ -53,6 +69,7 @@ function probesOf(rpc: CatalogRpc, token: string | undefined, expected: Probe["e
 async function call(client: RawClient, probe: Probe): Promise<CallOutcome> {
   const { method } = probe.rpc;
   if (probe.protocol === "grpc") return client.grpc(method, frame(new Uint8Array()), probe.token);
+  if (probe.protocol === "grpc-web") return client.grpcWeb(method, frame(new Uint8Array()), probe.token);
   if (probe.protocol === "connect") return client.connect(method, "{}", "json", probe.token);
   const [verb, path] = (probe.binding ?? "").split(" ");
   const route = probe.rpc.routes.find((r) => `${r.httpMethod} ${restPath(r)}` === probe.binding);
@@ -132,6 +149,47 @@ for (const database of testDatabases()) {
         `permission matrix, denied (${database.name}): ${probes.length} calls over ${new Set(probes.map((p) => p.rpc)).size} RPCs in ${Date.now() - started} ms, ${problems.length} not refused; users: ${users}`,
       );
       assert.deepEqual(problems, [], "calls that a role without the permission was not refused");
+    });
+
+    it("refuses every server stream that needs a permission before sending a single item, over gRPC, gRPC-Web and Connect", async () => {
+      // StreamCases and the …Stream twins through real client libraries, as a non-admin whose role lacks the
+      // permission: the refusal is the stream's only answer, not an error after some rows.
+      const streams = catalog.filter(
+        (rpc) =>
+          rpc.method.methodKind === "server_streaming" &&
+          isNamedPermission(rpc.permission) &&
+          !rpc.method.name.startsWith("Watch"),
+      );
+      assert.ok(
+        streams.some((rpc) => rpc.id === "ect.v1.CaseService/StreamCases") &&
+          streams.some((rpc) => rpc.id === "workflow.WorkflowService/GetAllLogsStream"),
+        `StreamCases and the stream twins are probed: ${streams.map((rpc) => rpc.id).join(", ")}`,
+      );
+      const transports = streamTransports(server.url);
+      const problems: string[] = [];
+      for (const [protocol, transport] of transports) {
+        await mapLimited(streams, CONCURRENCY, async (rpc) => {
+          const denied = deniedTokens.get(rpc.permission!)!;
+          const answer = await callAny(transport, rpc.method, {}, denied.token);
+          if (answer.error?.code !== Code.PermissionDenied || answer.messages.length > 0) {
+            problems.push(
+              `${rpc.id} over ${protocol} as ${denied.username}: ${answer.messages.length} items, ${answer.error ? `${Code[answer.error.code]} ${answer.error.message}` : "no error"}`,
+            );
+          }
+        });
+      }
+      assert.deepEqual(problems, [], "streams not refused up front");
+      // The control: the same StreamCases call streams cases to a user holding lodView, on each protocol.
+      const medtech = await signIn(server.url, "medtech");
+      const streamCases = streams.find((rpc) => rpc.id === "ect.v1.CaseService/StreamCases")!;
+      for (const [protocol, transport] of transports) {
+        const answer = await callAny(transport, streamCases.method, {}, medtech);
+        assert.equal(answer.error, undefined, `${protocol}: ${answer.error?.message}`);
+        assert.ok(
+          answer.messages.length > 0,
+          `StreamCases streams the medical technician's cases over ${protocol}`,
+        );
+      }
     });
 
     it("lets an administrator, who holds every permission, past the same checks on the same calls", async () => {

@@ -4,7 +4,7 @@ import type { DescMethod } from "@bufbuild/protobuf";
 import { Code } from "@connectrpc/connect";
 
 /** The protocols ECT serves every RPC over. */
-export type Protocol = "grpc" | "connect" | "rest";
+export type Protocol = "grpc" | "grpc-web" | "connect" | "rest";
 
 /** What one raw call came back with, in a shape every protocol fills. */
 export interface CallOutcome {
@@ -16,6 +16,8 @@ export interface CallOutcome {
   text: string;
   /** True when the client stopped reading (at the time bound or after MAX_READ bytes), not the server. */
   cutOff: boolean;
+  /** The HTTP response headers (HTTP/1.1 calls). */
+  headers?: http.IncomingHttpHeaders;
 }
 
 /** How much of a response is read: enough to judge it; a longer stream is cut off (and so cancelled). */
@@ -147,6 +149,43 @@ export class RawClient {
     return outcome;
   }
 
+  /**
+   * A gRPC-Web call over HTTP/1.1: `body` is the whole request body (use {@link frame} for messages). The
+   * status comes from the headers of a trailers-only answer, else from the trailer frame (flag 0x80).
+   */
+  async grpcWeb(method: DescMethod, body: Uint8Array, token?: string): Promise<CallOutcome> {
+    const headers: Record<string, string> = {
+      "content-type": "application/grpc-web+proto",
+      "x-grpc-web": "1",
+    };
+    if (token) headers.authorization = `Bearer ${token}`;
+    const outcome = await this.http("POST", `/${method.parent.typeName}/${method.name}`, headers, body);
+    const trailers = new Map<string, string>();
+    for (const name of ["grpc-status", "grpc-message"]) {
+      const value = outcome.headers?.[name];
+      if (typeof value === "string") trailers.set(name, value);
+    }
+    const bytes = Buffer.from(outcome.text, "latin1");
+    for (let at = 0; at + 5 <= bytes.length; ) {
+      const length = bytes.readUInt32BE(at + 1);
+      if (bytes[at] & 0x80) {
+        for (const line of bytes
+          .subarray(at + 5, at + 5 + length)
+          .toString("utf8")
+          .split("\r\n")) {
+          const colon = line.indexOf(":");
+          if (colon > 0)
+            trailers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+        }
+      }
+      at += 5 + length;
+    }
+    const status = trailers.get("grpc-status");
+    outcome.code = status === undefined ? undefined : (Number(status) as Code | 0);
+    outcome.text = `${percentDecoded(trailers.get("grpc-message") ?? "")}\n${outcome.text}`;
+    return outcome;
+  }
+
   /** A REST call: `path` includes the query string; a body goes as application/json unless headers say otherwise. */
   rest(
     httpMethod: string,
@@ -199,6 +238,7 @@ export class RawClient {
       const chunks: Buffer[] = [];
       let received = 0;
       let httpStatus = 0;
+      let responseHeaders: http.IncomingHttpHeaders | undefined;
       let settled = false;
       const finish = (cutOff: boolean, note = "") => {
         if (settled) return;
@@ -206,10 +246,11 @@ export class RawClient {
         clearTimeout(timer);
         if (cutOff || note) req.destroy();
         const text = Buffer.concat(chunks).toString("latin1") + note;
-        resolve({ code: undefined, httpStatus, text, cutOff });
+        resolve({ code: undefined, httpStatus, text, cutOff, headers: responseHeaders });
       };
       const req = http.request(`${this.baseUrl}${path}`, { method, headers, agent: this.agent }, (res) => {
         httpStatus = res.statusCode ?? 0;
+        responseHeaders = res.headers;
         res.on("data", (chunk: Buffer) => {
           chunks.push(chunk);
           received += chunk.length;
