@@ -63,6 +63,23 @@ function assertOneTrace(spans: StoredSpan[], method: string, correlationId: stri
   return server.traceId;
 }
 
+/** Rows each case page query of a trace returned, in order: the pages the stream read. */
+function pageRows(spans: StoredSpan[]): number[] {
+  return spans
+    .filter((span) =>
+      /\bc\.case_number\b[\s\S]*ORDER BY c\.id DESC\s*$/.test(span.attributes["db.statement"] ?? ""),
+    )
+    .sort((a, b) => a.startMs - b.startMs)
+    .map((span) => Number(span.attributes["db.response.returned_rows"]));
+}
+
+/** Query spans of the traces carrying these correlation ids. */
+function querySpans(...correlationIds: string[]): StoredSpan[] {
+  return correlationIds
+    .flatMap((id) => traceOf(id))
+    .filter((span) => span.attributes["db.statement"] !== undefined);
+}
+
 /** The sum of a metric's samples whose labels include the given ones. */
 function total(samples: Sample[], name: string, labels: Record<string, string>): number {
   return samples
@@ -155,8 +172,22 @@ describe("one correlation id and one trace follow a call", { timeout: 110_000 },
     });
     assert.equal(rpcLine.traceId, traceId);
     assert.equal(rpcLine.protocol, "grpc");
-    assert.equal(typeof rpcLine.items, "number", "a stream's audit line counts its items");
-    assert.equal(typeof rpcLine.itemsPerSecond, "number");
+    // Every item came from a page query of this one trace, each span carrying the id (assertOneTrace).
+    assert.deepEqual(
+      pageRows(traceOf(correlationId)),
+      batches.map((b) => b.cases.length),
+      "one traced page query per batch, returning exactly its items",
+    );
+    assert.equal(rpcLine.items, 200, "the stream's rpc line counts every item");
+    assert.ok(
+      Number.isFinite(rpcLine.itemsPerSecond) && (rpcLine.itemsPerSecond as number) > 0,
+      `itemsPerSecond is a positive rate (${rpcLine.itemsPerSecond})`,
+    );
+    assert.deepEqual(
+      linesOf(correlationId).map((line) => line.msg),
+      ["rpc"],
+      "one line, carrying the id",
+    );
   });
 
   it("carries the id through every item of the same stream over SSE", async () => {
@@ -192,7 +223,12 @@ describe("one correlation id and one trace follow a call", { timeout: 110_000 },
     });
     assert.equal(rpcLine.traceId, traceId);
     assert.equal(rpcLine.protocol, "rest", "the transcoder marks its calls as REST");
-    assert.equal(typeof rpcLine.items, "number");
+    assert.deepEqual(
+      pageRows(traceOf(correlationId)),
+      frames.map((f) => (JSON.parse(f.data) as { cases: unknown[] }).cases.length),
+      "one traced page query per event, returning exactly its items",
+    );
+    assert.equal(rpcLine.items, 200, "the stream's rpc line counts every item");
   });
 
   it("serves /metrics in Prometheus text whose counters move as calls are made", async () => {
@@ -208,10 +244,24 @@ describe("one correlation id and one trace follow a call", { timeout: 110_000 },
     const method = "ect.v1.IdentityService/GetCurrentUser";
     const stream = "ect.v1.MemberService/SearchMembers";
     const before = await scrape();
-    await grpcClient(server.url, IdentityService, tokens.get("admin")).getCurrentUser({});
+    await grpcClient(server.url, IdentityService, tokens.get("admin")).getCurrentUser(
+      {},
+      { headers: { "x-correlation-id": "metrics-grpc" } },
+    );
     const auth = { authorization: `Bearer ${tokens.get("admin")}` };
-    assert.equal((await fetch(`${server.url}/ect/v1/me`, { headers: auth })).status, 200);
-    assert.equal((await fetch(`${server.url}/ect/v1/members:search?query=b`, { headers: auth })).status, 200);
+    const me = await fetch(`${server.url}/ect/v1/me`, {
+      headers: { ...auth, "x-correlation-id": "metrics-rest" },
+    });
+    assert.equal(me.status, 200);
+    await me.body?.cancel();
+    const search = await fetch(`${server.url}/ect/v1/members:search?query=b`, {
+      headers: { ...auth, "x-correlation-id": "metrics-search" },
+    });
+    assert.equal(search.status, 200);
+    const found = (
+      JSON.parse(`[${(await search.text()).trim().split("\n").join(",")}]`) as { members: unknown[] }[]
+    ).reduce((sum, batch) => sum + batch.members.length, 0);
+    assert.ok(found > 0, "the search found members");
     const afterCalls = await scrape();
     const count = "ect_rpc_duration_seconds_count";
     const moved = (samples: Sample[], labels: Record<string, string>) => total(samples, count, labels);
@@ -224,10 +274,16 @@ describe("one correlation id and one trace follow a call", { timeout: 110_000 },
       1,
     );
     const items = (samples: Sample[]) => total(samples, "ect_stream_items_total", { method: stream });
-    assert.ok(items(afterCalls) > items(before), "stream items counted");
+    assert.equal(items(afterCalls) - items(before), found, "every streamed member counted once");
+    const queries = (samples: Sample[]) => total(samples, "ect_db_query_duration_seconds_count", {});
+    const traced = await eventually(
+      () => querySpans("metrics-grpc", "metrics-rest", "metrics-search").length,
+    );
+    assert.ok(traced > 0, "the calls ran queries");
+    // At least every query of the three calls (the scrape's own sign-in check and health probes may add some).
     assert.ok(
-      afterCalls.some((s) => s.name === "ect_db_query_duration_seconds_count" && s.value > 0),
-      "database query durations recorded",
+      queries(afterCalls) - queries(before) >= traced,
+      `the query counter moved by ${queries(afterCalls) - queries(before)}, the calls ran ${traced} queries`,
     );
   });
 });
