@@ -15,7 +15,11 @@ import {
 
 const afterCaseDesc = "($1::int IS NULL OR c.id < $1::int)";
 
-/** SQL: the case with id `param` lies in the scope unit `scopeParam` (or the scope is NULL). */
+/**
+ * SQL: the case with id `param` lies in the scope unit `scopeParam` (or the scope is NULL). A case outside
+ * the scope so reads as a case that does not exist: no rows, an empty list, as ECTSystem's lookups answer
+ * an unknown ref_id (they never raise NOT_FOUND); see docs/compatibility.md.
+ */
 const caseInScope = (param: string, scopeParam: string) =>
   `EXISTS (SELECT 1 FROM cases c WHERE c.id = ${param}::int AND ${inScope("c.unit_id", scopeParam)})`;
 

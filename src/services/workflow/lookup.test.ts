@@ -18,13 +18,15 @@ import { lookups, workflowService } from "./workflow-service.js";
 
 let db: Db;
 let client: ReturnType<typeof clientAs>;
+/** lodCase: the first 452nd case waiting on the wing commander (whom its mailing list names). */
 let ids: { lodCase: number; medtech: number; boardtech: number };
 
 before(async () => {
   db = await openSeededDb();
   client = clientAs(db, await callerFor(db, "admin"));
   const { rows } = await db.query<{ lod: number; medtech: number; boardtech: number }>(
-    `SELECT (SELECT min(c.id) FROM cases c JOIN work_statuses ws ON ws.id = c.work_status_id WHERE ws.status_code_id = 14) AS lod,
+    `SELECT (SELECT min(c.id) FROM cases c JOIN work_statuses ws ON ws.id = c.work_status_id
+             WHERE ws.status_code_id = 14 AND c.unit_id IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = 10)) AS lod,
             (SELECT id FROM users WHERE username = 'medtech') AS medtech,
             (SELECT id FROM users WHERE username = 'boardtech') AS boardtech`,
   );
@@ -158,22 +160,82 @@ describe("the lookup registry", () => {
     assert.equal(name.items[0].fullName, "maria.santos");
   });
 
-  test("case reads are limited to the caller's units", async () => {
+  test("case reads answer exactly the cases of the caller's units: none outside, none missing", async () => {
     const medtech445 = clientAs(db, await callerFor(db, "medtech445"));
-    const cases = await medtech445.getActiveCases({});
-    const units = await db.query<{ id: number }>(
-      "SELECT descendant_id AS id FROM unit_tree WHERE ancestor_id = 11",
+    const expected = await db.query<{ id: number }>(
+      `SELECT c.id FROM cases c
+       JOIN work_statuses ws ON ws.id = c.work_status_id JOIN status_codes sc ON sc.id = ws.status_code_id
+       WHERE NOT sc.is_final AND c.unit_id IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = 11)
+       ORDER BY c.id DESC`,
     );
-    const allowed = new Set(units.rows.map((row) => row.id));
-    const caseUnits = await db.query<{ unit_id: number }>(
-      "SELECT unit_id FROM cases WHERE id = ANY($1::int[])",
-      [cases.items.map((item) => item.caseId)],
+    const everyOpen = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM cases c
+       JOIN work_statuses ws ON ws.id = c.work_status_id JOIN status_codes sc ON sc.id = ws.status_code_id
+       WHERE NOT sc.is_final`,
     );
-    assert.ok(cases.items.length > 0);
-    for (const row of caseUnits.rows)
-      assert.ok(allowed.has(row.unit_id), `unit ${row.unit_id} is outside the caller's wing`);
-    const outside = await medtech445.getWorkstatusesByRefId({ refId: ids.lodCase });
-    assert.equal(outside.items.length, 0);
+    assert.ok(
+      expected.rows.length > 0 && expected.rows.length < everyOpen.rows[0].n,
+      "the seed has open cases in the 445th's units and outside them",
+    );
+    const expectedIds = expected.rows.map((row) => row.id);
+    const active = await medtech445.getActiveCases({});
+    assert.deepEqual(
+      active.items.map((item) => item.caseId),
+      expectedIds,
+    );
+    const streamed = await collect(medtech445.getActiveCasesStream({}));
+    assert.deepEqual(
+      streamed.map((item) => item.caseId),
+      expectedIds,
+    );
+    // The lock the suite set is on a 452nd case: the 445th sees no lock, the administrator sees it.
+    assert.deepEqual((await medtech445.getAllLocks({})).items, []);
+    assert.equal((await client.getAllLocks({})).items.length, 1);
+  });
+
+  test("a case outside the caller's units reads as a case that does not exist: an empty answer, as ECTSystem gives", async () => {
+    // ECTSystem's WorkflowService answers these lookups with whatever rows its procedure returns and never
+    // NOT_FOUND, so an unknown ref_id is an empty list on the wire; a case the caller may not see answers the
+    // same, revealing nothing (docs/compatibility.md, "Everywhere").
+    const medtech445 = clientAs(db, await callerFor(db, "medtech445"));
+    const medtech = clientAs(db, await callerFor(db, "medtech"));
+    const { rows } = await db.query<{ unit_id: number; in_452nd: boolean; missing: number }>(
+      `SELECT c.unit_id, c.unit_id IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = 10) AS in_452nd,
+              (SELECT max(id) + 1000 FROM cases) AS missing
+       FROM cases c WHERE c.id = $1`,
+      [ids.lodCase],
+    );
+    assert.equal(rows[0].in_452nd, true, "the suite's case is a 452nd case");
+    const calls = (caller: typeof client) => caller as unknown as Record<string, AnyCall & AnyStream>;
+    const reads: [string, (refId: number) => object][] = [
+      ["getWorkflowsByRefId", (refId) => ({ refId })],
+      ["getWorkflowsByRefIdAndType", (refId) => ({ refId, workflowType: 1 })],
+      ["getWorkstatusesByRefId", (refId) => ({ refId })],
+      ["getWorkstatusesByRefIdAndType", (refId) => ({ refId, workstatusType: 1 })],
+      ["getMailingListForLOD", (refId) => ({ refId })],
+      ["getActiveCases", (refId) => ({ refId })],
+    ];
+    for (const [name, request] of reads) {
+      const own = await (calls(medtech)[name] as AnyCall)(request(ids.lodCase));
+      assert.ok(own.items.length > 0, `${name}: the case's own wing reads it`);
+      const outside = await (calls(medtech445)[name] as AnyCall)(request(ids.lodCase));
+      const missing = await (calls(medtech445)[name] as AnyCall)(request(rows[0].missing));
+      assert.deepEqual(outside, missing, `${name}: another wing's case answers as a missing one`);
+      assert.deepEqual(outside.items, [], `${name}: another wing's case`);
+      assert.deepEqual(
+        await collect((calls(medtech445)[`${name}Stream`] as AnyStream)(request(ids.lodCase))),
+        [],
+      );
+    }
+    const tracking = await db.query<{ work_status_id: number }>(
+      "SELECT work_status_id FROM tracking WHERE case_id = $1 ORDER BY id",
+      [ids.lodCase],
+    );
+    assert.deepEqual(
+      (await medtech.getWorkstatusesByRefId({ refId: ids.lodCase })).items.map((item) => item.workstatusId),
+      tracking.rows.map((row) => row.work_status_id),
+      "the case's own wing reads its whole history",
+    );
   });
 
   test("a missing or malformed field is INVALID_ARGUMENT naming the field", async () => {
