@@ -20,6 +20,12 @@ export interface Queryable {
   exec(script: string): Promise<void>;
 }
 
+/** Options of one keyset page. */
+export interface PageOptions extends QueryOptions {
+  /** The page's place in its stream (0: the first page); lower indexes get a connection first. */
+  pageIndex?: number;
+}
+
 /** Reads the keyset pages of server streams (src/db/keyset.ts). */
 export interface PageReader {
   /**
@@ -27,7 +33,7 @@ export interface PageReader {
    * bulkhead and are cut only by the stream idle timeout; a cancelled page may finish on its
    * connection for a short grace instead of costing a cancel and a new connection (PostgreSQL).
    */
-  page<R = Row>(sql: string, params: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>>;
+  page<R = Row>(sql: string, params: readonly unknown[], options?: PageOptions): Promise<QueryResult<R>>;
 }
 
 /** Connection pool usage, for metrics and health. */

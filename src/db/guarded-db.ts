@@ -1,7 +1,16 @@
 import type { DatabasePolicies } from "../resilience/policies.js";
 import type { QueryTracer } from "../telemetry/spans.js";
 import { sqlOperation } from "../telemetry/spans.js";
-import type { Db, PoolStats, Queryable, QueryOptions, QueryResult, Row, TransactionOptions } from "./db.js";
+import type {
+  Db,
+  PageOptions,
+  PoolStats,
+  Queryable,
+  QueryOptions,
+  QueryResult,
+  Row,
+  TransactionOptions,
+} from "./db.js";
 
 /** Statements that only read, and so are safe to retry after a transient failure. */
 const READ_ONLY = /^\s*(SELECT|WITH\s[\s\S]*?\)\s*SELECT|SHOW|VALUES)\b/i;
@@ -31,12 +40,11 @@ export class GuardedDb implements Db {
     return this.statement(sql, options, false, (signal) => this.inner.query<R>(sql, params, { signal }));
   }
 
-  page<R = Row>(
-    sql: string,
-    params: readonly unknown[],
-    options: QueryOptions = {},
-  ): Promise<QueryResult<R>> {
-    return this.statement(sql, options, true, (signal) => this.inner.page<R>(sql, params, { signal }));
+  page<R = Row>(sql: string, params: readonly unknown[], options: PageOptions = {}): Promise<QueryResult<R>> {
+    const { pageIndex } = options;
+    return this.statement(sql, options, true, (signal) =>
+      this.inner.page<R>(sql, params, { signal, pageIndex }),
+    );
   }
 
   /** One traced statement under the policies; a stream's page passes as one (see UnaryOptions.streamPage). */

@@ -36,9 +36,10 @@ export async function* keysetPages<R = Row, K = unknown>(
   const cap = options.limit && options.limit > 0 ? options.limit : Number.POSITIVE_INFINITY;
   let sent = 0;
   let size = Math.min(options.firstPageSize, cap);
+  let pageIndex = 0;
   const fetchPage = (after: K | undefined, limit: number) => {
     const { sql, params } = query.page(after, limit);
-    return db.page<R>(sql, params, { signal }).then((result) => result.rows);
+    return db.page<R>(sql, params, { signal, pageIndex: pageIndex++ }).then((result) => result.rows);
   };
   let pending: Promise<R[]> | undefined = fetchPage(undefined, size);
   while (pending) {

@@ -49,12 +49,14 @@ describe("PostgreSQL adapter: cancelled stream pages", {
 
   it("answers the cancelled caller at once and lets a short page finish on its connection, which is reused", async () => {
     const controller = new AbortController();
-    const started = Date.now();
     const page = db.page("SELECT pg_sleep(0.3) AS slept", [], { signal: controller.signal });
-    setTimeout(() => controller.abort(new Error("stream cancelled")), 30);
+    // Cancel once the page runs (opening the connection may take longer than the page on a loaded machine).
+    await within(3000, async () => (await backends()).some((b) => b.state === "active"));
+    const [running] = await backends();
+    const started = Date.now();
+    controller.abort(new Error("stream cancelled"));
     await assert.rejects(page, /stream cancelled/);
     assert.ok(Date.now() - started < 250, "the caller did not wait for the page");
-    const [running] = await backends();
     await within(3000, async () =>
       (await backends()).some((b) => b.pid === running.pid && b.state === "idle"),
     );

@@ -1,6 +1,16 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
-import type { Db, PoolStats, Queryable, QueryOptions, QueryResult, Row, TransactionOptions } from "./db.js";
+import type {
+  Db,
+  PageOptions,
+  PoolStats,
+  Queryable,
+  QueryOptions,
+  QueryResult,
+  Row,
+  TransactionOptions,
+} from "./db.js";
+import { PageLane } from "./page-lane.js";
 
 // int8 (counts, bigserial ids) as numbers and dates as ISO strings, the same as the embedded adapter.
 pg.types.setTypeParser(20, (value) => Number(value));
@@ -49,6 +59,8 @@ async function checkout(pool: pg.Pool): Promise<{ client: pg.PoolClient; release
 export class PgDb implements Db {
   readonly kind = "postgres" as const;
   readonly pool: pg.Pool;
+  /** Stream pages take their connections here: first pages first, never bound to a new connection. */
+  private readonly pages: PageLane<pg.PoolClient>;
 
   constructor(options: PgDbOptions) {
     this.pool = new pg.Pool({
@@ -63,6 +75,13 @@ export class PgDb implements Db {
     });
     // An idle client losing its connection (PostgreSQL restarted) must not crash the process.
     this.pool.on("error", () => {});
+    const pool = this.pool;
+    this.pages = new PageLane<pg.PoolClient>({
+      take: () => pool.connect(),
+      give: (client, error) => client.release(error),
+      idle: () => pool.idleCount,
+      othersWaiting: () => pool.waitingCount > 0,
+    });
   }
 
   async query<R = Row>(sql: string, params: readonly unknown[] = [], options: QueryOptions = {}) {
@@ -89,11 +108,11 @@ export class PgDb implements Db {
   async page<R = Row>(
     sql: string,
     params: readonly unknown[],
-    options: QueryOptions = {},
+    options: PageOptions = {},
   ): Promise<QueryResult<R>> {
     const { signal } = options;
     signal?.throwIfAborted();
-    const { client, release } = await checkout(this.pool);
+    const { client, release } = await this.checkoutPage(options.pageIndex ?? 0, signal);
     let cancelTimer: NodeJS.Timeout | undefined;
     let settled = false;
     // Keyset pages repeat one statement many times: a named statement is planned once per connection.
@@ -126,6 +145,26 @@ export class PgDb implements Db {
       signal.addEventListener("abort", onAbort, { once: true });
       running.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
     });
+  }
+
+  /** A connection for a stream's page from the page lane; `release` as checkout's. */
+  private async checkoutPage(
+    pageIndex: number,
+    signal: AbortSignal | undefined,
+  ): Promise<{ client: pg.PoolClient; release(error?: Error): void }> {
+    const client = await this.pages.acquire(pageIndex, signal);
+    let lost: Error | undefined;
+    const onError = (error: Error) => {
+      lost = error;
+    };
+    client.on("error", onError);
+    return {
+      client,
+      release: (error) => {
+        client.off("error", onError);
+        this.pages.release(client, error ?? lost ?? cancelledConnection(client));
+      },
+    };
   }
 
   async transaction<T>(work: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {

@@ -244,6 +244,43 @@ describe("page-framed gRPC streams", () => {
     assert.ok(whilePaused < 20, `pulled ${whilePaused} pages of 30 KB while the client read nothing`);
   });
 
+  it("serves 20 streams started together on one connection in turn: each has its first item before any ends", async () => {
+    source = () => pagesOf(10, 1000);
+    const session = http2.connect(baseUrl);
+    const events: string[] = [];
+    const calls = Array.from(
+      { length: 20 },
+      (_, s) =>
+        new Promise<number>((resolve, reject) => {
+          const stream = session.request(grpcHeaders({}));
+          let bytes = 0;
+          stream.on("data", (chunk: Buffer) => {
+            if (bytes === 0) events.push(`first ${s}`);
+            bytes += chunk.length;
+          });
+          stream.on("error", reject);
+          stream.on("close", () => {
+            events.push(`end ${s}`);
+            resolve(bytes);
+          });
+          stream.end(Buffer.from([0, 0, 0, 0, 0]));
+        }),
+    );
+    const sizes = await Promise.all(calls);
+    session.close();
+    assert.ok(
+      sizes.every((size) => size > 100_000),
+      `every stream received its pages: ${sizes.join(" ")}`,
+    );
+    const firstEnd = events.findIndex((event) => event.startsWith("end"));
+    const firsts = events.filter((event) => event.startsWith("first"));
+    assert.equal(firsts.length, 20);
+    assert.ok(
+      events.lastIndexOf(firsts.at(-1) as string) < firstEnd,
+      `a stream ended before every stream had its first item: ${events.slice(0, firstEnd + 1).join(", ")}`,
+    );
+  });
+
   it("leaves gRPC-Web, compressed requests and HTTP/2 calls of other methods to the next handler", async () => {
     for (const headers of [
       { "content-type": "application/grpc-web+proto" },

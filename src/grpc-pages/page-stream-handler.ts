@@ -16,6 +16,7 @@ import { parseTimeout, readAllBytes, setTrailerStatus } from "./connect-internal
 import { compileBatchPageEncoder, compilePageEncoder, type PageEncoder } from "./frame-encoder.js";
 import { FramedPage } from "./framed-page.js";
 import { grpcMessageEncode } from "./grpc-message.js";
+import { WriteTurns } from "./write-turns.js";
 
 /** What the page-stream handler serves and with which chain. */
 export interface PageStreamHandlerOptions {
@@ -37,6 +38,16 @@ interface Route {
 }
 
 const GRPC_CONTENT_TYPES = new Set(["application/grpc", "application/grpc+proto"]);
+/**
+ * At most this many bytes of a page per write turn: a page of StreamCases (≈ 340 KB) goes out in
+ * several turns, so a new stream's first page waits behind 64 KiB of another stream, not a whole page.
+ */
+const TURN_BYTES = 64 * 1024;
+/**
+ * Turns writing into one session at once: a few, so a stream waiting for its flow-control window does
+ * not stall the connection, and few enough that a first page queues behind at most ~256 KiB.
+ */
+const TURNS_PER_SESSION = 4;
 const MAX_TIMEOUT_MS = Number.MAX_SAFE_INTEGER;
 
 /**
@@ -130,12 +141,21 @@ async function servePageStream(
     let next = await pages.next();
     if (!writable(res)) return void pages.return?.();
     res.writeHead(200, nodeHeaders(response.header));
+    const turns = sessionTurns(res).stream();
     for (; !next.done; next = await pages.next()) {
       const page = next.value;
       if (!(page instanceof FramedPage))
         throw new ConnectError("page stream yielded a message", Code.Internal);
-      if (!res.write(page.bytes)) await drained(res, context.signal);
-      if (!writable(res)) return void (await pages.return?.());
+      const { bytes } = page;
+      for (let offset = 0; offset < bytes.length; offset += TURN_BYTES) {
+        const release = await turns.take(context.signal);
+        try {
+          await written(res, bytes.subarray(offset, offset + TURN_BYTES), context.signal);
+        } finally {
+          release();
+        }
+        if (!writable(res)) return void (await pages.return?.());
+      }
     }
   } catch (error) {
     failure = error;
@@ -184,19 +204,34 @@ function writable(res: Http2ServerResponse): boolean {
   return !res.destroyed && !res.writableEnded && !res.stream.destroyed;
 }
 
-/** Waits until the stream takes more data (HTTP/2 flow control), or the call ends. */
-function drained(res: Http2ServerResponse, signal: AbortSignal): Promise<void> {
+/**
+ * Writes a chunk and waits until nghttp2 took all of it into DATA frames (its write callback), which
+ * waits for the client's flow-control window too, or until the call ends.
+ */
+function written(res: Http2ServerResponse, chunk: Uint8Array, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
-      res.off("drain", done);
       res.off("close", done);
       signal.removeEventListener("abort", done);
       resolve();
     };
-    res.on("drain", done);
     res.on("close", done);
     signal.addEventListener("abort", done);
+    res.write(chunk, done);
   });
+}
+
+/** The write turns of each HTTP/2 session (connection), created with its first page stream. */
+const turnsBySession = new WeakMap<object, WriteTurns>();
+
+function sessionTurns(res: Http2ServerResponse): WriteTurns {
+  const session = res.stream.session ?? res.stream;
+  let turns = turnsBySession.get(session);
+  if (!turns) {
+    turns = new WriteTurns(TURNS_PER_SESSION);
+    turnsBySession.set(session, turns);
+  }
+  return turns;
 }
 
 function nodeHeaders(headers: Headers): Record<string, string> {

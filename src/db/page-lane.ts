@@ -1,0 +1,119 @@
+/** Where a page lane takes its connections from and gives them back (the shared pg pool). */
+export interface LaneSource<C> {
+  /** A connection: an idle one, or one the pool opens or frees for this call (may take long). */
+  take(): Promise<C>;
+  /** Hands a connection back to the pool; with an error the pool discards it. */
+  give(connection: C, error?: Error): void;
+  /** Idle connections the pool holds right now. */
+  idle(): number;
+  /** Whether calls outside the lane (unary queries) wait for a connection: they get freed ones first. */
+  othersWaiting(): boolean;
+}
+
+/** How many connections the lane asks the pool for at once while pages wait. */
+export const LANE_MAX_TAKING = 2;
+
+interface Waiter<C> {
+  readonly rank: number;
+  readonly seq: number;
+  resolve(connection: C): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Connections for the keyset pages of server streams, lowest page index first. Measured on Node 24
+ * with 50 streams starting together (bench fairness scenario): pg-pool binds a caller that finds no
+ * idle connection to a NEW connection, whose handshake took 1.5–3.5 s on the loaded two-core machine
+ * (≈ 45 ms of CPU each, 40 opened at once), while the streams that got a connection first kept
+ * reading page after page; first items arrived after 2.5–4.7 s. Here a waiting page takes whichever
+ * connection comes first, one another page frees or one the pool opens (at most LANE_MAX_TAKING asked
+ * for at once), and a freed connection goes to the waiting page with the lowest index: every stream's
+ * first page before any stream's second, its second before any third.
+ */
+export class PageLane<C> {
+  private readonly waiters: Waiter<C>[] = [];
+  private taking = 0;
+  private seq = 0;
+
+  constructor(private readonly source: LaneSource<C>) {}
+
+  /** A connection for the page with this index (0: the stream's first page). */
+  acquire(pageIndex: number, signal?: AbortSignal): Promise<C> {
+    signal?.throwIfAborted();
+    return new Promise<C>((resolve, reject) => {
+      const waiter: Waiter<C> = {
+        rank: pageIndex,
+        seq: this.seq++,
+        resolve: (connection) => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve(connection);
+        },
+        reject,
+      };
+      const onAbort = () => {
+        const at = this.waiters.indexOf(waiter);
+        if (at >= 0) this.waiters.splice(at, 1);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.insert(waiter);
+      this.pump();
+    });
+  }
+
+  /** Gives a page's connection to the next waiting page, or back to the pool (always, with an error). */
+  release(connection: C, error?: Error): void {
+    if (error || this.waiters.length === 0 || this.source.othersWaiting()) {
+      this.source.give(connection, error);
+      this.pump();
+      return;
+    }
+    this.handOff(connection);
+  }
+
+  /** Pages waiting for a connection (for tests and metrics). */
+  get waiting(): number {
+    return this.waiters.length;
+  }
+
+  private insert(waiter: Waiter<C>): void {
+    // Sorted by (page index, arrival); a short linear scan from the end: new waiters mostly rank last.
+    let at = this.waiters.length;
+    while (at > 0 && this.waiters[at - 1].rank > waiter.rank) at--;
+    this.waiters.splice(at, 0, waiter);
+  }
+
+  private handOff(connection: C): void {
+    const waiter = this.waiters.shift();
+    if (waiter) waiter.resolve(connection);
+    else this.source.give(connection);
+  }
+
+  /**
+   * Asks the pool for connections while more pages wait than are already asked for: as many as it holds
+   * idle, and at most LANE_MAX_TAKING beyond that (the pool may open them). pg-pool hands an idle
+   * connection over only on the next tick, so `taking` counts the idle ones already asked for.
+   */
+  private pump(): void {
+    while (
+      this.waiters.length > this.taking &&
+      (this.taking < LANE_MAX_TAKING || this.source.idle() > this.taking)
+    ) {
+      this.taking++;
+      this.source.take().then(
+        (connection) => {
+          this.taking--;
+          this.handOff(connection);
+          this.pump();
+        },
+        (error: unknown) => {
+          this.taking--;
+          // The pool cannot give a connection (PostgreSQL down, connect timeout): the first page in line
+          // fails with the pool's error instead of waiting for the stream idle timeout.
+          this.waiters.shift()?.reject(error);
+          this.pump();
+        },
+      );
+    }
+  }
+}
