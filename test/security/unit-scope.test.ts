@@ -8,10 +8,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { DescMethod, DescMethodStreaming, JsonObject, JsonValue } from "@bufbuild/protobuf";
-import { Code, type Transport } from "@connectrpc/connect";
+import { Code, ConnectError, type Transport } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
+import { CaseService } from "../../src/gen/ect/v1/case_service_pb.js";
 import { Role } from "../../src/seed/reference-data.js";
-import { signIn } from "../support/clients.js";
+import { grpcClient, signIn } from "../support/clients.js";
 import { startTestServer, type TestServer, testDatabases } from "../support/test-server.js";
 import { type CallAnswer, callAny } from "./support/any-call.js";
 import { type CaseMarkers, hasItems, markersIn, subtreeMarkers } from "./support/case-markers.js";
@@ -177,6 +178,35 @@ for (const database of testDatabases()) {
         `unit scope (${database.name}): ${probed.length} case reads probed (${probed.map((rpc) => rpc.method.name).join(", ")}), ${problems.length} problems`,
       );
       assert.deepEqual(problems, [], "case reads that leak across wings or cannot show the case at all");
+    });
+
+    it("answers GetCase of another wing's case NOT_FOUND over gRPC and REST, exactly as for a case that does not exist", async () => {
+      const missing = (await server.db.query<{ id: number }>("SELECT max(id) + 1000 AS id FROM cases"))
+        .rows[0].id;
+      const overGrpc = async (user: string, id: number) => {
+        const client = grpcClient(server.url, CaseService, tokens.get(user));
+        const error = await client.getCase({ name: `cases/${id}` }).then(
+          (found) => `found ${found.caseNumber}`,
+          (e: unknown) => ConnectError.from(e),
+        );
+        return typeof error === "string"
+          ? error
+          : `${Code[error.code]}: ${error.rawMessage.replace(String(id), "<id>")}`;
+      };
+      const overRest = async (user: string, id: number) => {
+        const response = await fetch(`${server.url}/ect/v1/cases/${id}`, {
+          headers: { authorization: `Bearer ${tokens.get(user)}` },
+        });
+        const body = (await response.json()) as { code?: number; message?: string; caseNumber?: string };
+        return `${response.status} ${body.code ?? ""} ${body.message?.replace(String(id), "<id>") ?? body.caseNumber}`;
+      };
+      // The control: the wing's own MPF reads the case on both protocols.
+      assert.equal(await overGrpc("mpf", target.id), `found ${target.caseNumber}`);
+      assert.equal(await overRest("mpf", target.id), `200  ${target.caseNumber}`);
+      assert.equal(await overGrpc("mpf445", target.id), "NotFound: case cases/<id> not found");
+      assert.equal(await overGrpc("mpf445", target.id), await overGrpc("mpf445", missing));
+      assert.equal(await overRest("mpf445", target.id), `404 ${Code.NotFound} case cases/<id> not found`);
+      assert.equal(await overRest("mpf445", target.id), await overRest("mpf445", missing));
     });
 
     it("never sends a watcher another wing's case events, while the wing's own MPF receives them", async () => {
