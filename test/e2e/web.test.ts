@@ -138,6 +138,29 @@ describe("the web client in Chromium", { timeout: 300_000, ...browserSuite }, ()
     await final.getByTestId("case-state").getByText("Completed").waitFor();
     await final.getByTestId("tab-audit").click();
     await final.getByRole("heading", { name: "Audit history" }).waitFor();
+    // The audit view lists the case's audit rows, newest first, as the database holds them.
+    const caseId = casePath.split("/").pop();
+    const audited = await server.db.query<{ action: string; actor: string }>(
+      `SELECT action, actor FROM audit_events WHERE entity_type = 'case' AND entity_id = $1
+       ORDER BY id DESC LIMIT 100`,
+      [caseId],
+    );
+    const forwards = audited.rows.filter((event) => event.action === "move").map((event) => event.actor);
+    assert.deepEqual(forwards, [...route].reverse(), "the database audited each role's forward");
+    const auditRows = final.locator('section[aria-labelledby="audit-title"] tbody tr');
+    await final.waitForFunction(
+      (count) =>
+        document.querySelectorAll('section[aria-labelledby="audit-title"] tbody tr').length === count,
+      audited.rows.length,
+      { timeout: 30_000 },
+    );
+    const shown = await auditRows.evaluateAll((rows) =>
+      rows.map((row) => {
+        const cells = row.querySelectorAll("td");
+        return { action: cells[1]?.textContent ?? "", actor: cells[2]?.textContent ?? "" };
+      }),
+    );
+    assert.deepEqual(shown, audited.rows, "the audit view shows every audit row of the case");
     await scanOnce(final, "completed case page with its audit history");
     const casePage = await screenshot(final, "final-approval");
     if (updateScreenshots) copyFileSync(casePage, "docs/screenshots/case.png");
@@ -195,15 +218,22 @@ describe("the web client in Chromium", { timeout: 300_000, ...browserSuite }, ()
       await scanOnce(page, `${name} page`);
     }
     const baseline = await heap();
-    for (let i = 0; i < 50; i++) await visit(pages[i % pages.length]);
+    const mb = (n: number) => (n / 1048576).toFixed(2);
+    const figures: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      await visit(pages[i % pages.length]);
+      if (i % 10 === 9) figures.push(mb(await heap()));
+    }
     await page.waitForTimeout(500);
     const end = await heap();
-    const mb = (n: number) => (n / 1048576).toFixed(1);
-    t.diagnostic(`JS heap after GC: ${mb(baseline)} MB before, ${mb(end)} MB after 50 navigations`);
-    assert.ok(
-      end < baseline * 2 && end - baseline < 20 * 1048576,
-      `heap grew from ${mb(baseline)} MB to ${mb(end)} MB`,
+    t.diagnostic(
+      `JS heap after GC: ${mb(baseline)} MB before, ${figures.join(", ")} every 10, ${mb(end)} MB after 50 navigations`,
     );
+    // Measured (Chromium 20:25 UTC, 2026-11-27): 9.59 MB after the first round, then 9.86, 10.04, 10.09,
+    // 10.32, 10.39 MB every 10 navigations, 0.8 MB in all (about 16 KB a navigation, levelling off). A page
+    // kept alive on every navigation (a DOM tree, a listener holding a page's data) costs 100 KB or more
+    // each, 5 MB over 50: the 2 MB bound leaves 2.5 times the measured growth and catches that.
+    assert.ok(end - baseline < 2 * 1048576, `heap grew from ${mb(baseline)} MB to ${mb(end)} MB`);
     const supportId = await page.getByTestId("support-id").textContent();
     assert.match(supportId ?? "", /^corr-/, "the footer shows the last correlation id");
     await close(page);
