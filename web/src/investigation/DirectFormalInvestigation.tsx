@@ -80,6 +80,11 @@ function DirectForm(props: { id: string; caseName: string; onDirected: () => Pro
     }
   }
 
+  // The field the user corrects drops the error that named it.
+  function clearError() {
+    setInvalid(undefined);
+    setError("");
+  }
   const errorId = `${props.id}-error`;
   const describedBy = (field: "reason" | "officer") => (invalid === field ? errorId : undefined);
   return (
@@ -108,7 +113,10 @@ function DirectForm(props: { id: string; caseName: string; onDirected: () => Pro
           aria-invalid={invalid === "reason"}
           aria-describedby={describedBy("reason")}
           value={reason}
-          onChange={(e) => setReason(e.target.value)}
+          onChange={(e) => {
+            setReason(e.target.value);
+            if (invalid === "reason") clearError();
+          }}
         />
       </div>
       <div className="field">
@@ -127,7 +135,10 @@ function DirectForm(props: { id: string; caseName: string; onDirected: () => Pro
           aria-describedby={[`${props.id}-officer-hint`, describedBy("officer")].filter(Boolean).join(" ")}
           value={officer}
           disabled={!officers}
-          onChange={(e) => setOfficer(e.target.value)}
+          onChange={(e) => {
+            setOfficer(e.target.value);
+            if (invalid === "officer") clearError();
+          }}
         >
           <option value="">{officers ? "Choose an officer…" : "Loading officers…"}</option>
           {officers?.map((candidate) => (

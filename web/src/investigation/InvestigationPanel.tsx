@@ -27,6 +27,8 @@ function officerText(officer: Investigation["investigatingOfficer"]): string {
  */
 export function InvestigationPanel(props: {
   investigation: Investigation;
+  /** The case is completed or cancelled. */
+  closed: boolean;
   caseErrors: FormErrors;
   onSaved: () => Promise<void>;
 }) {
@@ -47,7 +49,7 @@ export function InvestigationPanel(props: {
           <dd data-testid="direct-reason">{investigation.directReason}</dd>
           <dt>Suspense</dt>
           <dd>
-            <SuspenseBadge suspense={investigation} testId="investigation-suspense" />
+            <SuspenseBadge suspense={investigation} closed={props.closed} testId="investigation-suspense" />
           </dd>
         </dl>
         {appointments.length > 1 && (

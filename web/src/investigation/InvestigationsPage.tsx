@@ -105,7 +105,7 @@ export function InvestigationsPage() {
                   <td>{row.status?.description}</td>
                   <td>{row.investigatingOfficer?.displayName}</td>
                   <td>
-                    <SuspenseBadge suspense={row} testId="row-suspense" />
+                    <SuspenseBadge suspense={row} closed={row.status?.isFinal} testId="row-suspense" />
                   </td>
                 </tr>
               ))}

@@ -1,8 +1,9 @@
 import { type Suspense, suspenseText } from "./suspense-text.js";
 
 /** A formal case's suspense as a badge: days left, or overdue in words and outline (not by colour alone). */
-export function SuspenseBadge({ suspense, testId }: { suspense: Suspense; testId?: string }) {
-  const text = suspenseText(suspense);
+export function SuspenseBadge(props: { suspense: Suspense; closed?: boolean; testId?: string }) {
+  const { suspense, testId } = props;
+  const text = suspenseText(suspense, props.closed);
   if (!text) return null;
   return (
     <span

@@ -25,4 +25,10 @@ describe("suspenseText", () => {
       "Suspense 2026-11-24 (passed)",
     );
   });
+  it("a closed case's suspense counts no days", () => {
+    assert.equal(
+      suspenseText({ suspenseDate: "2027-02-15", daysToSuspense: 28, suspenseOverdue: false }, true),
+      "Suspense 2027-02-15 (case closed)",
+    );
+  });
 });

@@ -185,7 +185,12 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
               .filter(Boolean)
               .join(", ") || undefined,
           panel: () => (
-            <InvestigationPanel investigation={investigation} caseErrors={caseErrors} onSaved={reload} />
+            <InvestigationPanel
+              investigation={investigation}
+              closed={item.state !== CaseState.OPEN}
+              caseErrors={caseErrors}
+              onSaved={reload}
+            />
           ),
         },
       ]
@@ -226,7 +231,7 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
       </h1>
       {item.suspenseDate && (
         <p className="case-badges">
-          Formal investigation: <SuspenseBadge suspense={item} testId="case-suspense" />
+          Formal investigation: <SuspenseBadge suspense={item} closed={!open} testId="case-suspense" />
         </p>
       )}
       <ErrorAlert text={shown} />

@@ -112,7 +112,7 @@ export function InboxPage({ session }: { session: Session }) {
             <span>{item.status?.description}</span>
             <span>{stateText(item.state)}</span>
             <span>
-              <SuspenseBadge suspense={item} testId="row-suspense" />
+              <SuspenseBadge suspense={item} closed={item.state !== CaseState.OPEN} testId="row-suspense" />
             </span>
           </div>
         )}
