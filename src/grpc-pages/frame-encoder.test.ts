@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import {
   create,
   createFileRegistry,
+  type DescField,
   type DescMessage,
   fromBinary,
   ScalarType,
@@ -15,7 +16,7 @@ import {
   FieldDescriptorProto_Type as Type,
   timestampFromMs,
 } from "@bufbuild/protobuf/wkt";
-import { StreamCasesResponseSchema } from "../gen/ect/v1/case_service_pb.js";
+import { CaseService, StreamCasesResponseSchema } from "../gen/ect/v1/case_service_pb.js";
 import { CaseSchema } from "../gen/ect/v1/resources_pb.js";
 import { WorkflowService } from "../gen/workflow/workflow_pb.js";
 import { compileBatchPageEncoder, compilePageEncoder } from "./frame-encoder.js";
@@ -110,6 +111,49 @@ const file = create(FileDescriptorProtoSchema, {
       ].map((field) => ({ label: Label.OPTIONAL, ...field })),
     },
     {
+      // The kinds the compiled encoder writes (enum, repeated, message) and a oneof, which it leaves
+      // to protobuf-es: a message apart from the map below, so each decides its own message's path.
+      name: "Kinds",
+      field: [
+        { name: "colour", number: 1, type: Type.ENUM, typeName: ".enc.test.Colour" },
+        { name: "tags", number: 2, type: Type.STRING, label: Label.REPEATED },
+        {
+          name: "inners",
+          number: 3,
+          type: Type.MESSAGE,
+          typeName: ".enc.test.Scalars",
+          label: Label.REPEATED,
+        },
+        { name: "text_choice", number: 5, type: Type.STRING, oneofIndex: 0 },
+        { name: "inner_choice", number: 6, type: Type.MESSAGE, typeName: ".enc.test.Scalars", oneofIndex: 0 },
+        { name: "inner", number: 7, type: Type.MESSAGE, typeName: ".enc.test.Scalars" },
+      ].map((field) => ({ label: Label.OPTIONAL, ...field, jsonName: field.name })),
+      oneofDecl: [{ name: "choice" }],
+    },
+    {
+      name: "Labelled",
+      field: [
+        { name: "id", number: 1, type: Type.INT32 },
+        {
+          name: "labels",
+          number: 4,
+          type: Type.MESSAGE,
+          typeName: ".enc.test.Labelled.LabelsEntry",
+          label: Label.REPEATED,
+        },
+      ].map((field) => ({ label: Label.OPTIONAL, ...field, jsonName: field.name })),
+      nestedType: [
+        {
+          name: "LabelsEntry",
+          field: [
+            { name: "key", number: 1, type: Type.STRING, label: Label.OPTIONAL, jsonName: "key" },
+            { name: "value", number: 2, type: Type.INT32, label: Label.OPTIONAL, jsonName: "value" },
+          ],
+          options: { mapEntry: true },
+        },
+      ],
+    },
+    {
       name: "Batch",
       field: [
         {
@@ -129,6 +173,8 @@ const Scalars = registry.getMessage("enc.test.Scalars") as DescMessage;
 const Wide = registry.getMessage("enc.test.Wide") as DescMessage;
 const Packed = registry.getMessage("enc.test.Packed") as DescMessage;
 const Batch = registry.getMessage("enc.test.Batch") as DescMessage;
+const Kinds = registry.getMessage("enc.test.Kinds") as DescMessage;
+const Labelled = registry.getMessage("enc.test.Labelled") as DescMessage;
 
 const wideItems = [
   {},
@@ -221,7 +267,33 @@ describe("compiled page encoder", () => {
           field: [
             { name: "count", number: 1, type: Type.INT32, defaultValue: "7", jsonName: "count" },
             { name: "label", number: 2, type: Type.STRING, jsonName: "label" },
+            // Groups: start/end tags around the fields instead of a length prefix.
+            {
+              name: "block",
+              number: 3,
+              type: Type.GROUP,
+              typeName: ".enc.test.Legacy.Block",
+              jsonName: "block",
+            },
+            {
+              name: "rows",
+              number: 5,
+              type: Type.GROUP,
+              typeName: ".enc.test.Legacy.Rows",
+              label: Label.REPEATED,
+              jsonName: "rows",
+            },
           ].map((field) => ({ label: Label.OPTIONAL, ...field })),
+          nestedType: [
+            {
+              name: "Block",
+              field: [{ name: "x", number: 4, type: Type.INT32, label: Label.OPTIONAL, jsonName: "x" }],
+            },
+            {
+              name: "Rows",
+              field: [{ name: "y", number: 6, type: Type.STRING, label: Label.OPTIONAL, jsonName: "y" }],
+            },
+          ],
         },
       ],
     });
@@ -238,10 +310,22 @@ describe("compiled page encoder", () => {
       referenceFrames(Wrapped, wrappedItems),
     );
     const Legacy = more.getMessage("enc.test.Legacy") as DescMessage;
-    const legacyItems = [{}, { count: 7 }, { count: 0, label: "" }];
+    const legacyItems = [
+      {},
+      { count: 7 },
+      { count: 0, label: "" },
+      { block: { x: 5 } },
+      { block: {}, rows: [{ y: "a" }, {}, { y: "é" }] },
+    ];
+    const legacyFrames = compilePageEncoder(Legacy)(legacyItems);
+    assert.deepEqual(Buffer.from(legacyFrames), referenceFrames(Legacy, legacyItems));
+    // The groups decode as groups: their start tag (field 3, wire type 3) is on the wire, and they read back.
+    const [, , , withBlock, withRows] = splitFrames(legacyFrames);
+    assert.equal(withBlock[0], (3 << 3) | 3);
+    const decoded = fromBinary(Legacy, withRows) as unknown as { rows: { y: string }[] };
     assert.deepEqual(
-      Buffer.from(compilePageEncoder(Legacy)(legacyItems)),
-      referenceFrames(Legacy, legacyItems),
+      decoded.rows.map((row) => row.y),
+      ["a", "", "é"],
     );
   });
 
@@ -285,26 +369,102 @@ describe("compiled page encoder", () => {
     assert.equal(compilePageEncoder(Scalars)([]).length, 0);
   });
 
-  it("matches protobuf-es for the item of every WorkflowService stream", () => {
-    for (const method of WorkflowService.methods) {
-      if (method.methodKind !== "server_streaming") continue;
-      const schema = method.output;
-      const item: Record<string, unknown> = {};
-      for (const field of schema.fields) {
-        if (field.fieldKind !== "scalar") continue;
-        item[field.localName] =
-          field.scalar === ScalarType.STRING
-            ? `v-${field.name}-ä`
-            : field.scalar === ScalarType.BOOL
-              ? true
-              : field.number * -7;
-      }
-      const items = [item, {}];
+  it("matches protobuf-es for the item of every stream, with every field of every kind filled", () => {
+    const schemas = [
+      ...[...WorkflowService.methods, ...CaseService.methods]
+        .filter((method) => method.methodKind === "server_streaming")
+        .map((method) => method.output),
+      Kinds,
+      Labelled,
+    ];
+    const kinds = new Set<string>();
+    for (const schema of schemas) {
+      const items = [sampleOf(schema, kinds), {}];
       assert.deepEqual(
         Buffer.from(compilePageEncoder(schema)(items)),
         referenceFrames(schema, items),
-        `${method.name} output ${schema.typeName}`,
+        schema.typeName,
       );
     }
+    assert.deepEqual([...kinds].sort(), ["enum", "list", "map", "message", "oneof", "scalar"]);
   });
 });
+
+/** A value for a scalar field: non-default, negative where the type allows it, 64-bit as its type wants. */
+function scalarSample(
+  field: { name: string; scalar: ScalarType; longAsString?: boolean },
+  n: number,
+): unknown {
+  const long = (value: number) => (field.longAsString ? String(value) : BigInt(value));
+  switch (field.scalar) {
+    case ScalarType.STRING:
+      return `v-${field.name}-ä`;
+    case ScalarType.BOOL:
+      return true;
+    case ScalarType.BYTES:
+      return new Uint8Array([n & 255, 0, 255]);
+    case ScalarType.UINT32:
+    case ScalarType.FIXED32:
+      return n * 7;
+    case ScalarType.INT64:
+    case ScalarType.SINT64:
+    case ScalarType.SFIXED64:
+      return long(n * -7);
+    case ScalarType.UINT64:
+    case ScalarType.FIXED64:
+      return long(n * 7);
+    case ScalarType.FLOAT:
+    case ScalarType.DOUBLE:
+      return n + 0.5;
+    default:
+      return n * -7;
+  }
+}
+
+/**
+ * An item of `schema` with every field set: scalars, enums (their last value), messages (filled one
+ * level deep, so recursive types end), repeated fields with two elements, maps with two entries, and
+ * each oneof's first member. Records which kinds it filled.
+ */
+function sampleOf(schema: DescMessage, kinds: Set<string>, depth = 0): Record<string, unknown> {
+  const item: Record<string, unknown> = {};
+  if (depth > 1) return item;
+  const sample = (field: DescField): unknown => {
+    switch (field.fieldKind) {
+      case "scalar":
+        return scalarSample(field, field.number);
+      case "enum":
+        return field.enum.values[field.enum.values.length - 1].number;
+      case "message":
+        return sampleOf(field.message, kinds, depth + 1);
+      case "list":
+        return [0, 1].map((i) =>
+          field.listKind === "scalar"
+            ? scalarSample(field, field.number + i)
+            : field.listKind === "enum"
+              ? field.enum.values[i % field.enum.values.length].number
+              : sampleOf(field.message, kinds, depth + 1),
+        );
+      case "map": {
+        const value = (i: number) =>
+          field.mapKind === "scalar"
+            ? scalarSample(field, field.number + i)
+            : field.mapKind === "enum"
+              ? field.enum.values[i % field.enum.values.length].number
+              : sampleOf(field.message, kinds, depth + 1);
+        return { a: value(0), b: value(1) };
+      }
+    }
+  };
+  for (const member of schema.members) {
+    if (member.kind === "oneof") {
+      kinds.add("oneof");
+      const [field] = member.fields;
+      item[member.localName] = { case: field.localName, value: sample(field) };
+      continue;
+    }
+    kinds.add(member.fieldKind);
+    item[member.localName] = sample(member);
+  }
+  return item;
+}

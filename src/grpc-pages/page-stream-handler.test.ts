@@ -199,12 +199,26 @@ describe("page-framed gRPC streams", () => {
     };
     const controller = new AbortController();
     let received = 0;
-    await assert.rejects(async () => {
-      for await (const _ of client.getActiveCasesStream({}, { signal: controller.signal })) {
-        if (++received === 3) controller.abort();
-      }
-    });
-    await aborted;
+    await assert.rejects(
+      async () => {
+        for await (const _ of client.getActiveCasesStream({}, { signal: controller.signal })) {
+          if (++received === 3) controller.abort();
+        }
+      },
+      (error: ConnectError) => ConnectError.from(error).code === Code.Canceled,
+    );
+    assert.equal(received, 3);
+    assert.ok(aborted, "the page source was called");
+    // Bounded: a source that is never aborted fails the test instead of hanging it.
+    let bound: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      aborted.then(() => "aborted"),
+      new Promise((resolve) => {
+        bound = setTimeout(() => resolve("the page source's signal was not aborted within 5 s"), 5000);
+      }),
+    ]);
+    clearTimeout(bound);
+    assert.equal(outcome, "aborted");
   });
 
   it("ends with DEADLINE_EXCEEDED when the grpc-timeout passes", async () => {
