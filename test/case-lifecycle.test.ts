@@ -306,9 +306,20 @@ for (const database of testDatabases()) {
       });
       assert.equal(response.status, 200);
       assert.equal(response.headers.get("x-correlation-id"), "test-rest-1");
-      const body = (await response.json()) as { name: string; caseNumber: string };
+      const text = await response.text();
+      const body = JSON.parse(text) as { name: string; caseNumber: string; member: { maskedSsn: string } };
       assert.equal(body.name, created.name);
       assert.equal(body.caseNumber, created.caseNumber);
+      const { rows } = await server.db.query<{ ssn: string }>(
+        "SELECT m.ssn FROM cases c JOIN members m ON m.id = c.member_id WHERE c.id = $1",
+        [created.id],
+      );
+      assert.equal(
+        body.member.maskedSsn,
+        `***-**-${rows[0].ssn.slice(-4)}`,
+        "the member's SSN leaves masked",
+      );
+      assert.ok(!text.includes(rows[0].ssn), "the full SSN is nowhere in the REST response");
       const denied = await fetch(`${server.url}/ect/v1/${created.name}`);
       assert.equal(denied.status, 401);
       assert.equal(((await denied.json()) as { code: number }).code, Code.Unauthenticated);
