@@ -90,4 +90,36 @@ describe("watchCases", () => {
     assert.ok(received >= 20 && received <= 42, `events flowed until the lifetime (${received})`);
     assert.equal(watches.stats().open, 0);
   });
+
+  it("brings the IO the case appointed to them outside their units, waiting on them; not another IO", async () => {
+    const { clock, events } = setup();
+    const watches = new WatchLimiter({ maxPerUser: 2, idleMs: 500, maxLifetimeMs: 2_000, clock });
+    const io = (userId: number): Caller => ({
+      ...caller,
+      userId,
+      username: `io${userId}`,
+      roleId: 13,
+      unitId: 101,
+    });
+    const inbox = { ...anyCase, waitingOnMyRole: true };
+    const unit101 = { query: async () => ({ rows: [{ id: 101 }], rowCount: 1 }) } as unknown as Db;
+    const appointed = watchCases(
+      { db: unit101, events, watches },
+      io(21),
+      inbox,
+      new AbortController().signal,
+    );
+    const other = new AbortController();
+    const notAppointed = watchCases({ db: unit101, events, watches }, io(22), inbox, other.signal);
+    const mine = appointed[Symbol.asyncIterator]().next();
+    const theirs = notAppointed[Symbol.asyncIterator]().next();
+    await clock.advance(0);
+    const atIo = caseRowFixture({ unit_id: 102, work_status_id: 121, holder_role_id: 13, io_user_id: 21 });
+    events.publish({ type: CaseEventType.MOVED, row: atIo, actor: "wingcc", time: new Date() });
+    // Past the idle time a watch that received nothing ends: both answers are bounded by the fake clock.
+    await clock.advance(500);
+    assert.equal((await mine).value?.events[0]?.case?.name, "cases/1", "the appointed IO got the move");
+    assert.deepEqual(await theirs, { done: true, value: undefined }, "nothing reached the other IO");
+    other.abort();
+  });
 });

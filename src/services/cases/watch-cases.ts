@@ -2,13 +2,14 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { Caller } from "../../auth/caller-context.js";
 import type { Db } from "../../db/db.js";
+import { INVESTIGATING_OFFICER_ROLE_ID } from "../../domain/investigation/investigation-sections.js";
 import { type WatchCasesResponse, WatchCasesResponseSchema } from "../../gen/ect/v1/case_service_pb.js";
 import { CaseState } from "../../gen/ect/v1/resources_pb.js";
 import type { WatchLimiter } from "../../resilience/watch-limiter.js";
 import type { CaseChange, CaseEvents } from "./case-events.js";
 import type { CaseFilterValues } from "./case-queries.js";
 import { visibleUnitIds } from "./case-queries.js";
-import { caseFromRow, statusFromRow } from "./case-row.js";
+import { type CaseRow, caseFromRow, statusFromRow } from "./case-row.js";
 
 /** Most events one watcher may have queued; a watcher that falls this far behind is ended. */
 const MAX_PENDING = 10_000;
@@ -95,6 +96,12 @@ function toResponse(batch: CaseChange[]): WatchCasesResponse {
   });
 }
 
+/** Whether a case waits on the caller: at their role's status, or at the IO's status of an IO appointed to it. */
+function waitsOn(row: CaseRow, caller: Caller): boolean {
+  if (row.holder_role_id === INVESTIGATING_OFFICER_ROLE_ID) return row.io_user_id === caller.userId;
+  return row.holder_role_id === caller.roleId;
+}
+
 function matches(
   change: CaseChange,
   caller: Caller,
@@ -103,15 +110,16 @@ function matches(
   filter: CaseFilterValues,
 ): boolean {
   const row = change.row;
-  if (!units.has(row.unit_id)) return false;
+  // In scope as for reads (case-queries.ts inScope): the caller's units, or a case appointed to them as IO.
+  if (!units.has(row.unit_id) && row.io_user_id !== caller.userId) return false;
   if (filterUnits && !filterUnits.has(row.unit_id)) return false;
   if (filter.module && row.module_id !== filter.module) return false;
   if (filter.workStatusIds.length > 0 && !filter.workStatusIds.includes(row.work_status_id)) return false;
   // A case that just left the caller's role still matters to an inbox: it must disappear from it.
   if (
     filter.waitingOnMyRole &&
-    row.holder_role_id !== caller.roleId &&
-    change.previous?.holder_role_id !== caller.roleId
+    !waitsOn(row, caller) &&
+    !(change.previous && waitsOn(change.previous, caller))
   ) {
     return false;
   }
