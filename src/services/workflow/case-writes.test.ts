@@ -120,12 +120,23 @@ describe("moving a case through InsertWorkstatus and UpdateWorkstatus", () => {
     assert.equal(after.rows[0].work_status_id, 114);
   });
 
-  test("a case outside the caller's units is not found", async () => {
+  test("a case outside the caller's units is not found, as a missing case is not (docs/compatibility.md)", async () => {
     const unitcc445 = clientAs(db, await callerFor(db, "unitcc445"));
-    await assert.rejects(
-      unitcc445.insertWorkstatus({ refId: caseId, workstatusType: 115 }),
-      code(Code.NotFound),
+    const { rows } = await db.query<{ case_number: string; missing: number }>(
+      "SELECT case_number, (SELECT max(id) + 1000 FROM cases) AS missing FROM cases WHERE id = $1",
+      [caseId],
     );
+    const { missing } = rows[0];
+    for (const refId of [caseId, missing]) {
+      await assert.rejects(unitcc445.insertWorkstatus({ refId, workstatusType: 115 }), code(Code.NotFound));
+      await assert.rejects(unitcc445.addSignature({ refId }), code(Code.NotFound));
+    }
+    for (const name of [rows[0].case_number, String(missing)]) {
+      await assert.rejects(
+        unitcc445.updateWorkstatus({ workstatusText: name, workstatusId: 115 }),
+        code(Code.NotFound),
+      );
+    }
   });
 });
 
