@@ -120,7 +120,7 @@ describe("moving a case through InsertWorkstatus and UpdateWorkstatus", () => {
     assert.equal(after.rows[0].work_status_id, 114);
   });
 
-  test("a case outside the caller's units is not found, as a missing case is not (docs/compatibility.md)", async () => {
+  test("a case outside the caller's units is NOT_FOUND, as a missing case is (docs/compatibility.md)", async () => {
     const unitcc445 = clientAs(db, await callerFor(db, "unitcc445"));
     const { rows } = await db.query<{ case_number: string; missing: number }>(
       "SELECT case_number, (SELECT max(id) + 1000 FROM cases) AS missing FROM cases WHERE id = $1",
