@@ -257,6 +257,8 @@ for (const database of testDatabases()) {
         (s: { section: string }) => s.section === "investigation.report",
       );
       assert.deepEqual(reportState.missingFields ?? [], []);
+      assert.equal(patched.json.report.recommendedFindingDescription, "In Line of Duty");
+      assert.equal(patched.json.report.otherPersons[0].name, "SSgt Lee Park");
       assert.equal(
         reportState.signatures[0].valid ?? false,
         false,

@@ -17,7 +17,6 @@ import {
   type Investigation,
   InvestigationSchema,
 } from "../../gen/ect/v1/investigation_service_pb.js";
-import { findings } from "../../seed/reference-data.js";
 import { type CaseRow, caseInitFromRow } from "../cases/case-row.js";
 import type { InvestigationSignature } from "./investigation-signatures.js";
 import type { InvestigationRecord, OfficerRow } from "./investigation-store.js";
@@ -41,8 +40,6 @@ export interface InvestigationView {
   editor: InvestigationEditor;
   signatures: readonly InvestigationSignature[];
 }
-
-const findingText = new Map(findings.map(([, code, description]) => [code, description]));
 
 /**
  * The Investigation resource of a case: header, suspense counted on `today`, appointments and extensions, and
@@ -118,7 +115,7 @@ function sectionsInit(record: InvestigationRecord, content: InvestigationContent
       otherPersons: [...((report.otherPersons ?? []) as readonly OtherPerson[])],
       remarks: optionalText(report.remarks),
       recommendedFinding: recommended,
-      recommendedFindingDescription: recommended ? (findingText.get(recommended) ?? "") : "",
+      recommendedFindingDescription: record.recommendedFindingDescription,
     },
     legalReview: {
       legallySufficient: optionalBool(legal.legallySufficient),

@@ -60,6 +60,8 @@ export interface InvestigationRecord {
   }[];
   content: InvestigationContent;
   stamps: Partial<Record<InvestigationSectionName, SectionStamp>>;
+  /** The IO's recommended finding in words (findings.description); empty while none is recommended. */
+  recommendedFindingDescription: string;
 }
 
 /** The columns of an officer (alias `o` for users, `ou` for units), with the grade their rank carries. */
@@ -112,7 +114,13 @@ export async function loadInvestigation(
     [caseId],
   );
   const { content, stamps } = await loadContent(db, caseId);
+  const finding = await db.query<{ description: string }>(
+    `SELECT f.description FROM investigation_reports r JOIN findings f ON f.code = r.recommended_finding
+     WHERE r.case_id = $1`,
+    [caseId],
+  );
   return {
+    recommendedFindingDescription: finding.rows[0]?.description ?? "",
     caseId,
     directedBy: h.directed_by,
     directedAt: new Date(h.directed_at),
