@@ -20,6 +20,7 @@ export type Task = { id: number } & (
   | { kind: "stream"; target: GrpcTarget; itemsPerSecond?: number; durationMs?: number }
   | { kind: "ttfi"; target: GrpcTarget; calls: number }
   | { kind: "concurrent"; target: GrpcTarget; streams: number; durationMs: number }
+  | { kind: "fairness"; target: GrpcTarget; streams: number; connections: "one" | "each"; stopAfter: number }
   | { kind: "unaryGrpc"; target: GrpcTarget; ids: number[]; concurrency: number; durationMs: number }
   | {
       kind: "unaryRest";
@@ -44,6 +45,8 @@ export interface Measured {
   p99Ms?: number;
   bytes?: number;
   status?: string;
+  /** Per stream, from the moment all started: [first item ms, last item ms, items]. */
+  timeline?: [number, number, number][];
 }
 
 const toBody = (target: GrpcTarget): GrpcTarget => ({
@@ -165,6 +168,43 @@ async function concurrent(task: Extract<Task, { kind: "concurrent" }>): Promise<
 
 const randomId = (ids: number[]) => ids[Math.floor(Math.random() * ids.length)];
 
+/**
+ * N streams started together, on one HTTP/2 connection or one connection each, each read until it has
+ * `stopAfter` items: when each got its first item and its last, measured from the common start.
+ */
+async function fairness(task: Extract<Task, { kind: "fairness" }>): Promise<Measured> {
+  const target = toBody(task.target);
+  const sessions: http2.ClientHttp2Session[] = [];
+  const count = task.connections === "one" ? 1 : task.streams;
+  for (let i = 0; i < count; i++) sessions.push(await openSession(target.url));
+  try {
+    const started = performance.now();
+    const results = await Promise.all(
+      Array.from({ length: task.streams }, (_, i) =>
+        call(sessions[i % count], target, { stopAfter: task.stopAfter }),
+      ),
+    );
+    const ms = performance.now() - started;
+    const items = results.reduce((sum, result) => sum + result.items, 0);
+    const failed = results.filter((result) => result.status !== "0" && result.status !== "cancelled");
+    const first = results.map((result) => result.ttfiMs);
+    const done = results.map((result) => result.totalMs);
+    return {
+      items,
+      ms,
+      itemsPerSecond: (items / ms) * 1000,
+      p50Ms: quantile(first, 0.5),
+      p99Ms: quantile(first, 0.99),
+      ttfiMs: done,
+      errors: failed.length,
+      status: [...new Set(failed.map((result) => `${result.status} ${result.message ?? ""}`))].join("; "),
+      timeline: results.map((result) => [result.ttfiMs, result.totalMs, result.items]),
+    };
+  } finally {
+    for (const session of sessions) session.close();
+  }
+}
+
 /** Runs `concurrency` loops of requests until the deadline; collects latencies. */
 async function closedLoop(
   concurrency: number,
@@ -264,6 +304,8 @@ async function run(task: Task): Promise<Measured> {
       return ttfi(task);
     case "concurrent":
       return concurrent(task);
+    case "fairness":
+      return fairness(task);
     case "unaryGrpc":
       return unaryGrpc(task);
     case "unaryRest":

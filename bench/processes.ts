@@ -63,7 +63,7 @@ export class Children {
 }
 
 /** Waits for a `ready <port>` line on the child's stdout. */
-export function readyPort(child: ChildProcess, timeoutMs = 30_000): Promise<number> {
+export function readyPort(child: ChildProcess, timeoutMs = 120_000): Promise<number> {
   return new Promise((resolve, reject) => {
     let text = "";
     const timer = setTimeout(() => reject(new Error("no 'ready <port>' within the timeout")), timeoutMs);

@@ -13,6 +13,8 @@ export interface Results {
   values: Record<string, number[]>;
   ttfi: Record<string, number[]>;
   memory: Record<string, MemorySample[]>;
+  /** The fairness scenario's per-stream [first item ms, last item ms, items], by connection mode. */
+  timelines?: Record<string, [number, number, number][]>;
   concurrency: number[];
   notes: string[];
 }
@@ -114,6 +116,35 @@ function barChart(title: string, bars: [string, number][]): string {
 </svg></figure>`;
 }
 
+/**
+ * The per-stream timeline of streams started together: one row per stream (in start order), light from
+ * the start to its first item, dark from its first item to its last. Streams served in turn show short
+ * light bars and overlapping dark ones; streams served one after another, a staircase.
+ */
+function timelineChart(title: string, timeline: [number, number, number][]): string {
+  if (timeline.length === 0) return "";
+  const W = 640;
+  const rowH = 6;
+  const L = 50;
+  const T = 30;
+  const H = T + timeline.length * rowH + 36;
+  const end = Math.max(...timeline.map(([, last]) => last), 1);
+  const px = (ms: number) => L + (Math.max(ms, 0) / end) * (W - L - 20);
+  const ticks = Array.from({ length: 5 }, (_, i) => (end * i) / 4);
+  return `<figure><svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="sans-serif" font-size="11">
+  <text x="${W / 2}" y="16" text-anchor="middle" font-size="13">${esc(title)}</text>
+  ${ticks.map((t) => `<line x1="${px(t)}" x2="${px(t)}" y1="${T}" y2="${H - 30}" stroke="#eee"/><text x="${px(t)}" y="${H - 16}" text-anchor="middle">${Math.round(t).toLocaleString("en-US")} ms</text>`).join("")}
+  <text x="${L - 6}" y="${T + 8}" text-anchor="end">stream 1</text><text x="${L - 6}" y="${H - 32}" text-anchor="end">${timeline.length}</text>
+  ${timeline
+    .map(([first, last], i) => {
+      const y = T + i * rowH;
+      const firstX = first < 0 ? px(last) : px(first);
+      return `<rect x="${L}" y="${y}" width="${(firstX - L).toFixed(1)}" height="${rowH - 1}" fill="#f4b6b6"/><rect x="${firstX.toFixed(1)}" y="${y}" width="${Math.max(px(last) - firstX, 1).toFixed(1)}" height="${rowH - 1}" fill="#1f77b4"/>`;
+    })
+    .join("\n  ")}
+</svg><figcaption>light: waiting for the first item; dark: first to last item</figcaption></figure>`;
+}
+
 const cdf = (values: number[]): [number, number][] =>
   [...values].sort((a, b) => a - b).map((v, i, all) => [v, (i + 1) / all.length]);
 
@@ -177,6 +208,8 @@ ${barChart("Single-stream throughput (median items/s)", bars)}
 ${lineChart("Aggregate throughput against concurrent streams", "concurrent streams (log)", "items/s", [concurrencyLine], true)}
 ${lineChart("Time to first item p99 when N streams start together", "concurrent streams (log)", "ms", [ttfiP99Line], true)}
 ${lineChart("Time to first item, unloaded (CDF of the last repeat)", "ms (log)", "fraction of calls", ttfiLines, true)}
+${timelineChart("50 streams started together on ONE connection: per-stream timeline (last repeat)", results.timelines?.one ?? [])}
+${timelineChart("50 streams started together on 50 connections: per-stream timeline (last repeat)", results.timelines?.each ?? [])}
 ${lineChart("Server RSS growth over time", "seconds", "MiB over start", memLines("rss"))}
 ${lineChart("Server heap-in-use growth over time", "seconds", "MiB over start", memLines("heap"))}
 </body></html>

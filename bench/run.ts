@@ -18,6 +18,7 @@ import { type Comparison, compare } from "./check.js";
 import { summariseCpuProfile } from "./cpu-profile.js";
 import { ensureData, machineFacts } from "./database.js";
 import { embedded } from "./embedded.js";
+import { fairness } from "./fairness.js";
 import { Children } from "./processes.js";
 import { deriveFigures, type Figure } from "./ratios.js";
 import { htmlReport, markdownTable, type Results } from "./report.js";
@@ -134,7 +135,7 @@ async function main(): Promise<number> {
     children,
     ectEnv: env,
   };
-  const recorded: Recorded = { values: {}, ttfi: {}, memory: {}, notes: [] };
+  const recorded: Recorded = { values: {}, ttfi: {}, memory: {}, timelines: {}, notes: [] };
 
   // Warm every server's code paths once so the first repeat does not pay for module loading and JIT.
   for (const url of [ect.url, ectUntraced.url, connect.url, grpcjs.url]) {
@@ -150,6 +151,7 @@ async function main(): Promise<number> {
     ["throughput", "throughput (single stream)", throughput],
     ["ttfi", "time to first item (unloaded)", timeToFirstItem],
     ["concurrency", "concurrent streams", concurrency],
+    ["fairness", "fairness: 50 streams started together on one connection and on 50", fairness],
     ["unary", "unary GetCase", unary],
     ["slow", "slow consumer", slowConsumer],
     ["memory", "memory: streamed against buffered (fresh server per repeat)", memory],
@@ -182,6 +184,7 @@ async function main(): Promise<number> {
     values: recorded.values,
     ttfi: recorded.ttfi,
     memory: recorded.memory,
+    timelines: recorded.timelines,
     concurrency: profile.concurrency,
     notes: recorded.notes,
   };

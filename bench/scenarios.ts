@@ -40,6 +40,8 @@ export interface Recorded {
   values: Record<string, number[]>;
   ttfi: Record<string, number[]>;
   memory: Record<string, MemorySample[]>;
+  /** Per-stream [first item ms, last item ms, items] of the last repeat of the fairness scenario. */
+  timelines: Record<string, [number, number, number][]>;
   notes: string[];
 }
 
