@@ -13,7 +13,11 @@ describe("the calendar suspenses are counted on", () => {
   });
 
   it("refuses ECT_IO_CLOCK under the production profile and a value that is not a date", () => {
-    const production = { ECT_PROFILE: "production", ECT_ALLOW_DEVELOPMENT_AUTH_IN_PRODUCTION: "true" };
+    const production = {
+      ECT_PROFILE: "production",
+      ECT_AUTH_MODE: "development",
+      ECT_ALLOW_DEVELOPMENT_AUTH_IN_PRODUCTION: "true",
+    };
     assert.doesNotThrow(() => loadConfig(production));
     assert.throws(
       () => loadConfig({ ...production, ECT_IO_CLOCK: "2026-03-02" }),
