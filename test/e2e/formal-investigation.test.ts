@@ -6,6 +6,7 @@ import type { ManualClock } from "../../src/domain/investigation/calendar-clock.
 import { addDays } from "../../src/domain/investigation/suspense.js";
 import { CaseService } from "../../src/gen/ect/v1/case_service_pb.js";
 import { FormService } from "../../src/gen/ect/v1/form_service_pb.js";
+import { InvestigationService } from "../../src/gen/ect/v1/investigation_service_pb.js";
 import { ActionKind } from "../../src/gen/ect/v1/resources_pb.js";
 import { fillPart, type RouteUser, route } from "../support/af348-parts.js";
 import { assertNoSeriousViolations } from "../support/axe.js";
@@ -43,8 +44,8 @@ describe("formal investigations in Chromium", { timeout: 420_000, ...browserSuit
   });
 
   /** A fresh browser context signed in as a demo user. */
-  async function signIn(username: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  async function signIn(username: string, width = 1280): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
     context.setDefaultTimeout(30_000);
     const page = await context.newPage();
     await page.goto(server.url);
@@ -84,17 +85,23 @@ describe("formal investigations in Chromium", { timeout: 420_000, ...browserSuit
     await page.getByTestId("no-actions").waitFor();
   }
 
-  it("the wing commander directs, the IO reports, the formal reviews and the board decide, to Complete", async () => {
-    // An enlisted member of the 729th Airlift Squadron, so the groups' officers are outside the chain.
+  /** A new LOD for an enlisted member of the 729th Airlift Squadron (so the groups' officers are outside its chain), at the wing commander. */
+  async function caseAtWingCommander(incident: string) {
     const { rows } = await server.db.query<{ id: number }>(
       "SELECT id FROM members WHERE unit_id = 102 AND grade LIKE 'E-%' ORDER BY id LIMIT 1",
     );
     const created = await cases("medtech").createCase({
       memberId: rows[0].id,
-      incidentDescription: "Fell from a maintenance stand; misconduct alleged",
+      incidentDescription: incident,
     });
+    for (const user of route.slice(0, route.indexOf("wingcc"))) await forwardOverApi(user, created.name);
+    return created;
+  }
+
+  it("the wing commander directs, the IO reports, the formal reviews and the board decide, to Complete", async () => {
+    clock.set(START);
+    const created = await caseAtWingCommander("Fell from a maintenance stand; misconduct alleged");
     const name = created.name;
-    for (const user of route.slice(0, route.indexOf("wingcc"))) await forwardOverApi(user, name);
 
     // The appointing authority directs a formal investigation: only eligible officers are offered, with grade.
     const wingcc = await signIn("wingcc");
@@ -267,5 +274,63 @@ describe("formal investigations in Chromium", { timeout: 420_000, ...browserSuit
     await assertNoSeriousViolations(approver, "Report of investigation (read-only)");
     await screenshot(approver, "complete");
     await approver.context().close();
+  });
+
+  it("the appointing authority appoints a different officer, whose inbox and phone screen then hold the report", async () => {
+    clock.set(START);
+    const created = await caseAtWingCommander("Injured during off-duty travel");
+    await grpcClient(server.url, InvestigationService, tokens.get("wingcc")).directFormalInvestigation({
+      name: created.name,
+      reason: "Duty status unclear",
+      investigatingOfficer: "iocapt",
+    });
+
+    const wingcc = await signIn("wingcc");
+    await openCase(wingcc, created.name);
+    await wingcc.getByTestId("reappoint").click();
+    const picker = wingcc.getByTestId("reappoint-picker");
+    await picker.locator("option", { hasText: "Reyes" }).waitFor({ state: "attached" });
+    const offered = await picker.locator("option").allTextContents();
+    assert.ok(
+      !offered.some((text) => /Walsh/.test(text)),
+      `the officer appointed now is not offered: ${offered}`,
+    );
+    assert.ok(!offered.some((text) => /Kim/.test(text)), `the 2d Lt is not offered: ${offered}`);
+    await picker.selectOption({ label: offered.find((text) => /Reyes/.test(text)) });
+    await wingcc.getByTestId("reappoint-submit").click();
+    await wingcc
+      .getByTestId("reappoint-error")
+      .getByText(/reason/)
+      .waitFor();
+    await wingcc.getByTestId("reappoint-reason").fill("Capt Walsh deployed");
+    assert.equal(await wingcc.getByTestId("reappoint-error").count(), 0, "corrected, the error goes");
+    await assertNoSeriousViolations(wingcc, "Appoint a different officer");
+    await screenshot(wingcc, "reappoint");
+    await wingcc.getByTestId("reappoint-submit").click();
+    await wingcc
+      .getByTestId("aa-investigation")
+      .getByText(/Investigating officer: Maj Victor Reyes/)
+      .waitFor();
+    await openTab(wingcc, "investigation");
+    assert.equal(
+      await wingcc.getByTestId("appointments").locator("li").count(),
+      2,
+      "both appointments listed",
+    );
+    await wingcc.context().close();
+
+    const io = await signIn("iomaj", 390);
+    await io.getByRole("link", { name: "Investigations" }).click();
+    await io
+      .getByTestId("investigation-row")
+      .filter({ hasText: created.caseNumber })
+      .getByRole("link")
+      .click();
+    await io.getByRole("tablist").waitFor();
+    assert.equal(await io.getByTestId("tab-investigation").getAttribute("aria-selected"), "true");
+    await io.getByTestId("field-report.place").waitFor();
+    const width = await io.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 392, `no horizontal scrolling on the report at 390 px (width ${width})`);
+    await io.context().close();
   });
 });

@@ -69,7 +69,10 @@ export function ExtendSuspense(props: {
               required
               min={props.current}
               value={date}
-              onChange={(e) => setDate(e.target.value)}
+              onChange={(e) => {
+                setDate(e.target.value);
+                setError("");
+              }}
             />
           </div>
           <div className="field">
@@ -87,7 +90,10 @@ export function ExtendSuspense(props: {
               maxLength={2000}
               aria-required
               value={reason}
-              onChange={(e) => setReason(e.target.value)}
+              onChange={(e) => {
+                setReason(e.target.value);
+                setError("");
+              }}
             />
           </div>
           {error && (

@@ -33,6 +33,7 @@ import { DirectFormalInvestigation } from "../investigation/DirectFormalInvestig
 import { ExtendSuspense } from "../investigation/ExtendSuspense.js";
 import { InvestigationPanel } from "../investigation/InvestigationPanel.js";
 import { INVESTIGATION_SECTIONS, investigationSectionOf } from "../investigation/investigation-fields.js";
+import { ReappointOfficer } from "../investigation/ReappointOfficer.js";
 import { SuspenseBadge } from "../investigation/SuspenseBadge.js";
 import type { Session } from "../session.js";
 
@@ -238,10 +239,18 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
       <CaseFacts item={item} />
       {mayDirect && <DirectFormalInvestigation caseName={item.name} onDirected={reload} />}
       {open && appointingAuthority && investigation && (
-        <section aria-labelledby="suspense-title" className="panel">
-          <h2 id="suspense-title">Suspense</h2>
-          <SuspenseBadge suspense={investigation} testId="aa-suspense" />
+        <section aria-labelledby="suspense-title" className="panel" data-testid="aa-investigation">
+          <h2 id="suspense-title">Formal investigation</h2>
+          <p>
+            Investigating officer: {investigation.investigatingOfficer?.displayName} · Suspense:{" "}
+            <SuspenseBadge suspense={investigation} testId="aa-suspense" />
+          </p>
           <ExtendSuspense caseName={item.name} current={investigation.suspenseDate} onExtended={reload} />
+          <ReappointOfficer
+            caseName={item.name}
+            current={investigation.investigatingOfficer?.username ?? ""}
+            onAppointed={reload}
+          />
         </section>
       )}
       <CaseActions
