@@ -295,6 +295,37 @@ describe("page-framed gRPC streams", () => {
     );
   });
 
+  it("keeps serving a stream while six others on its connection wait for their readers", async () => {
+    source = () => pagesOf(10, 1000);
+    const session = http2.connect(baseUrl);
+    const open = (read: boolean) =>
+      new Promise<number>((resolve, reject) => {
+        const stream = session.request(grpcHeaders({}));
+        let bytes = 0;
+        stream.on("data", (chunk: Buffer) => {
+          bytes += chunk.length;
+          if (!read) stream.pause();
+        });
+        stream.on("error", reject);
+        stream.on("close", () => resolve(bytes));
+        stream.end(Buffer.from([0, 0, 0, 0, 0]));
+        if (!read) setImmediate(() => resolve(-1));
+      });
+    // Six streams whose client stops reading at their first chunk: their flow-control windows fill.
+    await Promise.all(Array.from({ length: 6 }, () => open(false)));
+    // Bounded: a reading stream stuck behind the others fails the test instead of hanging it.
+    let bound: NodeJS.Timeout | undefined;
+    const read = await Promise.race([
+      open(true),
+      new Promise<number>((resolve) => {
+        bound = setTimeout(() => resolve(-1), 10_000);
+      }),
+    ]);
+    clearTimeout(bound);
+    session.destroy();
+    assert.ok(read > 100_000, `the reading stream received all its pages within 10 s (${read} bytes)`);
+  });
+
   it("leaves gRPC-Web, compressed requests and HTTP/2 calls of other methods to the next handler", async () => {
     for (const headers of [
       { "content-type": "application/grpc-web+proto" },

@@ -225,11 +225,11 @@ function written(res: Http2ServerResponse, chunk: Uint8Array, signal: AbortSigna
 const turnsBySession = new WeakMap<object, WriteTurns>();
 
 function sessionTurns(res: Http2ServerResponse): WriteTurns {
-  const session = res.stream.session ?? res.stream;
-  let turns = turnsBySession.get(session);
+  const key = res.stream.session ?? res.stream;
+  let turns = turnsBySession.get(key);
   if (!turns) {
     turns = new WriteTurns(TURNS_PER_SESSION);
-    turnsBySession.set(session, turns);
+    turnsBySession.set(key, turns);
   }
   return turns;
 }

@@ -87,6 +87,25 @@ describe("write turns of one HTTP/2 session", () => {
     assert.equal(held.length, 5);
   });
 
+  it("stops counting turns none of which finishes (their clients stopped reading)", async () => {
+    const turns = new WriteTurns(2, 1);
+    // Two streams whose chunks never leave: their clients' flow-control windows stay full.
+    await turns.stream().take();
+    await turns.stream().take();
+    let bound: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      turns
+        .stream()
+        .take()
+        .then(() => "granted"),
+      new Promise((resolve) => {
+        bound = setTimeout(() => resolve("still waiting after 5 s"), 5000);
+      }),
+    ]);
+    clearTimeout(bound);
+    assert.equal(outcome, "granted");
+  });
+
   it("drops the turn of a stream cancelled while it waits", async () => {
     const turns = new WriteTurns(1);
     const release = await turns.stream().take();

@@ -7,6 +7,13 @@ export interface StreamTurns {
   take(signal?: AbortSignal): Promise<ReleaseTurn>;
 }
 
+/**
+ * No turn of a session finished for this long while others wait: the held ones wait for their
+ * readers. Long enough that a loaded machine's pauses rarely count, short enough that a stream whose
+ * client reads is held up only briefly behind clients that stopped reading.
+ */
+const STALL_MS = 50;
+
 interface Waiter {
   readonly tag: number;
   /** A stream's first turn goes before the same round's turns of streams already writing. */
@@ -28,11 +35,25 @@ interface Waiter {
  */
 export class WriteTurns {
   private readonly waiting: Waiter[] = [];
+  /** Turns granted and not yet released; a turn whose chunk waits for its window stops counting. */
+  private readonly holders = new Set<{ counted: boolean }>();
   private active = 0;
   private round = 0;
   private seq = 0;
+  /** Turns finished so far: the stall watch compares it across its looks. */
+  private finished = 0;
+  private watching = false;
 
-  constructor(private readonly concurrent: number) {}
+  /**
+   * @param concurrent turns writing at once
+   * @param stallMs while turns wait, a session where no held turn finished for this long is stalled:
+   *   their chunks wait for flow-control windows (their clients do not read), so those turns stop
+   *   counting and streams whose clients read are not held up behind them
+   */
+  constructor(
+    private readonly concurrent: number,
+    private readonly stallMs = STALL_MS,
+  ) {}
 
   /** The turns of one new stream. */
   stream(): StreamTurns {
@@ -78,11 +99,12 @@ export class WriteTurns {
   }
 
   private releaser(): ReleaseTurn {
-    let released = false;
+    const holder = { counted: true };
+    this.holders.add(holder);
     return () => {
-      if (released) return;
-      released = true;
-      this.active--;
+      if (!this.holders.delete(holder)) return;
+      this.finished++;
+      if (holder.counted) this.active--;
       this.grant();
     };
   }
@@ -94,6 +116,25 @@ export class WriteTurns {
       this.round = Math.max(this.round, waiter.tag);
       waiter.grant();
     }
+    if (this.waiting.length > 0 && !this.watching) this.watch();
+  }
+
+  /**
+   * While turns wait and every place is held, looks every `stallMs` whether a held turn finished
+   * since the last look; if none did, the held turns stop counting (see the constructor). The watch
+   * ends as soon as a place frees, so a session that keeps sending never pays more than a timer.
+   */
+  private watch(): void {
+    this.watching = true;
+    const finished = this.finished;
+    setTimeout(() => {
+      this.watching = false;
+      if (this.waiting.length > 0 && this.active >= this.concurrent && this.finished === finished) {
+        for (const holder of this.holders) holder.counted = false;
+        this.active = 0;
+      }
+      this.grant();
+    }, this.stallMs).unref();
   }
 }
 
