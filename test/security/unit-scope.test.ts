@@ -53,6 +53,8 @@ for (const database of testDatabases()) {
     let target: CaseTarget;
     // The completed LOD the target reinvestigates: the form's reads (FormService) probe it, an RR has no AF 348.
     let formTarget: CaseTarget;
+    // A case of the target wing under formal investigation: InvestigationService's reads probe it.
+    let investigationTarget: CaseTarget | undefined;
     let targetMemberId: number;
     const tokens = new Map<string, string>();
 
@@ -122,6 +124,36 @@ for (const database of testDatabases()) {
         lockId: 0,
         memberLastName: MEMBER_LAST_NAME,
       };
+      // Until the seed directs one in the target wing, direct a formal investigation of its LOD here.
+      await db.query(
+        `INSERT INTO investigations (case_id, directed_by, direct_reason, io_user_id, suspense_date)
+         SELECT $1, (SELECT id FROM users WHERE username = 'wingcc'), 'Scope probe',
+                (SELECT id FROM users WHERE username = 'unitcc'), current_date + 30
+         WHERE NOT EXISTS (SELECT 1 FROM investigations i JOIN cases c ON c.id = i.case_id
+                           WHERE c.unit_id IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = $2))`,
+        [rows[0].id, TARGET_WING],
+      );
+      const investigated = await db.query<{
+        id: number;
+        case_number: string;
+        unit_id: number;
+        work_status_id: number;
+      }>(
+        `SELECT c.id, c.case_number, c.unit_id, c.work_status_id FROM investigations i JOIN cases c ON c.id = i.case_id
+         WHERE c.unit_id IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = $1) ORDER BY c.id LIMIT 1`,
+        [TARGET_WING],
+      );
+      const underInvestigation = investigated.rows[0];
+      if (underInvestigation) {
+        investigationTarget = {
+          id: underInvestigation.id,
+          caseNumber: underInvestigation.case_number,
+          unitId: underInvestigation.unit_id,
+          workStatusId: underInvestigation.work_status_id,
+          lockId: 0,
+          memberLastName: MEMBER_LAST_NAME,
+        };
+      }
     });
     after(async () => server?.stop());
 
@@ -144,21 +176,35 @@ for (const database of testDatabases()) {
       };
       const wing = await subtreeMarkers(server.db, TARGET_WING, [MEMBER_LAST_NAME]);
       const problems: string[] = [];
-      const formOwn: CaseMarkers = {
-        caseNumbers: new Set([formTarget.caseNumber]),
-        caseIds: new Set([formTarget.id]),
-        lockIds: new Set(),
-        texts: [],
-      };
       await mapLimited(probed, 4, async (rpc) => {
-        const ofForm = rpc.method.parent.typeName === "ect.v1.FormService";
-        const request = requestFor(catalog, rpc.method, ofForm ? formTarget : target);
+        // The form's reads probe a completed LOD (an RR has no AF 348), InvestigationService's a case under one.
+        const service = rpc.method.parent.typeName;
+        const caseTarget =
+          service === "ect.v1.FormService"
+            ? formTarget
+            : service === "ect.v1.InvestigationService"
+              ? investigationTarget
+              : target;
+        if (!caseTarget) {
+          problems.push(`${rpc.id}: no case of the target wing is under formal investigation to probe it on`);
+          return;
+        }
+        const ownMarkers: CaseMarkers =
+          caseTarget === target
+            ? own
+            : {
+                caseNumbers: new Set([caseTarget.caseNumber]),
+                caseIds: new Set([caseTarget.id]),
+                lockIds: new Set(),
+                texts: [],
+              };
+        const request = requestFor(catalog, rpc.method, caseTarget);
         const narrowed = Object.keys(request).length > 0;
         const [control, probe] = await Promise.all([
           callAny(transport, rpc.method, request, tokens.get("mpf")!),
           callAny(transport, rpc.method, request, tokens.get("mpf445")!),
         ]);
-        if (control.error || sightings(rpc.method, control, ofForm ? formOwn : own, narrowed).length === 0) {
+        if (control.error || sightings(rpc.method, control, ownMarkers, narrowed).length === 0) {
           problems.push(
             `${rpc.id} ${JSON.stringify(request)}: the wing's own MPF does not see the case (${control.error?.message ?? "no sighting"}), so the probe proves nothing`,
           );
