@@ -27,7 +27,16 @@ interface SeededCase {
   form: FormContent;
 }
 
-const routeIndex = (statusCodeId: number) => ref.lodRoute.indexOf(statusCodeId);
+/**
+ * Where a status lies along the way a case goes forward: the informal route, with the formal route (entered
+ * from the appointing authority's review, leaving to Complete) between the appointing authority and the board.
+ */
+const FORWARD_ORDER = [
+  ...ref.lodRoute.slice(0, 5),
+  ...ref.formalRoute.slice(0, -1),
+  ...ref.lodRoute.slice(5),
+];
+const routeIndex = (statusCodeId: number) => FORWARD_ORDER.indexOf(statusCodeId);
 
 /**
  * The roles that moved the case forward, read from its tracking alone: a status whose next status lies further
@@ -141,14 +150,22 @@ for (const database of testDatabases()) {
     it("show every seeded signature as valid, each bound to the content it signed, as GetForm shows it", async () => {
       const bound = await server.db.query<{ n: number; unbound: number }>(
         `SELECT count(*)::int AS n, count(*) FILTER (WHERE s.content_sha256 IS NULL OR s.sections IS NULL)::int AS unbound
-         FROM signatures s JOIN cases c ON c.id = s.case_id WHERE c.module_id = $1`,
+         FROM signatures s JOIN cases c ON c.id = s.case_id
+         WHERE c.module_id = $1
+           AND NOT EXISTS (SELECT 1 FROM investigation_signatures i WHERE i.signature_id = s.id)`,
         [ref.Module.Lod],
       );
       assert.ok(bound.rows[0].n > 1000, "the demo cases carry their signatures");
-      assert.equal(bound.rows[0].unbound, 0, "every seeded LOD signature records its hash and sections");
+      assert.equal(bound.rows[0].unbound, 0, "every seeded AF 348 signature records its hash and sections");
       // Every signature through the function GetForm judges validity with, on the form as the service reads it …
-      const judged = await inBatches(cases, 16, (entry) =>
-        loadFormSignatures(server.db, entry.id, entry.form),
+      const ofInvestigations = await server.db.query<{ signature_id: number }>(
+        "SELECT signature_id FROM investigation_signatures",
+      );
+      const investigationSigned = new Set(ofInvestigations.rows.map((row) => row.signature_id));
+      const judged = await inBatches(cases, 16, async (entry) =>
+        (await loadFormSignatures(server.db, entry.id, entry.form)).filter(
+          (signature) => !investigationSigned.has(signature.id),
+        ),
       );
       const invalid = judged.flat().filter((signature) => !signature.valid);
       assert.deepEqual(
@@ -239,21 +256,31 @@ for (const database of testDatabases()) {
         const determination = entry.form["findings.approvingAuthority"].finding;
         if (entry.statusCodeId === 19) assert.equal(entry.findingCode, determination, `case ${entry.id}`);
         else assert.equal(entry.findingCode, null, `case ${entry.id} has no determination yet`);
-        const directed = entry.form["findings.wingCommander"].finding === "FORMAL";
-        assert.equal(entry.formal, directed, `case ${entry.id}: formal only as the wing commander directed`);
-        if (entry.formal)
-          assert.ok(!statuses.includes(16), `formal case ${entry.id} skips the board's medical review`);
+        const directed = statuses.includes(21);
+        assert.equal(
+          entry.formal,
+          directed,
+          `case ${entry.id}: formal only when directed to an investigating officer`,
+        );
+        if (entry.formal) {
+          assert.deepEqual(
+            statuses.slice(statuses.indexOf(14), statuses.indexOf(14) + 2),
+            [14, 21],
+            `formal case ${entry.id} went from the appointing authority to its investigating officer`,
+          );
+        }
         assert.equal(
           entry.form["findings.wingCommander"].finding !== null,
           passedRoles(entry.path).includes("wingCommander"),
         );
       }
       const formal = cases.filter((entry) => entry.formal);
-      assert.ok(formal.length >= 3, "a few formal cases");
-      assert.ok(
-        formal.some((entry) => entry.statusCodeId === 19),
-        "a completed formal case",
-      );
+      for (const status of [21, 22, 23, 24, 25, 26, 27, 19]) {
+        assert.ok(
+          formal.some((entry) => entry.statusCodeId === status),
+          `a formal case at status ${status}`,
+        );
+      }
 
       const returned = cases.filter((entry) => entry.rwoaReason !== "");
       assert.ok(returned.length >= 8, "returned cases at several statuses");

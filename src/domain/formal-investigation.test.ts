@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { formalInvestigationAuditAction, formalInvestigationRefusal } from "./formal-investigation.js";
+import { formalInvestigationRefusal } from "./formal-investigation.js";
 
 const UNIT_COMMANDER = 4;
 const WING_COMMANDER = 6;
@@ -50,11 +50,5 @@ describe("the formal investigation flag", () => {
     const admin = { roleId: 1, isAdministrator: true };
     assert.equal(refusal(atWingCommander, admin), "allowed");
     assert.match(refusal(atUnitCommander, admin), /^formal_investigation: /);
-  });
-
-  it("names the audit action of a change: directed or withdrawn, none when unchanged", () => {
-    assert.equal(formalInvestigationAuditAction(false, true), "formal_investigation_directed");
-    assert.equal(formalInvestigationAuditAction(true, false), "formal_investigation_withdrawn");
-    assert.equal(formalInvestigationAuditAction(true, true), undefined);
   });
 });

@@ -29,9 +29,3 @@ export function formalInvestigationRefusal(
     "investigation, while the case is at the Wing Commander Review"
   );
 }
-
-/** The audit action of a change of the flag: directed when set, withdrawn when cleared. */
-export function formalInvestigationAuditAction(before: boolean, after: boolean): string | undefined {
-  if (before === after) return undefined;
-  return after ? "formal_investigation_directed" : "formal_investigation_withdrawn";
-}

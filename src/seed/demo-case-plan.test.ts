@@ -88,7 +88,6 @@ describe("planDemoCase", () => {
       assert.ok(back?.exit?.comment, "the returning role says why");
       assert.ok(routeIndex(back?.statusCodeId ?? 0) > routeIndex(at));
       assert.ok(plan.signatures.every((signature) => routeIndex(signature.statusCodeId) < routeIndex(at)));
-      assert.ok(!plan.formal, "returned cases are informal");
     }
     const straight = plans.filter((plan) => plan.rwoaReason === "" && plan.cancelReason === "");
     for (const plan of straight) {
@@ -110,20 +109,22 @@ describe("planDemoCase", () => {
     }
   });
 
-  it("flags formal only the cases the appointing authority passed on, and takes them past the board's medical review", () => {
-    const formal = plans.filter((plan) => plan.formal);
+  it("keeps the scenarios that call for a formal investigation at or before the appointing authority", () => {
+    const formal = plans.filter((plan) => plan.scenario.formal);
     assert.ok(formal.length >= 10);
+    const appointingAuthority = routeIndex(14);
     for (const plan of formal) {
-      const statuses = plan.steps.map((step) => step.statusCodeId);
-      assert.ok(plan.scenario.formal);
+      const furthest = Math.max(...plan.steps.map((step) => routeIndex(step.statusCodeId)));
       assert.ok(
-        plan.writes.some((write) => write.role === "wingCommander"),
-        `case ${plan.caseId}`,
+        furthest <= appointingAuthority,
+        `case ${plan.caseId} waits for the decision or was cancelled`,
       );
-      assert.ok(!statuses.includes(16), `formal case ${plan.caseId} skips board medical`);
+      assert.ok(!plan.writes.some((write) => write.role === "wingCommander"), `case ${plan.caseId}`);
     }
-    const pending = plans.filter((plan) => plan.scenario.formal && !plan.formal);
-    assert.ok(pending.every((plan) => !plan.writes.some((write) => write.role === "wingCommander")));
+    assert.ok(
+      formal.some((plan) => plan.steps.at(-1)?.statusCodeId === 14),
+      "some wait for the appointing authority to decide",
+    );
   });
 
   it("shows every scenario at every status", () => {
@@ -131,7 +132,8 @@ describe("planDemoCase", () => {
       const shown = new Set(
         plans.filter((plan) => plan.steps.at(-1)?.statusCodeId === status).map((plan) => plan.scenario),
       );
-      const expected = DEMO_SCENARIOS.filter((scenario) => status !== 16 || !scenario.formal);
+      const decided = routeIndex(status) > routeIndex(14);
+      const expected = DEMO_SCENARIOS.filter((scenario) => !(decided && scenario.formal));
       assert.equal(shown.size, expected.length, `status ${status}`);
     }
   });

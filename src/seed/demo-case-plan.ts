@@ -6,8 +6,13 @@ import * as ref from "./reference-data.js";
 /** A seeded LOD case as its plan needs it. */
 export interface DemoCaseRow {
   id: number;
-  /** The status code the seed put the case at (10–19 along the route, 20 cancelled). */
+  /** The status code the seed put the case at (10–19 along the route, 20 cancelled; 21–27 or 19 when formal). */
   statusCodeId: number;
+  /**
+   * The appointing authority directed a formal investigation, for this reason: the case left Wing Commander
+   * Review for its investigating officer and is on the formal route (demo-scenarios-formal.ts).
+   */
+  formal?: { reason: string };
   createdAt: Date;
   updatedAt: Date;
 }
@@ -44,8 +49,6 @@ export interface DemoWrite {
 export interface DemoCasePlan {
   caseId: number;
   scenario: DemoScenario;
-  /** The appointing authority directed a formal investigation (and the board's medical review was skipped). */
-  formal: boolean;
   steps: DemoStep[];
   /** Roles whose part of the form is written, in route order. */
   writes: DemoWrite[];
@@ -60,8 +63,6 @@ export interface DemoCasePlan {
 
 const CANCELLED = 20;
 const COMPLETE = 19;
-/** The formal path leaves the board technician straight for board legal (option 40). */
-const BOARD_MEDICAL = 16;
 const APPOINTING_AUTHORITY = 14;
 
 /** Who cancels, by case id % 3: the medical officer, the appointing authority, the approving authority. */
@@ -175,14 +176,15 @@ function isReturned(id: number, statusCodeId: number): boolean {
 }
 
 /**
- * The scenario of case `id`: number `id % 14`, or the next one that fits. A formal case never sits at the
- * board's medical review (the formal path skips it), and the returned cases are informal, so the flag the
- * appointing authority set is never in front of a return.
+ * The scenario of case `id`: number `id % 14`, or the next one that fits. A scenario that calls for a formal
+ * investigation stops at the appointing authority (who has it to decide) or before: past it, the case would be
+ * on the formal path, whose demo cases demo-scenarios-formal.ts seeds with their investigation.
  */
-function scenarioOf(id: number, statusCodeId: number, returned: boolean): DemoScenario {
+function scenarioOf(id: number, furthest: number): DemoScenario {
+  const pastAppointingAuthority = ref.lodRoute.indexOf(furthest) > ref.lodRoute.indexOf(APPOINTING_AUTHORITY);
   for (let offset = 0; ; offset++) {
     const scenario = DEMO_SCENARIOS[(id + offset) % DEMO_SCENARIOS.length];
-    if (!scenario.formal || (statusCodeId !== BOARD_MEDICAL && !returned)) return scenario;
+    if (!scenario.formal || !pastAppointingAuthority) return scenario;
   }
 }
 
@@ -190,19 +192,21 @@ function holderOf(statusCodeId: number): number | null {
   return ref.statusCodes.find(([id]) => id === statusCodeId)?.[3] ?? null;
 }
 
+/** The tracking label of the move that directs a formal investigation (as DirectFormalInvestigation writes it). */
+const DIRECTED_LABEL = "Formal investigation directed";
+
 /** The seeded option from one status to another of a kind; its label names the move in the timeline. */
 function optionLabel(from: number, to: number, kind: DemoExit["kind"]): string {
-  const option = ref.lodOptions.find(
+  const option = [...ref.lodOptions, ...ref.formalOptions].find(
     ([, optionFrom, optionTo, , optionKind]) => optionFrom === from && optionTo === to && optionKind === kind,
   );
   if (!option) throw new Error(`the LOD workflow has no ${kind} option from ${from} to ${to}`);
   return option[3];
 }
 
-/** The route from the start up to `last`, the board's medical review left out on a formal case. */
-function routeTo(last: number, formal: boolean): number[] {
-  const route = ref.lodRoute.slice(0, ref.lodRoute.indexOf(last) + 1);
-  return formal ? route.filter((status) => status !== BOARD_MEDICAL) : route;
+/** The route from the start up to `last`. */
+function routeTo(last: number): number[] {
+  return ref.lodRoute.slice(0, ref.lodRoute.indexOf(last) + 1);
 }
 
 /**
@@ -211,15 +215,14 @@ function routeTo(last: number, formal: boolean): number[] {
  * its creation and its last update, and what each role wrote and signed on the way.
  */
 export function planDemoCase(row: DemoCaseRow): DemoCasePlan {
+  if (row.formal) return planFormalCase(row, row.formal.reason);
   const current = row.statusCodeId;
   const cancelled = current === CANCELLED;
   const cancelFrom = CANCEL_FROM[row.id % CANCEL_FROM.length];
   const returned = isReturned(row.id, current) ? returns[current] : undefined;
   const furthest = cancelled ? cancelFrom : (returned?.from ?? current);
-  const scenario = scenarioOf(row.id, current, returned !== undefined);
-  const formal =
-    scenario.formal && ref.lodRoute.indexOf(furthest) > ref.lodRoute.indexOf(APPOINTING_AUTHORITY);
-  const route = routeTo(furthest, formal);
+  const scenario = scenarioOf(row.id, furthest);
+  const route = routeTo(furthest);
   const statuses: { statusCodeId: number; exit?: DemoExit }[] = route.map((status, index) =>
     index < route.length - 1
       ? {
@@ -258,8 +261,77 @@ export function planDemoCase(row: DemoCaseRow): DemoCasePlan {
     }
   }
   const draft = current === ref.lodRoute[0] && !returned && row.id % 2 === 0;
-  return { caseId: row.id, scenario, formal, steps, writes, draft, signatures, rwoaReason, cancelReason };
+  return { caseId: row.id, scenario, steps, writes, draft, signatures, rwoaReason, cancelReason };
 }
+
+/** The scenarios that call for a formal investigation. */
+const FORMAL_SCENARIOS = DEMO_SCENARIOS.filter((scenario) => scenario.formal);
+
+/**
+ * The formal scenario of a case on the formal route, by its status, alternating along the route so that both
+ * show; the completed one is the first (a determination of misconduct, which no informal demo case reaches).
+ */
+export function formalScenarioOf(statusCodeId: number): DemoScenario {
+  const position = ref.formalRoute.indexOf(statusCodeId);
+  return FORMAL_SCENARIOS[(position + 1) % FORMAL_SCENARIOS.length];
+}
+
+/**
+ * The plan of a case on the formal route: forwarded along the informal route to the appointing authority, who
+ * directed the investigation, then forwarded along the formal route to its status. Every role writes its part of
+ * the AF 348 once (the wing JA and the appointing authority at their first review); the signatures at the
+ * investigating officer's and the two formal reviews sign the investigation, which demo-scenarios-formal.ts
+ * writes, so they are not among the AF 348 signatures here.
+ */
+function planFormalCase(row: DemoCaseRow, reason: string): DemoCasePlan {
+  const scenario = formalScenarioOf(row.statusCodeId);
+  const informal = routeTo(APPOINTING_AUTHORITY);
+  // The formal scenarios' board reviews need no medical opinion: the board technician forwards straight to
+  // legal, unless the case waits at the board's medical review (sent there for one).
+  const formal = ref.formalRoute
+    .slice(0, ref.formalRoute.indexOf(row.statusCodeId) + 1)
+    .filter((status) => status !== FORMAL_BOARD_MEDICAL || status === row.statusCodeId);
+  const route = [...informal, ...formal];
+  const statuses = route.map((status, index) => {
+    if (index === route.length - 1) return { statusCodeId: status };
+    const next = route[index + 1];
+    const exit: DemoExit =
+      status === APPOINTING_AUTHORITY
+        ? { kind: "advance", label: DIRECTED_LABEL, comment: reason }
+        : { kind: "advance", label: optionLabel(status, next, "advance"), comment: "" };
+    return { statusCodeId: status, exit };
+  });
+  const steps = timed(statuses, row);
+  const writes: DemoWrite[] = [];
+  const signatures: DemoCasePlan["signatures"] = [];
+  for (const step of steps) {
+    if (step.exit?.kind !== "advance" || step.roleId === null || step.end === null) continue;
+    const role = formRoleOf(step.roleId);
+    if (!role) continue;
+    const span = step.end.getTime() - step.start.getTime();
+    if (!writes.some((write) => write.role === role.key))
+      writes.push({ role: role.key, roleId: step.roleId, at: new Date(step.start.getTime() + span / 2) });
+    if (!INVESTIGATION_SIGNED.includes(step.statusCodeId) && role.signatureCovers.length > 0) {
+      const signedAt = new Date(step.end.getTime() - Math.min(10 * 60_000, span / 4));
+      signatures.push({ statusCodeId: step.statusCodeId, roleId: step.roleId, at: signedAt });
+    }
+  }
+  return {
+    caseId: row.id,
+    scenario,
+    steps,
+    writes,
+    draft: false,
+    signatures,
+    rwoaReason: "",
+    cancelReason: "",
+  };
+}
+
+const FORMAL_BOARD_MEDICAL = 25;
+
+/** The statuses whose signatures sign the investigation (report, legal review, appointing authority review). */
+const INVESTIGATION_SIGNED = [21, 22, 23];
 
 function reasonText(reasonId: number): string {
   const reason = ref.reasons.find(([id]) => id === reasonId);

@@ -19,6 +19,8 @@ export interface SeededLodCase {
   unit_name: string;
   pas_code: string;
   component: string;
+  /** Why the appointing authority directed a formal investigation; null for a case never directed to one. */
+  direct_reason: string | null;
 }
 
 /** A seeded case with its plan, its form as far as the plan goes, and who acts for each role on it. */
@@ -39,6 +41,7 @@ export function demoCase(row: SeededLodCase, actors: readonly DemoActor[]): Demo
     statusCodeId: row.work_status_id - 100,
     createdAt,
     updatedAt: new Date(row.updated_at),
+    formal: row.direct_reason === null ? undefined : { reason: row.direct_reason },
   });
   const { form, incident, determination } = demoFormContent(
     plan,

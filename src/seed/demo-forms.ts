@@ -17,13 +17,14 @@ const BATCH = 1_000;
  * the form service checks, so each one reads as valid. Planned in TypeScript per case (demo-case-plan.ts,
  * demo-form-content.ts), written set-based: one statement per table and batch.
  */
-export async function seedDemoForms(tx: Queryable): Promise<void> {
+export async function seedDemoForms(tx: Queryable, afterCaseId = 0): Promise<void> {
   const actors = await loadDemoActors(tx);
-  for (let after = 0; ; ) {
+  for (let after = afterCaseId; ; ) {
     const { rows } = await tx.query<SeededLodCase>(
       `SELECT c.id, c.work_status_id, c.created_at, c.updated_at, cm.last_name, cm.first_name, cm.middle_name,
-              cm.grade, cm.rank, cm.masked_ssn, cm.unit_id, cm.unit_name, cm.pas_code, cm.component
-       FROM cases c JOIN case_members cm ON cm.case_id = c.id
+              cm.grade, cm.rank, cm.masked_ssn, cm.unit_id, cm.unit_name, cm.pas_code, cm.component,
+              i.direct_reason
+       FROM cases c JOIN case_members cm ON cm.case_id = c.id LEFT JOIN investigations i ON i.case_id = c.id
        WHERE c.module_id = $1 AND c.id > $2 ORDER BY c.id LIMIT $3`,
       [ref.Module.Lod, after, BATCH],
     );
@@ -94,14 +95,13 @@ async function writeHistory(tx: Queryable, cases: readonly DemoCase[]): Promise<
   );
   await writeJsonRows(
     tx,
-    `UPDATE lod_details d SET incident_description = x.incident, formal_investigation = x.formal,
+    `UPDATE lod_details d SET incident_description = x.incident,
        finding_id = (SELECT f.id FROM findings f WHERE f.code = x.determination)
-     FROM jsonb_to_recordset($1::jsonb) AS x (case_id int, incident text, formal boolean, determination text)
+     FROM jsonb_to_recordset($1::jsonb) AS x (case_id int, incident text, determination text)
      WHERE d.case_id = x.case_id`,
-    cases.map(({ caseId, plan, incident, determination }) => ({
+    cases.map(({ caseId, incident, determination }) => ({
       case_id: caseId,
       incident,
-      formal: plan.formal,
       determination,
     })),
   );

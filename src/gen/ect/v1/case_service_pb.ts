@@ -89,8 +89,8 @@ export type UpdateCaseRequest = Message<"ect.v1.UpdateCaseRequest"> & {
   case?: Case | undefined;
 
   /**
-   * Fields to change: incident_description, formal_investigation (only the appointing authority, the wing
-   * commander, while the case is at its review, may direct or withdraw a formal investigation).
+   * Fields to change: incident_description. A formal investigation is directed with
+   * InvestigationService.DirectFormalInvestigation (a reason and an investigating officer), not by this flag.
    *
    * @generated from field: google.protobuf.FieldMask update_mask = 2;
    */
