@@ -78,16 +78,16 @@ describe("the page lane", () => {
     pool.idleConnections.push("c1");
     const lane = new PageLane(pool);
     const first = await lane.acquire(0);
-    const waiting = [lane.acquire(0), lane.acquire(0), lane.acquire(0)];
+    const waiting = Array.from({ length: LANE_MAX_TAKING + 1 }, () => lane.acquire(0));
     await settle();
     // The lane asked the pool for at most LANE_MAX_TAKING new connections, not one per waiting page.
     assert.equal(pool.takes.length, LANE_MAX_TAKING);
     lane.release(first);
     assert.equal(await waiting[0], "c1");
     assert.equal(pool.given.length, 0, "the freed connection went straight to the waiting page");
-    pool.takes[0].resolve("c2");
-    pool.takes[1].resolve("c3");
-    assert.deepEqual(await Promise.all(waiting.slice(1)), ["c2", "c3"]);
+    const opened = pool.takes.map((_, i) => `c${i + 2}`);
+    pool.takes.forEach((take, i) => take.resolve(opened[i]));
+    assert.deepEqual(await Promise.all(waiting.slice(1)), opened);
   });
 
   it("hands a freed connection back to the pool when unary calls wait for one", async () => {
