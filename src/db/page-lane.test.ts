@@ -86,7 +86,7 @@ describe("the page lane", () => {
     assert.equal(await waiting[0], "c1");
     assert.equal(pool.given.length, 0, "the freed connection went straight to the waiting page");
     const opened = pool.takes.map((_, i) => `c${i + 2}`);
-    pool.takes.forEach((take, i) => take.resolve(opened[i]));
+    for (const [i, take] of pool.takes.entries()) take.resolve(opened[i]);
     assert.deepEqual(await Promise.all(waiting.slice(1)), opened);
   });
 
