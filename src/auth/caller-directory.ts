@@ -13,29 +13,49 @@ const MAX_ENTRIES = 10_000;
  */
 export class CallerDirectory {
   private readonly cache = new Map<string, { caller: Caller | undefined; expires: number }>();
+  /**
+   * The load in flight per account: callers arriving together (50 streams a client opens at once) share one
+   * query instead of each asking the database before its first item.
+   */
+  private readonly loading = new Map<string, Promise<Caller | undefined>>();
 
   constructor(private readonly db: Db) {}
 
   /** The caller for an account, or undefined if no active account has it. */
   async resolve(account: AccountRef): Promise<Caller | undefined> {
     const key = "username" in account ? `user:${account.username}` : `oidc:${account.oidcSubject}`;
-    const now = Date.now();
     const hit = this.cache.get(key);
-    if (hit && hit.expires > now) return hit.caller;
-    const caller = await this.load(account);
-    if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
-    this.cache.set(key, { caller, expires: now + TTL_MS });
-    return caller;
+    if (hit && hit.expires > Date.now()) return hit.caller;
+    const inFlight = this.loading.get(key);
+    if (inFlight) return inFlight;
+    const load = this.load(account);
+    this.loading.set(key, load);
+    try {
+      const caller = await load;
+      // Cached only if no invalidate() forgot this load while it ran (it would be the state before the change).
+      if (this.loading.get(key) === load) {
+        if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
+        this.cache.set(key, { caller, expires: Date.now() + TTL_MS });
+      }
+      return caller;
+    } finally {
+      if (this.loading.get(key) === load) this.loading.delete(key);
+    }
   }
 
-  /** Forgets cached callers, e.g. after a role or account change. */
+  /** Forgets cached callers and loads in flight, e.g. after a role or account change. */
   invalidate(username?: string): void {
     if (!username) {
       this.cache.clear();
+      this.loading.clear();
       return;
     }
     for (const [key, hit] of this.cache) {
       if (key === `user:${username}` || hit.caller?.username === username) this.cache.delete(key);
+    }
+    // A load by OIDC subject cannot be matched to a username before it returns: forget every one in flight.
+    for (const key of this.loading.keys()) {
+      if (key === `user:${username}` || key.startsWith("oidc:")) this.loading.delete(key);
     }
   }
 
