@@ -585,7 +585,8 @@ const lookups: LookupCase[] = [
         ctx.server.db,
         "SELECT id, display_text FROM work_statuses WHERE workflow_id = 1 ORDER BY id",
       );
-      assert.equal(expected.length, 11);
+      // The informal route's 9 reviews, Complete, Cancelled, and the formal route's 7 (issue 17).
+      assert.equal(expected.length, 18);
       assert.deepEqual(
         itemsOf(response),
         expected.map((row) => ({
@@ -633,7 +634,8 @@ const lookups: LookupCase[] = [
     request: () => ({ workflow_id: 1 }),
     check(response) {
       const items = itemsOf(response);
-      assert.deepEqual(ids(items, "page_id"), range(1, 10));
+      // Page 11 is the report of investigation (issue 17).
+      assert.deepEqual(ids(items, "page_id"), range(1, 11));
       assert.deepEqual(items[2], {
         page_id: 3,
         page_name: "Medical",
@@ -650,7 +652,7 @@ const lookups: LookupCase[] = [
         ctx.server.db,
         "SELECT page_id, access FROM page_access WHERE workflow_id = 1 AND status_code_id = 12 AND role_id = 4 ORDER BY page_id",
       );
-      assert.equal(expected.length, 10);
+      assert.equal(expected.length, 11);
       const items = itemsOf(response);
       assert.deepEqual(ids(items, "page_id"), pluck(expected, "page_id"));
       assert.deepEqual(
@@ -665,7 +667,7 @@ const lookups: LookupCase[] = [
     request: () => ({ workflow: 2, status: 30, compo: "6" }),
     check(response) {
       const items = itemsOf(response);
-      assert.deepEqual(ids(items, "page_id"), range(1, 10));
+      assert.deepEqual(ids(items, "page_id"), range(1, 11));
       assert.deepEqual(items[1], { page_id: 2, page_name: "Member", has_access: true, component: "6" });
     },
   },
@@ -743,7 +745,7 @@ const lookups: LookupCase[] = [
         ctx.server.db,
         "SELECT id, description FROM status_codes WHERE compo = '6' ORDER BY id",
       );
-      assert.equal(expected.length, 19);
+      assert.equal(expected.length, 26);
       assert.deepEqual(
         itemsOf(response),
         expected.map((row) => ({ status_id: row.id, status_name: row.description, component: "6" })),
@@ -770,6 +772,7 @@ const lookups: LookupCase[] = [
     check(response) {
       assert.deepEqual(itemsOf(response), [
         { status_id: 15, status_name: "LOD Board Technician Review", group_id: 7, module_id: 2 },
+        { status_id: 24, status_name: "Formal LOD Board Technician Review", group_id: 7, module_id: 2 },
         { status_id: 33, status_name: "RR LOD Board Review", group_id: 7, module_id: 5 },
       ]);
     },
@@ -787,8 +790,8 @@ const lookups: LookupCase[] = [
     rpc: "GetStatusCodesByWorkflowAndAccessScope",
     request: () => ({ workflow_id: 1, access_scope: 3 }),
     check(response) {
-      // Headquarters-scope holders: the board and the approving authority.
-      assert.deepEqual(ids(itemsOf(response), "status_id"), [15, 16, 17, 18]);
+      // Headquarters-scope holders: the board and the approving authority, informal and formal.
+      assert.deepEqual(ids(itemsOf(response), "status_id"), [15, 16, 17, 18, 24, 25, 26, 27]);
       assert.deepEqual(itemsOf(response)[3], {
         status_id: 18,
         status_name: "Approving Authority Review",
