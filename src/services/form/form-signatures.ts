@@ -83,6 +83,27 @@ export async function invalidateSignatures(
 ): Promise<number[]> {
   const signatures = await loadFormSignatures(tx, caseId, change.before);
   const broken = signaturesInvalidatedBy(signatures, change.sections, change.before, change.after);
+  await markSignaturesInvalid(
+    tx,
+    caseId,
+    broken.map((signature) => ({ ...signature, sections: coveredSections(signature) })),
+    change.sections,
+    actor,
+  );
+  return broken.map((signature) => signature.id);
+}
+
+/**
+ * Marks signatures invalid inside an edit's transaction, each audited as `signature_invalidated` with the sections
+ * it covers and those the edit changed: one way for the AF 348's signatures and the investigation's.
+ */
+export async function markSignaturesInvalid(
+  tx: Queryable,
+  caseId: number,
+  broken: readonly { id: number; roleId: number; sections: readonly string[] }[],
+  changedSections: readonly string[],
+  actor: { userId: number; username: string },
+): Promise<void> {
   for (const signature of broken) {
     await tx.query("UPDATE signatures SET invalidated_at = now(), invalidated_by = $2 WHERE id = $1", [
       signature.id,
@@ -98,12 +119,11 @@ export async function invalidateSignatures(
         signatureId: signature.id,
         roleId: signature.roleId,
         valid: false,
-        sections: coveredSections(signature),
-        changedSections: change.sections,
+        sections: signature.sections,
+        changedSections,
       },
     });
   }
-  return broken.map((signature) => signature.id);
 }
 
 /**

@@ -6,7 +6,7 @@ import {
   type InvestigationSectionName,
   sectionAtStatus,
 } from "../../domain/investigation/investigation-sections.js";
-import { recordAudit } from "../audit.js";
+import { markSignaturesInvalid } from "../form/form-signatures.js";
 import { loadContent } from "./investigation-store.js";
 
 /** A signature bound to investigation sections, judged against the content as it stands. */
@@ -121,25 +121,15 @@ export async function invalidateInvestigationSignatures(
       signature.sections.some((section) => change.sections.includes(section)) &&
       investigationSha256(change.after, signature.sections) !== signature.contentSha256,
   );
-  for (const signature of broken) {
-    await tx.query("UPDATE signatures SET invalidated_at = now(), invalidated_by = $2 WHERE id = $1", [
-      signature.id,
-      actor.userId,
-    ]);
-    await recordAudit(tx, {
-      entityType: "case",
-      entityId: caseId,
-      action: "signature_invalidated",
-      actor: actor.username,
-      before: { signatureId: signature.id, roleId: signature.roleId, valid: true },
-      after: {
-        signatureId: signature.id,
-        roleId: signature.roleId,
-        valid: false,
-        sections: signature.sections.map((name) => `investigation.${name}`),
-        changedSections: change.sections.map((name) => `investigation.${name}`),
-      },
-    });
-  }
+  await markSignaturesInvalid(
+    tx,
+    caseId,
+    broken.map((signature) => ({
+      ...signature,
+      sections: signature.sections.map((name) => `investigation.${name}`),
+    })),
+    change.sections.map((name) => `investigation.${name}`),
+    actor,
+  );
   return broken.map((signature) => signature.id);
 }
