@@ -4,6 +4,7 @@ import { api } from "../api.js";
 import { errorText } from "../call-errors.js";
 import { ErrorAlert } from "../components/ErrorAlert.js";
 import { useAbortable } from "../hooks/useAbortable.js";
+import { ReasonField } from "./ReasonField.js";
 
 /** An officer as the picker lists them: "Capt Erin Walsh (O-3), 452nd Operations Group". */
 export function officerChoice(officer: InvestigatingOfficer): string {
@@ -96,29 +97,18 @@ function DirectForm(props: { id: string; caseName: string; onDirected: () => Pro
       aria-label="Direct formal investigation"
     >
       <ErrorAlert text={loadError && `Investigating officers not loaded: ${loadError}`} />
-      <div className="field">
-        <label htmlFor={`${props.id}-reason`}>
-          Reason
-          <span className="required" aria-hidden="true">
-            {" "}
-            *
-          </span>
-        </label>
-        <textarea
-          id={`${props.id}-reason`}
-          data-testid="direct-reason-input"
-          rows={3}
-          maxLength={2000}
-          aria-required
-          aria-invalid={invalid === "reason"}
-          aria-describedby={describedBy("reason")}
-          value={reason}
-          onChange={(e) => {
-            setReason(e.target.value);
-            if (invalid === "reason") clearError();
-          }}
-        />
-      </div>
+      <ReasonField
+        id={`${props.id}-reason`}
+        testId="direct-reason-input"
+        rows={3}
+        invalid={invalid === "reason"}
+        describedBy={describedBy("reason")}
+        value={reason}
+        onChange={(value) => {
+          setReason(value);
+          if (invalid === "reason") clearError();
+        }}
+      />
       <div className="field">
         <label htmlFor={`${props.id}-officer`}>
           Investigating officer

@@ -1,6 +1,7 @@
 import { type FormEvent, useId, useState } from "react";
 import { api } from "../api.js";
 import { errorText } from "../call-errors.js";
+import { ReasonField } from "./ReasonField.js";
 
 /**
  * The appointing authority's "Extend suspense": a later date and the reason, both required. Test ids:
@@ -75,27 +76,15 @@ export function ExtendSuspense(props: {
               }}
             />
           </div>
-          <div className="field">
-            <label htmlFor={`${id}-reason`}>
-              Reason
-              <span className="required" aria-hidden="true">
-                {" "}
-                *
-              </span>
-            </label>
-            <textarea
-              id={`${id}-reason`}
-              data-testid="extend-reason"
-              rows={2}
-              maxLength={2000}
-              aria-required
-              value={reason}
-              onChange={(e) => {
-                setReason(e.target.value);
-                setError("");
-              }}
-            />
-          </div>
+          <ReasonField
+            id={`${id}-reason`}
+            testId="extend-reason"
+            value={reason}
+            onChange={(value) => {
+              setReason(value);
+              setError("");
+            }}
+          />
           {error && (
             <p role="alert" className="error" data-testid="extend-error">
               {error}

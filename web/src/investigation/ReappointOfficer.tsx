@@ -5,6 +5,7 @@ import { errorText } from "../call-errors.js";
 import { ErrorAlert } from "../components/ErrorAlert.js";
 import { useAbortable } from "../hooks/useAbortable.js";
 import { officerChoice } from "./DirectFormalInvestigation.js";
+import { ReasonField } from "./ReasonField.js";
 
 /**
  * The appointing authority's "Appoint a different officer": another eligible officer and the reason, both
@@ -104,27 +105,15 @@ function ReappointForm(props: {
           ))}
         </select>
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-reason`}>
-          Reason
-          <span className="required" aria-hidden="true">
-            {" "}
-            *
-          </span>
-        </label>
-        <textarea
-          id={`${id}-reason`}
-          data-testid="reappoint-reason"
-          rows={2}
-          maxLength={2000}
-          aria-required
-          value={reason}
-          onChange={(e) => {
-            setReason(e.target.value);
-            setError("");
-          }}
-        />
-      </div>
+      <ReasonField
+        id={`${id}-reason`}
+        testId="reappoint-reason"
+        value={reason}
+        onChange={(value) => {
+          setReason(value);
+          setError("");
+        }}
+      />
       {error && (
         <p role="alert" className="error" data-testid="reappoint-error">
           {error}
