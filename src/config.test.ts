@@ -26,6 +26,27 @@ describe("configuration", () => {
     assert.throws(() => loadConfig({ ECT_OIDC_AUTHORIZE_URL: "/authorize" }), /ECT_OIDC_AUTHORIZE_URL/);
   });
 
+  it("reads documents, notifications, reports and scale-out settings, refusing a non-SMTP mail URL", () => {
+    const config = loadConfig({
+      ECT_DOCUMENT_MAX_BYTES: "1048576",
+      ECT_DOCUMENT_TYPES: "application/pdf, text/plain",
+      ECT_SMTP_URL: "smtp://mailer:secret@127.0.0.1:2525",
+      ECT_STREAM_LIMIT_SCOPE: "shared",
+    });
+    assert.equal(config.documents.maxBytes, 1_048_576);
+    assert.deepEqual(config.documents.allowedTypes, ["application/pdf", "text/plain"]);
+    assert.equal(config.notifications.smtpUrl, "smtp://mailer:secret@127.0.0.1:2525");
+    assert.equal(config.scaleOut.streamLimitScope, "shared");
+    assert.equal(
+      loadConfig({}).notifications.smtpUrl,
+      undefined,
+      "unset: email is recorded as not configured",
+    );
+    assert.equal(loadConfig({}).documents.maxBytes, 25 * 1024 * 1024);
+    assert.throws(() => loadConfig({ ECT_SMTP_URL: "https://mail.example" }), /ECT_SMTP_URL/);
+    assert.throws(() => loadConfig({ ECT_STREAM_LIMIT_SCOPE: "global" }), /ECT_STREAM_LIMIT_SCOPE/);
+  });
+
   it("asks the OIDC issuer for openid and profile unless ECT_OIDC_SCOPES says otherwise", () => {
     assert.deepEqual(loadConfig({}).auth.oidcScopes, ["openid", "profile"]);
     assert.deepEqual(loadConfig({ ECT_OIDC_SCOPES: "openid email, offline_access" }).auth.oidcScopes, [

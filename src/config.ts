@@ -80,6 +80,48 @@ export interface Config {
      */
     clock: CalendarClock;
   };
+  /** Documents on a case (issue 18). */
+  documents: {
+    /** Largest document accepted; a bigger upload is refused before it is read whole. */
+    maxBytes: number;
+    /** Content types accepted, as detected from the bytes (never from the name). */
+    allowedTypes: readonly string[];
+    /** Bytes per stored chunk and per streamed download message. */
+    chunkBytes: number;
+  };
+  /** Notifications (issue 19): the outbox, its dispatcher, email and reminders. */
+  notifications: {
+    /** SMTP server (smtp://, smtps://); undefined records email as "not configured" and keeps the in-app feed. */
+    smtpUrl: string | undefined;
+    /** The From address of every email. */
+    from: string;
+    /** The web client's public address, for links in email. */
+    publicUrl: string;
+    /** How often the dispatcher looks for pending messages (it is also woken by each commit on this instance). */
+    dispatchIntervalMs: number;
+    /** Delivery attempts before a message is dead-lettered. */
+    maxAttempts: number;
+    /** How often reminder and overdue rules are evaluated. */
+    reminderIntervalMs: number;
+    /** /healthz turns Degraded when the oldest pending message is older than this. */
+    degradedAfterMs: number;
+    /** The calendar reminders count days on (the same clock as suspenses). */
+    clock: CalendarClock;
+  };
+  /** Search and reports (issue 20). */
+  reports: {
+    /** Days an informal LOD should take, from start to completion. */
+    informalTargetDays: number;
+    /** Days a formal LOD should take. */
+    formalTargetDays: number;
+  };
+  /** Several instances on one PostgreSQL (issue 21). */
+  scaleOut: {
+    /** A read replica for streams and lookups; writes and read-your-writes use the primary. */
+    readDatabaseUrl: string | undefined;
+    /** Per-caller stream limits kept per instance (default) or shared in PostgreSQL across instances. */
+    streamLimitScope: "instance" | "shared";
+  };
   /** WatchCases and other open-ended watches: counted apart from the stream slots. */
   watches: {
     maxPerUser: number;
@@ -209,6 +251,14 @@ function urlKey(env: Env, key: string): string | undefined {
   return raw;
 }
 
+/** An SMTP URL (smtp:// or smtps://, credentials allowed), refused if it is anything else. */
+function smtpKey(env: Env, key: string): string | undefined {
+  const raw = urlKey(env, key);
+  if (raw !== undefined && !/^smtps?:$/.test(new URL(raw).protocol))
+    throw new ConfigError(`${key} must be an smtp:// or smtps:// URL, got "${new URL(raw).protocol}"`);
+  return raw;
+}
+
 /** ECT_IO_CLOCK: a test's hand-moved calendar (never in production), else the wall clock. */
 function clockKey(env: Env, profile: Profile): CalendarClock {
   const start = optional(env, "ECT_IO_CLOCK");
@@ -246,6 +296,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       `ECT_JWT_SECRET must be at least 32 bytes, got ${Buffer.byteLength(jwtSecret)} (or leave it unset to generate one)`,
     );
   }
+  const clock = clockKey(env, profile);
   const config: Config = {
     profile,
     // Development sign-in hands out tokens to anyone who asks: keep it on loopback unless told otherwise.
@@ -294,7 +345,34 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     },
     investigations: {
       suspenseDays: intKey(env, "ECT_IO_SUSPENSE_DAYS", 50, 1, 365),
-      clock: clockKey(env, profile),
+      clock,
+    },
+    documents: {
+      maxBytes: intKey(env, "ECT_DOCUMENT_MAX_BYTES", 25 * 1024 * 1024, 1024, 1024 ** 3),
+      allowedTypes: listKey(
+        env,
+        "ECT_DOCUMENT_TYPES",
+        "application/pdf,image/jpeg,image/png,image/tiff,text/plain",
+      ),
+      chunkBytes: intKey(env, "ECT_DOCUMENT_CHUNK_BYTES", 256 * 1024, 4096, 4 * 1024 * 1024),
+    },
+    notifications: {
+      smtpUrl: smtpKey(env, "ECT_SMTP_URL"),
+      from: optional(env, "ECT_SMTP_FROM") ?? "ECT <no-reply@ect.invalid>",
+      publicUrl: urlKey(env, "ECT_PUBLIC_URL") ?? "http://localhost:8080",
+      dispatchIntervalMs: intKey(env, "ECT_NOTIFY_INTERVAL_MS", 5000, 50, 3_600_000),
+      maxAttempts: intKey(env, "ECT_NOTIFY_MAX_ATTEMPTS", 5, 1, 100),
+      reminderIntervalMs: intKey(env, "ECT_REMINDER_INTERVAL_MS", 3_600_000, 100, 86_400_000),
+      degradedAfterMs: intKey(env, "ECT_OUTBOX_DEGRADED_MS", 600_000, 1000, 86_400_000),
+      clock,
+    },
+    reports: {
+      informalTargetDays: intKey(env, "ECT_TARGET_DAYS_INFORMAL", 90, 1, 3650),
+      formalTargetDays: intKey(env, "ECT_TARGET_DAYS_FORMAL", 160, 1, 3650),
+    },
+    scaleOut: {
+      readDatabaseUrl: optional(env, "ECT_DATABASE_READ_URL"),
+      streamLimitScope: oneOf(env, "ECT_STREAM_LIMIT_SCOPE", "instance", ["instance", "shared"]),
     },
     watches: {
       maxPerUser: intKey(env, "ECT_WATCH_MAX_PER_USER", 5, 1, 10_000),
