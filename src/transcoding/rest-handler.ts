@@ -11,6 +11,7 @@ import type {
 import { createRegistry, toJson } from "@bufbuild/protobuf";
 import type { ContextValues, Transport } from "@connectrpc/connect";
 import { Code, ConnectError } from "@connectrpc/connect";
+import { csvFormatOf } from "./csv-writer.js";
 import {
   callHeaders,
   copyCallHeaders,
@@ -91,6 +92,7 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
       const input = bindRequest(route, bindings, url.searchParams, body, registry);
       const streaming = route.method.methodKind === "server_streaming";
       const sse = streaming && (req.headers.accept ?? "").includes("text/event-stream");
+      const csv = streaming && !sse && (req.headers.accept ?? "").includes("text/csv");
       const headers = callHeaders(req, sse && httpMethod === "GET" ? { query: url.searchParams } : undefined);
       const outputJson = (message: Message): JsonValue => responseJson(route, message, registry);
       const contextValues = options.contextValues?.(req);
@@ -104,7 +106,7 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
           contextValues,
         );
         await serveStream(res, call, {
-          format: sse ? sseFormat : ndjsonFormat,
+          format: sse ? sseFormat : csv ? csvFormatOf(route) : ndjsonFormat,
           skip: lastEventId(req, url),
           heartbeatMs,
           firstMessageWaitMs,

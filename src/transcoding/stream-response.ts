@@ -59,12 +59,14 @@ export async function serveStream(
   if (started) copyCallHeaders(res, started.response.header);
   res.statusCode = 200;
   res.setHeader("content-type", opts.format.contentType);
+  for (const [name, value] of Object.entries(opts.format.headers ?? {})) res.setHeader(name, value);
   res.setHeader("cache-control", "no-cache");
   // Reverse proxies (nginx) otherwise hold events back until their buffer fills.
   res.setHeader("x-accel-buffering", "no");
   res.flushHeaders?.();
 
   const writer = new CoalescingWriter(res);
+  if (opts.format.preamble) writer.push(opts.format.preamble);
   const heartbeat = opts.format.heartbeat;
   const heartbeatTimer =
     heartbeat && opts.heartbeatMs > 0

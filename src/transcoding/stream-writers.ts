@@ -69,9 +69,13 @@ export class CoalescingWriter {
   }
 }
 
-/** Formats a server stream as NDJSON or Server-Sent Events. */
+/** Formats a server stream as NDJSON, Server-Sent Events or CSV (csv-writer.ts). */
 export interface StreamFormat {
   readonly contentType: string;
+  /** Response headers the format adds (CSV: its Content-Disposition). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Text written before the first message, even when there is none (CSV: the header row). */
+  readonly preamble?: string;
   /** Text for message number `id` (1-based, counted from the start of the stream). */
   message(json: JsonValue, id: number): string;
   /** Text reporting a failure after the stream started. */
