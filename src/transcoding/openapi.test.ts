@@ -100,9 +100,9 @@ describe("OpenAPI document", () => {
     assert.equal(schema.type, "array");
   });
 
-  test("server streams offer NDJSON and SSE", () => {
+  test("server streams offer NDJSON, SSE and CSV", () => {
     const content = paths["/v1/{parent}/books:stream"].get.responses["200"].content;
-    assert.deepEqual(Object.keys(content).sort(), ["application/x-ndjson", "text/event-stream"]);
+    assert.deepEqual(Object.keys(content).sort(), ["application/x-ndjson", "text/csv", "text/event-stream"]);
   });
 
   test("schemas use JSON names, int64 as string, WKT mappings and proto comments", () => {

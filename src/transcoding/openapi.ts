@@ -113,7 +113,7 @@ function operation(route: RestRoute, operationId: string, schemas: SchemaCollect
     method.methodKind === "server_streaming"
       ? {
           description:
-            "A stream of messages: NDJSON by default, Server-Sent Events with Accept: text/event-stream.",
+            "A stream of messages: NDJSON by default, Server-Sent Events with Accept: text/event-stream, CSV with Accept: text/csv.",
           content: {
             "application/x-ndjson": {
               // One JSON message per line; a failure ends the stream with a line {"error": Status}.
@@ -124,6 +124,13 @@ function operation(route: RestRoute, operationId: string, schemas: SchemaCollect
                 type: "string",
                 description:
                   "`id:` and `data:` (one JSON message) per event; `event: error` carries a Status.",
+              },
+            },
+            "text/csv": {
+              schema: {
+                type: "string",
+                description:
+                  "RFC 4180: a header row (JSON names, nested fields as parent.child), one row per message; a failure ends it with a row `#error,<CODE>,<message>` one field longer than the header.",
               },
             },
           },
