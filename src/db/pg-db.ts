@@ -59,10 +59,13 @@ async function checkout(pool: pg.Pool): Promise<{ client: pg.PoolClient; release
 export class PgDb implements Db {
   readonly kind = "postgres" as const;
   readonly pool: pg.Pool;
+  /** Where the pool connects; a dedicated LISTEN connection (db-notifications.ts) opens the same. */
+  readonly connectionString: string;
   /** Stream pages take their connections here: first pages first, never bound to a new connection. */
   private readonly pages: PageLane<pg.PoolClient>;
 
   constructor(options: PgDbOptions) {
+    this.connectionString = options.connectionString;
     this.pool = new pg.Pool({
       connectionString: options.connectionString,
       min: options.poolMin,

@@ -58,6 +58,12 @@ export class PgliteDb implements Db {
     }
   }
 
+  /** LISTENs on a channel in-process (db-notifications.ts); resolves to the UNLISTEN. */
+  async listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
+    const unlisten = await this.pglite.listen(channel, onPayload);
+    return () => unlisten();
+  }
+
   /** Runs a script of several statements (migrations). */
   async exec(sql: string): Promise<void> {
     await this.pglite.exec(sql);
