@@ -3,6 +3,7 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { caseState } from "../../domain/case-state.js";
 import { INVESTIGATING_OFFICER_ROLE_ID } from "../../domain/investigation/investigation-sections.js";
 import { suspenseState } from "../../domain/investigation/suspense.js";
+import { statusAge } from "../../domain/status-age.js";
 import {
   type Case,
   CaseSchema,
@@ -24,7 +25,8 @@ export const CASE_COLUMNS = `
   lk.user_id AS lock_user_id, lu.username AS lock_username, lk.lock_time,
   c.rwoa_reason, c.cancel_reason, rr.initial_case_id, cu.username AS created_by,
   c.created_at, c.updated_at, c.version,
-  to_char(inv.suspense_date, 'YYYY-MM-DD') AS suspense_date, inv.io_user_id, iou.username AS io_username`;
+  to_char(inv.suspense_date, 'YYYY-MM-DD') AS suspense_date, inv.io_user_id, iou.username AS io_username,
+  st.start_time AS status_start_time`;
 
 /** Joins behind CASE_COLUMNS; `c` is the cases table. An expired edit lock counts as no lock. */
 export const CASE_JOINS = `
@@ -41,7 +43,9 @@ export const CASE_JOINS = `
   LEFT JOIN reinvestigation_requests rr ON rr.case_id = c.id
   JOIN users cu ON cu.id = c.created_by
   LEFT JOIN investigations inv ON inv.case_id = c.id
-  LEFT JOIN users iou ON iou.id = inv.io_user_id`;
+  LEFT JOIN users iou ON iou.id = inv.io_user_id
+  LEFT JOIN LATERAL (SELECT t.start_time FROM tracking t WHERE t.case_id = c.id
+                     ORDER BY t.id DESC LIMIT 1) st ON true`;
 
 /** A case row as CASE_COLUMNS returns it. */
 export interface CaseRow {
@@ -84,6 +88,8 @@ export interface CaseRow {
   suspense_date: string | null;
   io_user_id: number | null;
   io_username: string | null;
+  /** When the case entered its current status (its latest tracking row); absent without one. */
+  status_start_time?: Date | null;
 }
 
 const stateOf = {
@@ -177,6 +183,19 @@ export function caseInitFromRow(row: CaseRow): CaseInit {
     updateTime: timestampFromDate(row.updated_at),
     version: row.version,
     ...suspenseInit(row),
+    ...statusAgeInit(row),
+  };
+}
+
+/** Days in the current status and the overdue badge, counted on the suspense calendar. */
+function statusAgeInit(row: CaseRow): Pick<CaseInit, "statusStartTime" | "daysInStatus" | "statusOverdue"> {
+  if (!row.status_start_time) return {};
+  const since = row.status_start_time.toISOString().slice(0, 10);
+  const age = statusAge(since, suspenseCalendar.clock.today(), !row.is_final);
+  return {
+    statusStartTime: timestampFromDate(row.status_start_time),
+    daysInStatus: age.daysInStatus,
+    statusOverdue: age.overdue,
   };
 }
 

@@ -1,0 +1,22 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { OVERDUE_AFTER_DAYS, statusAge } from "./status-age.js";
+
+test("a case that arrived today has been 0 days in its status and is not overdue", () => {
+  assert.deepEqual(statusAge("2026-11-27", "2026-11-27", true), { daysInStatus: 0, overdue: false });
+});
+
+test("an open case is overdue only after more than the legacy 10 days in one status", () => {
+  assert.equal(OVERDUE_AFTER_DAYS, 10);
+  assert.deepEqual(statusAge("2026-11-17", "2026-11-27", true), { daysInStatus: 10, overdue: false });
+  assert.deepEqual(statusAge("2026-11-16", "2026-11-27", true), { daysInStatus: 11, overdue: true });
+});
+
+test("a closed case is never overdue however long it has been final", () => {
+  assert.deepEqual(statusAge("2025-01-01", "2026-01-01", false), { daysInStatus: 365, overdue: false });
+});
+
+test("days are calendar days across a month end and never negative when the clock is behind", () => {
+  assert.equal(statusAge("2026-10-30", "2026-11-02", true).daysInStatus, 3);
+  assert.equal(statusAge("2026-11-28", "2026-11-27", true).daysInStatus, 0);
+});
