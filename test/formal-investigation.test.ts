@@ -365,6 +365,56 @@ for (const database of testDatabases()) {
       assert.equal(inbox.investigations[0].suspenseOverdue, true);
     });
 
+    it("shows the report of investigation only to roles the Investigation page's access lets read it", async () => {
+      clock.set(START);
+      const name = await caseAtWingCommander("Vehicle accident returning from drill");
+      await investigations("wingcc").directFormalInvestigation({
+        name,
+        reason: "Possible intoxication",
+        investigatingOfficer: "iocapt",
+      });
+      const paths = Object.keys(REPORT).map((field) => `report.${field}`);
+      await investigations("iocapt").updateInvestigation({
+        investigation: { name: `${name}/investigation`, report: REPORT },
+        updateMask: { paths },
+      });
+      const readBy = async (user: string) => {
+        const viaGrpc = await investigations(user).getInvestigation({ name: `${name}/investigation` });
+        const viaRest = await rest(user, "GET", `/ect/v1/${name}/investigation`);
+        assert.equal(viaRest.status, 200, JSON.stringify(viaRest.json));
+        const report = viaGrpc.sections.find((section) => section.section === "investigation.report");
+        const restReport = viaRest.json.sections.find(
+          (section: { section: string }) => section.section === "investigation.report",
+        );
+        assert.equal(restReport.readable ?? false, report?.readable ?? false, "the same answer on REST");
+        assert.equal(viaRest.json.report?.medicalDiagnosis, viaGrpc.report?.medicalDiagnosis || undefined);
+        return { readable: report?.readable ?? false, diagnosis: viaGrpc.report?.medicalDiagnosis ?? "" };
+      };
+      // Seeded: every role that sees the case reads the Investigation page.
+      assert.deepEqual(await readBy("medtech"), { readable: true, diagnosis: REPORT.medicalDiagnosis });
+      // An administrator withdraws the medical technician's read access at the IO's status: the report,
+      // the legal and appointing-authority reviews come back empty, and nothing is editable.
+      const access = [1, 21, 2, 11] as const; // LOD workflow, Investigating Officer status, Medical Technician
+      await server.db.query(
+        "UPDATE page_access SET access = 0 WHERE workflow_id = $1 AND status_code_id = $2 AND role_id = $3 AND page_id = $4",
+        [...access],
+      );
+      try {
+        assert.deepEqual(await readBy("medtech"), { readable: false, diagnosis: "" });
+        const hidden = await investigations("medtech").getInvestigation({ name: `${name}/investigation` });
+        assert.ok(hidden.sections.every((section) => !section.readable && !section.editable));
+        assert.equal(hidden.legalReview?.explanation ?? "", "");
+        // The IO, whose page it is, still reads and edits it.
+        const own = await investigations("iocapt").getInvestigation({ name: `${name}/investigation` });
+        assert.equal(own.report?.medicalDiagnosis, REPORT.medicalDiagnosis);
+      } finally {
+        await server.db.query(
+          "UPDATE page_access SET access = 1 WHERE workflow_id = $1 AND status_code_id = $2 AND role_id = $3 AND page_id = $4",
+          [...access],
+        );
+      }
+    });
+
     it("migration 013 brings a database seeded before it to the seeded formal path, and does nothing twice", async () => {
       const script = await readFile(
         new URL("../src/db/migrations/013_formal_investigation.sql", import.meta.url),

@@ -39,6 +39,11 @@ export function officerMessage(officer: OfficerRow, ineligibleReason = ""): Inve
 export interface InvestigationView {
   editor: InvestigationEditor;
   signatures: readonly InvestigationSignature[];
+  /**
+   * The caller's role may read the report of investigation at the case's status (seeded page access to the
+   * Investigation page, administrable like every form page): without it the sections come back empty.
+   */
+  readable: boolean;
 }
 
 /**
@@ -88,6 +93,15 @@ export function investigationMessage(
 }
 
 function sectionsInit(record: InvestigationRecord, content: InvestigationContent, view: InvestigationView) {
+  if (!view.readable) {
+    return {
+      sections: INVESTIGATION_SECTIONS.map((section) => ({
+        section: `investigation.${section.name}`,
+        readable: false,
+        editable: false,
+      })),
+    };
+  }
   const stamp = (name: keyof InvestigationRecord["stamps"]) => {
     const written = record.stamps[name];
     return written ? { updatedBy: written.updatedBy, updateTime: timestampFromDate(written.updatedAt) } : {};

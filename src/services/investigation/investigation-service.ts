@@ -99,8 +99,12 @@ async function investigationView(
   const record = await loadInvestigation(db, caseId);
   if (!record) throw notFound("investigation", `cases/${caseId}/investigation`);
   const acting = actingCaller(caller, row);
-  const signatures = await loadInvestigationSignatures(db, caseId, record.content);
+  const [signatures, readable] = await Promise.all([
+    loadInvestigationSignatures(db, caseId, record.content),
+    mayReadInvestigationPage(db, row, acting.roleId),
+  ]);
   return investigationMessage(row, record, clock.today(), {
+    readable,
     editor: {
       roleId: acting.roleId,
       roleName: acting.roleName,
@@ -109,4 +113,16 @@ async function investigationView(
     },
     signatures,
   });
+}
+
+/** The seeded page of the report of investigation (migration 013). */
+const INVESTIGATION_PAGE_ID = 11;
+
+/** Whether a role may read the Investigation page at the case's status (page access ≥ 1, as the form's pages). */
+async function mayReadInvestigationPage(db: Queryable, row: CaseRow, roleId: number): Promise<boolean> {
+  const { rows } = await db.query<{ access: number }>(
+    "SELECT access FROM page_access WHERE workflow_id = $1 AND status_code_id = $2 AND role_id = $3 AND page_id = $4",
+    [row.workflow_id, row.status_code_id, roleId, INVESTIGATION_PAGE_ID],
+  );
+  return (rows[0]?.access ?? 0) >= 1;
 }
