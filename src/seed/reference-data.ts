@@ -58,19 +58,23 @@ export const permissions: [number, string, string][] = [
   [12, "traceView", "Search traces"],
   [13, "telemetryWrite", "Send spans to the OTLP receiver"],
   [14, "operatorView", "Read health details and metrics"],
+  [15, "documentAdd", "Add documents to cases in one's units"],
+  [16, "documentWithdraw", "Withdraw documents of cases in one's units"],
+  [25, "reportView", "Run the LOD program reports over one's units"],
 ];
 
-const casework = ["lodView", "lodEdit", "lodAct"];
+const casework = ["lodView", "lodEdit", "lodAct", "documentAdd"];
 
 /** Which permissions each role holds. The system administrator holds every permission. */
 export const rolePermissions: Record<number, string[]> = {
   [Role.SystemAdmin]: permissions.map(([, name]) => name),
-  [Role.MedicalTechnician]: [...casework, "lodCreate", "memberSearch"],
+  [Role.MedicalTechnician]: [...casework, "lodCreate", "memberSearch", "documentWithdraw"],
   [Role.MedicalOfficer]: casework,
   [Role.UnitCommander]: casework,
   [Role.WingJA]: casework,
-  [Role.WingCommander]: casework,
-  [Role.BoardTechnician]: [...casework, "memberSearch"],
+  // The appointing authority answers for the wing's timeliness: the reports, scoped to the wing.
+  [Role.WingCommander]: [...casework, "reportView"],
+  [Role.BoardTechnician]: [...casework, "memberSearch", "documentWithdraw"],
   [Role.BoardLegal]: casework,
   [Role.BoardMedical]: casework,
   [Role.ApprovingAuthority]: casework,
@@ -84,8 +88,10 @@ export const rolePermissions: Record<number, string[]> = {
     "logView",
     "auditView",
     "traceView",
+    "reportView",
+    "documentWithdraw",
   ],
-  [Role.HqTechnician]: ["lodView", "logView", "memberSearch"],
+  [Role.HqTechnician]: ["lodView", "logView", "memberSearch", "reportView"],
   [Role.InvestigatingOfficer]: casework,
 };
 

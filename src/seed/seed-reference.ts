@@ -1,4 +1,5 @@
 import type { Queryable } from "../db/db.js";
+import { seedDocumentReference } from "./document-reference.js";
 import { seedCuratedIcd10Codes } from "./icd10-curated.js";
 import { insertRows } from "./insert-rows.js";
 import * as ref from "./reference-data.js";
@@ -181,6 +182,7 @@ export async function seedReferenceData(tx: Queryable): Promise<void> {
     ref.processes.map(([name, active]) => [name, active]),
   );
   await seedCuratedIcd10Codes(tx);
+  await seedDocumentReference(tx);
 }
 
 async function seedRulesAndActions(tx: Queryable, options: ref.OptionRow[]): Promise<void> {

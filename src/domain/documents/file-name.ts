@@ -1,0 +1,24 @@
+/** Longest file name kept (the documents table allows 255). */
+export const MAX_FILE_NAME_LENGTH = 200;
+
+/**
+ * A file name safe to store and to send back in Content-Disposition: the last path part only (a client's
+ * "C:\\fakepath\\x.pdf" or "../../x.pdf"), without control or bidirectional-override characters, trimmed of the
+ * dots and spaces Windows drops, cut to MAX_FILE_NAME_LENGTH characters keeping the extension. Empty when nothing
+ * usable is left, so the caller can refuse the name.
+ */
+export function sanitizeFileName(raw: string): string {
+  const base = raw.split(/[\\/]/).pop() ?? "";
+  const cleaned = base
+    .normalize("NFC")
+    // C0/C1 controls, DEL, and the bidi overrides that make "evil\u202Efdp.exe" display as "evilexe.pdf".
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "")
+    .replace(/\s+/g, " ")
+    .replace(/^[\s.]+|[\s.]+$/g, "");
+  const chars = [...cleaned];
+  if (chars.length <= MAX_FILE_NAME_LENGTH) return cleaned;
+  const dot = cleaned.lastIndexOf(".");
+  const extension = dot > 0 ? [...cleaned.slice(dot)] : [];
+  if (extension.length > 16) return chars.slice(0, MAX_FILE_NAME_LENGTH).join("");
+  return chars.slice(0, MAX_FILE_NAME_LENGTH - extension.length).join("") + extension.join("");
+}
