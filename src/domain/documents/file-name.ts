@@ -11,8 +11,9 @@ export function sanitizeFileName(raw: string): string {
   const base = raw.split(/[\\/]/).pop() ?? "";
   const cleaned = base
     .normalize("NFC")
-    // C0/C1 controls, DEL, and the bidi overrides that make "evil\u202Efdp.exe" display as "evilexe.pdf".
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "")
+    // Controls (Cc) and format characters (Cf): the bidi overrides that make "evil\u202Efdp.exe" display as
+    // "evilexe.pdf", zero-width characters.
+    .replace(/[\p{Cc}\p{Cf}]/gu, "")
     .replace(/\s+/g, " ")
     .replace(/^[\s.]+|[\s.]+$/g, "");
   const chars = [...cleaned];
