@@ -12,6 +12,7 @@ import { Icd10Service } from "../gen/ect/v1/icd10_service_pb.js";
 import { IdentityService } from "../gen/ect/v1/identity_service_pb.js";
 import { InvestigationService } from "../gen/ect/v1/investigation_service_pb.js";
 import { MemberService } from "../gen/ect/v1/member_service_pb.js";
+import { ReportService } from "../gen/ect/v1/report_service_pb.js";
 import { TelemetryService } from "../gen/ect/v1/telemetry_service_pb.js";
 import { WorkflowService } from "../gen/workflow/workflow_pb.js";
 import { registerHealth } from "../health/grpc-health.js";
@@ -29,6 +30,7 @@ import { icd10Service, streamIcd10Codes } from "../services/icd10-service.js";
 import { identityService } from "../services/identity-service.js";
 import { investigationService } from "../services/investigation/investigation-service.js";
 import { memberService, searchMembers } from "../services/member-service.js";
+import { reportService } from "../services/reports/report-service.js";
 import { telemetryService } from "../services/telemetry-service.js";
 import { lookupStreams, workflowService } from "../services/workflow/workflow-service.js";
 import { type PageSource, pageSource } from "../streams/page-source.js";
@@ -42,6 +44,7 @@ export const API_SERVICES: readonly DescService[] = [
   InvestigationService,
   IdentityService,
   MemberService,
+  ReportService,
   Icd10Service,
   AdminService,
   TelemetryService,
@@ -111,6 +114,15 @@ export function registerServices(deps: ServiceDeps): RegisteredServices {
       investigationService({ ...deps.config.investigations, ...caseDeps }),
     );
     router.service(MemberService, memberService({ db: deps.db, streaming }));
+    router.service(
+      ReportService,
+      reportService({
+        db: deps.db,
+        streaming,
+        targets: deps.config.reports,
+        clock: deps.config.investigations.clock,
+      }),
+    );
     router.service(Icd10Service, icd10Service({ db: deps.db, streaming }));
     router.service(AdminService, adminService({ db: deps.db }));
     router.service(TelemetryService, telemetryService(deps.traces));
