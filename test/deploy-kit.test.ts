@@ -311,7 +311,8 @@ describe("the production kit in deploy/", () => {
     let exported: Set<string>;
 
     before(async () => {
-      server = await startTestServer(undefined);
+      // Metric names do not depend on the database: PostgreSQL when there is one (it starts faster), else PGlite.
+      server = await startTestServer(process.env.ECT_TEST_DATABASE_URL);
       const admin = await signIn(server.url, "admin");
       const auth = { authorization: `Bearer ${admin}` };
       // A unary call, a stream and a refused call, so labelled series exist beside the families.
