@@ -12,6 +12,7 @@ import { Icd10Service } from "../gen/ect/v1/icd10_service_pb.js";
 import { IdentityService } from "../gen/ect/v1/identity_service_pb.js";
 import { InvestigationService } from "../gen/ect/v1/investigation_service_pb.js";
 import { MemberService } from "../gen/ect/v1/member_service_pb.js";
+import { PrintService } from "../gen/ect/v1/print_service_pb.js";
 import { ReportService } from "../gen/ect/v1/report_service_pb.js";
 import { TelemetryService } from "../gen/ect/v1/telemetry_service_pb.js";
 import { WorkflowService } from "../gen/workflow/workflow_pb.js";
@@ -30,6 +31,7 @@ import { icd10Service, streamIcd10Codes } from "../services/icd10-service.js";
 import { identityService } from "../services/identity-service.js";
 import { investigationService } from "../services/investigation/investigation-service.js";
 import { memberService, searchMembers } from "../services/member-service.js";
+import { printService } from "../services/print/print-service.js";
 import { reportService } from "../services/reports/report-service.js";
 import { telemetryService } from "../services/telemetry-service.js";
 import { lookupStreams, workflowService } from "../services/workflow/workflow-service.js";
@@ -41,6 +43,7 @@ import type { TraceStore } from "../telemetry/trace-store.js";
 export const API_SERVICES: readonly DescService[] = [
   CaseService,
   FormService,
+  PrintService,
   InvestigationService,
   IdentityService,
   MemberService,
@@ -109,6 +112,7 @@ export function registerServices(deps: ServiceDeps): RegisteredServices {
       }),
     );
     router.service(FormService, formService({ db: deps.db, events: deps.events }));
+    router.service(PrintService, printService({ db: deps.db }));
     router.service(
       InvestigationService,
       investigationService({ ...deps.config.investigations, ...caseDeps }),

@@ -1,0 +1,206 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { promisify } from "node:util";
+import { Code } from "@connectrpc/connect";
+import { CaseService } from "../src/gen/ect/v1/case_service_pb.js";
+import { FormService } from "../src/gen/ect/v1/form_service_pb.js";
+import { PrintService } from "../src/gen/ect/v1/print_service_pb.js";
+import { ActionKind } from "../src/gen/ect/v1/resources_pb.js";
+import { fillPart, parts, type RouteUser, route } from "./support/af348-parts.js";
+import { rejects } from "./support/assertions.js";
+import { grpcClient, signIn } from "./support/clients.js";
+import { startTestServer, type TestServer, testDatabases } from "./support/test-server.js";
+
+const run = promisify(execFile);
+
+/** The text of a PDF as pdftotext extracts it (layout kept, so a label and its value share a line). */
+async function pdfText(pdf: Uint8Array): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "ect-print-"));
+  try {
+    await writeFile(join(dir, "form.pdf"), pdf);
+    const { stdout } = await run("pdftotext", ["-layout", join(dir, "form.pdf"), "-"]);
+    return stdout;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Text as a single-spaced string, so that a phrase wrapped or column-aligned by the layout still matches. */
+const squeeze = (text: string) => text.replace(/\s+/g, " ");
+
+for (const database of testDatabases()) {
+  describe(`printed AF 348 and memos on ${database.name}`, () => {
+    let server: TestServer;
+    const tokens = new Map<string, string>();
+    const users = [...route, "medtech445", "admin", "lodpm"];
+    const cases = (user: string) => grpcClient(server.url, CaseService, tokens.get(user));
+    const form = (user: string) => grpcClient(server.url, FormService, tokens.get(user));
+    const print = (user: string) => grpcClient(server.url, PrintService, tokens.get(user));
+    /** The decided case every test reads: walked through the whole route, with one invalidated signature. */
+    let decided: { name: string; caseNumber: string; ssn: string; maskedSsn: string };
+
+    before(async () => {
+      server = await startTestServer(database.url);
+      for (const user of users) tokens.set(user, await signIn(server.url, user));
+      decided = await decidedCase();
+    });
+    after(async () => server?.stop());
+
+    async function forward(user: RouteUser, name: string, fill = true) {
+      if (fill) await fillPart(form(user), user, name);
+      const next = await cases(user).getNextActions({ name });
+      if (!next.signedByCaller) await cases(user).signCase({ name });
+      const actions = (await cases(user).getNextActions({ name })).actions;
+      const advance = actions.find((action) => action.kind === ActionKind.ADVANCE);
+      assert.ok(advance, `${user} may forward`);
+      await cases(user).takeAction({ name, optionId: advance.optionId });
+    }
+
+    /**
+     * A case of a 729th Airlift Squadron member walked to the approving authority's determination. The medical
+     * technician signs, then changes the treatment facility after signing, which invalidates that signature;
+     * signing again leaves the first one on the record as invalid.
+     */
+    async function decidedCase() {
+      const { rows } = await server.db.query<{ id: number; ssn: string }>(
+        "SELECT id, ssn FROM members WHERE unit_id = 102 AND grade LIKE 'E-%' ORDER BY id LIMIT 1",
+      );
+      const created = await cases("medtech").createCase({
+        memberId: rows[0].id,
+        incidentDescription: "Fell from a maintenance stand during the UTA",
+      });
+      const name = created.name;
+      await fillPart(form("medtech"), "medtech", name);
+      await cases("medtech").signCase({ name });
+      await form("medtech").updateForm({
+        form: { name: `${name}/form`, medical: { treatmentFacility: "March ARB clinic, building 2" } },
+        updateMask: { paths: ["medical.treatmentFacility"] },
+      });
+      await forward("medtech", name, false);
+      for (const user of route.slice(1)) await forward(user, name);
+      const done = await cases("approver").getCase({ name });
+      assert.equal(done.finding, "ILOD", "the approving authority decided in line of duty");
+      return {
+        name,
+        caseNumber: created.caseNumber,
+        ssn: rows[0].ssn,
+        maskedSsn: `***-**-${rows[0].ssn.slice(-4)}`,
+      };
+    }
+
+    async function printed(user: string, name: string): Promise<{ bytes: Uint8Array; contentType: string }> {
+      const chunks: Uint8Array[] = [];
+      let contentType = "";
+      for await (const chunk of print(user).printForm({ name: `${name}/form` })) {
+        if (chunk.contentType) contentType = chunk.contentType;
+        chunks.push(chunk.data);
+      }
+      return { bytes: Buffer.concat(chunks), contentType };
+    }
+
+    it("prints the AF 348 with the case number, the masked SSN (never the full one), every section and each signature's state", async () => {
+      const { bytes, contentType } = await printed("wingja", decided.name);
+      assert.equal(contentType, "application/pdf");
+      assert.equal(Buffer.from(bytes.subarray(0, 5)).toString(), "%PDF-", "a PDF");
+      const raw = await pdfText(bytes);
+      if (process.env.PDF_DUMP) await writeFile(process.env.PDF_DUMP, bytes);
+      const text = squeeze(raw);
+      assert.ok(text.includes(decided.caseNumber), "the case number");
+      assert.ok(text.includes(decided.maskedSsn), "the masked SSN");
+      assert.ok(!raw.includes(decided.ssn), "never the full SSN");
+      assert.ok(!raw.replace(/\D/g, " ").includes(decided.ssn.replace(/\D/g, "")), "not even without dashes");
+      // Each section's content, as the roles filled it.
+      const medical = parts.medtech.section!.medical as Record<string, string>;
+      assert.ok(text.includes(medical.eventDetails), "the medical technician's event details");
+      assert.ok(text.includes("March ARB clinic, building 2"), "the treatment facility as changed");
+      assert.ok(text.includes("Lumbar radiculopathy"), "the medical officer's diagnosis");
+      assert.ok(text.includes("M54.16"), "the ICD-10 code");
+      const unit = parts.unitcc.section!.unit as Record<string, string>;
+      assert.ok(text.includes(unit.circumstances), "the unit commander's circumstances");
+      assert.ok(text.includes("inactive duty training"), "the duty status in words");
+      for (const section of ["Section I", "Section II", "Section III"])
+        assert.ok(text.includes(section), `${section} printed`);
+      // Each finding, one section per reviewer: six ILOD findings and the wing JA's concurrence.
+      assert.equal((text.match(/Finding: ILOD: In Line of Duty/g) ?? []).length, 6, "six ILOD findings");
+      assert.match(text, /Wing JA finding Finding: None of its own Concurs: Yes/);
+      assert.match(text, /Approving Authority finding Finding: ILOD: In Line of Duty Concurs: Yes/);
+      // Each signature block: name, grade, role, date, state. The medical technician's first signature broke
+      // on their own change, the second on the medical officer's: both print INVALID, the others VALID.
+      const states = text.match(/Signature state: (VALID|INVALID)/g) ?? [];
+      assert.equal(states.length, 10, "nine forwarding signatures and the one broken before forwarding");
+      assert.equal(states.filter((state) => state.endsWith("INVALID")).length, 2, "two INVALID");
+      assert.match(
+        text,
+        /Signature state: INVALID \(the signed content changed on \d{4}-\d{2}-\d{2} by medtech\)/,
+      );
+      assert.match(
+        text,
+        /Signature state: INVALID \(the signed content changed on \d{4}-\d{2}-\d{2} by medofficer\)/,
+      );
+      assert.match(
+        text,
+        /Name: TSgt \S+ \S+ Grade: E-6 Role: Medical Technician Date signed: \d{4}-\d{2}-\d{2}/,
+      );
+      assert.match(text, /Role: Approving Authority Date signed: \d{4}-\d{2}-\d{2} Signature state: VALID/);
+      // Page numbers and the case number on every page.
+      const pages = raw.split("\f").filter((page) => page.trim() !== "");
+      assert.ok(pages.length >= 2, "the form runs over more than one page");
+      pages.forEach((page, index) => {
+        assert.ok(
+          squeeze(page).includes(`Page ${index + 1} of ${pages.length}`),
+          `page ${index + 1} numbered`,
+        );
+        assert.ok(page.includes(decided.caseNumber), `page ${index + 1} carries the case number`);
+      });
+    });
+
+    it("audits the print as a read of the whole case", async () => {
+      const id = decided.name.split("/")[1];
+      const count = async () =>
+        Number(
+          (
+            await server.db.query<{ n: string }>(
+              "SELECT count(*) AS n FROM audit_events WHERE entity_type = 'case' AND entity_id = $1 AND action = 'form_printed' AND actor = 'boardtech'",
+              [id],
+            )
+          ).rows[0].n,
+        );
+      const before = await count();
+      await printed("boardtech", decided.name);
+      assert.equal(await count(), before + 1);
+    });
+
+    it("prints a section the caller's role may not read at the case's status without its content", async () => {
+      // Page access is data an administrator changes: take the medical page away from the wing JA here.
+      const { rows } = await server.db.query<{ workflow_id: number; status_code_id: number }>(
+        "SELECT c.workflow_id, ws.status_code_id FROM cases c JOIN work_statuses ws ON ws.id = c.work_status_id WHERE c.id = $1",
+        [Number(decided.name.split("/")[1])],
+      );
+      const key = [rows[0].workflow_id, rows[0].status_code_id, 5, 3];
+      await server.db.query(
+        "UPDATE page_access SET access = 0 WHERE workflow_id = $1 AND status_code_id = $2 AND role_id = $3 AND page_id = $4",
+        key,
+      );
+      try {
+        const text = squeeze(await pdfText((await printed("wingja", decided.name)).bytes));
+        assert.ok(text.includes("Not shown: your role may not read this section"), "the withheld notice");
+        assert.ok(!text.includes("Lumbar radiculopathy"), "no medical content");
+        assert.ok(text.includes(decided.caseNumber));
+      } finally {
+        await server.db.query(
+          "UPDATE page_access SET access = 1 WHERE workflow_id = $1 AND status_code_id = $2 AND role_id = $3 AND page_id = $4",
+          key,
+        );
+      }
+    });
+
+    it("refuses the print of a case outside the caller's units as NOT_FOUND, and a malformed name as INVALID_ARGUMENT", async () => {
+      await rejects(printed("medtech445", decided.name), Code.NotFound, /case/);
+      await rejects(printed("wingja", "cases/x"), Code.InvalidArgument, /name/);
+    });
+  });
+}
