@@ -81,6 +81,22 @@ test("UNAVAILABLE is retried three times with backoff 100, 200, 400 ms, then sur
   assert.deepEqual(attempts, [0, 100, 300, 700]);
 });
 
+test("a call whose connection dropped (CANCELED the caller did not ask for) is retried like UNAVAILABLE", async () => {
+  const { clock, interceptor } = setup();
+  let attempts = 0;
+  const call = settled(
+    interceptor(async () => {
+      // What connect-node reports when the server's connection ends mid-call (a killed instance).
+      if (++attempts === 1)
+        throw new ConnectError("http/2 stream closed with error code CANCEL (0x8)", Code.Canceled);
+      return ok;
+    })(unaryReq()),
+  );
+  await clock.advance(2_000);
+  assert.equal((await call).value, ok);
+  assert.equal(attempts, 2);
+});
+
 test("a call that is not retry-safe is sent once", async () => {
   const { clock, interceptor } = setup();
   let attempts = 0;

@@ -59,6 +59,9 @@ export function resilienceInterceptor(options: ClientPolicyOptions): Interceptor
     if (attempt > settings.retry.maxRetries) return undefined;
     const backoff = retryDelayMs(attempt, settings.retry, options.random);
     if (error.code === Code.Unavailable) return Math.max(backoff, retryAfterMs(error) ?? 0);
+    // The caller did not cancel (that is checked first), so the connection did: an instance died or
+    // closed mid-call and the next attempt reconnects, through a balancer to a live instance.
+    if (error.code === Code.Canceled) return backoff;
     if (error.code === Code.ResourceExhausted) {
       // Without retry-after it may be a size limit, which no retry will fix.
       const wait = retryAfterMs(error);

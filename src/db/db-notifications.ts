@@ -4,6 +4,7 @@ import type { RetrySettings } from "../resilience/settings.js";
 import type { Db, Queryable } from "./db.js";
 import { PG_SESSION_OPTIONS, PgDb } from "./pg-db.js";
 import { PgliteDb } from "./pglite-db.js";
+import { ReadRoutedDb } from "./read-routed-db.js";
 
 /** Called with each notification's payload on a channel. */
 export type OnPayload = (payload: string) => void;
@@ -39,6 +40,8 @@ export async function notify(db: Queryable, channel: string, payload: string): P
 
 /** The notifications of the database the process opened; the connection shows as applicationName. */
 export function dbNotifications(db: Db, applicationName = "ect-listen"): DbNotifications {
+  // A replica cannot LISTEN to what the primary's writers NOTIFY.
+  if (db instanceof ReadRoutedDb) return dbNotifications(db.primary, applicationName);
   if (db instanceof PgDb) return new PgNotifications(db.connectionString, applicationName);
   if (db instanceof PgliteDb) return new PgliteNotifications(db);
   throw new Error(`no notifications for database kind ${db.kind}`);

@@ -31,6 +31,11 @@ export interface PgDbOptions {
   poolMax: number;
   statementTimeoutMs: number;
   applicationName?: string;
+  /**
+   * This process's id among the instances sharing the database, set as the session setting
+   * ect.instance on every connection: migration 020's trigger names the writer of a case change with it.
+   */
+  instanceId?: string;
 }
 
 /**
@@ -72,7 +77,9 @@ export class PgDb implements Db {
       max: options.poolMax,
       statement_timeout: options.statementTimeoutMs,
       application_name: options.applicationName ?? "ect",
-      options: PG_SESSION_OPTIONS,
+      options: options.instanceId
+        ? `${PG_SESSION_OPTIONS} -c ect.instance=${options.instanceId}`
+        : PG_SESSION_OPTIONS,
       connectionTimeoutMillis: 5000,
       idleTimeoutMillis: 30_000,
     });

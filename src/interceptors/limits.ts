@@ -2,7 +2,7 @@ import type { DescMethod } from "@bufbuild/protobuf";
 import type { Interceptor } from "@connectrpc/connect";
 import { callerKey, remoteAddressKey } from "../auth/caller-context.js";
 import { CaseService } from "../gen/ect/v1/case_service_pb.js";
-import type { StreamLimiter } from "../resilience/stream-limiter.js";
+import type { StreamLease, StreamLimiter } from "../resilience/stream-limiter.js";
 import { itemCount } from "../streams/item-count.js";
 
 /**
@@ -21,7 +21,10 @@ function fullName(method: DescMethod): string {
  * acquire timeout, then RESOURCE_EXHAUSTED with retry-after) and the item token bucket, which paces a
  * stream instead of dropping anything. The slot is released when the stream ends however it ends.
  */
-export function limitsInterceptor(limiter: StreamLimiter, onFirstItem?: (ms: number) => void): Interceptor {
+export function limitsInterceptor(
+  limiter: Pick<StreamLimiter, "acquire">,
+  onFirstItem?: (ms: number) => void,
+): Interceptor {
   return (next) => async (req) => {
     if (req.method.methodKind !== "server_streaming" || watches.has(fullName(req.method))) return next(req);
     const caller = req.contextValues.get(callerKey);
@@ -49,7 +52,7 @@ export function limitsInterceptor(limiter: StreamLimiter, onFirstItem?: (ms: num
 
 async function* paced<T>(
   source: AsyncIterable<T>,
-  lease: Awaited<ReturnType<StreamLimiter["acquire"]>>,
+  lease: StreamLease,
   signal: AbortSignal,
   firstItem: () => void,
 ): AsyncGenerator<T> {

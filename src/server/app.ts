@@ -40,6 +40,7 @@ import { cascade, type HttpRequest, type HttpResponse, type NamedStage } from ".
 import { resilienceSettings } from "./resilience-settings.js";
 import { routeAuth } from "./route-auth.js";
 import { applySecurityHeaders } from "./security-headers.js";
+import { scaleOut } from "./scale-out.js";
 import { API_SERVICES, registerServices } from "./services.js";
 import { undecodableRequestGate } from "./undecodable-request-gate.js";
 
@@ -85,7 +86,13 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
     metrics.rejections.inc({ kind: "stream_limit" });
     streamingStats.recordRejection();
   });
+  // Events, stream limits and the read replica across the instances sharing the database.
+  const instances = scaleOut(config, rawDb, db, streams, settings.streams, () => {
+    metrics.rejections.inc({ kind: "stream_limit" });
+    streamingStats.recordRejection();
+  });
   const health = new HealthMonitor([
+    ...instances.checks,
     databaseCheck(
       async (signal) => {
         await rawDb.query("SELECT 1", [], { signal });
@@ -112,9 +119,10 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
     createMetricsAndLogInterceptor({ metrics, logger }),
     errorsInterceptor(logger),
     authInterceptor({ tokens, directory, anonymousLimiter }),
-    limitsInterceptor(streams, (ms) => streamingStats.recordFirstItem(ms)),
+    limitsInterceptor(instances.streamSlots, (ms) => streamingStats.recordFirstItem(ms)),
   ];
   const events = new CaseEvents();
+  await instances.relay(events);
   const services = registerServices({
     config,
     db,
@@ -207,6 +215,7 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
     },
     async close() {
       events.close();
+      await instances.close();
       health.close();
       await http.close();
     },

@@ -12,8 +12,10 @@ export interface CaseChange {
 }
 
 /**
- * In-process fan-out of committed case changes to WatchCases streams. One instance per server process;
- * several instances behind a balancer would relay through PostgreSQL LISTEN/NOTIFY instead.
+ * In-process fan-out of committed case changes to WatchCases streams, one per server process. Changes
+ * made here are published by their service once committed; changes made on other instances arrive
+ * through PostgreSQL NOTIFY (case-event-relay.ts). `resync` tells every watcher that changes may have
+ * been missed (the database listener was re-opened).
  */
 export class CaseEvents {
   private readonly emitter = new EventEmitter();
@@ -29,10 +31,19 @@ export class CaseEvents {
     this.emitter.emit("change", change);
   }
 
-  /** Subscribes to changes; returns the unsubscribe function. */
-  subscribe(listener: (change: CaseChange) => void): () => void {
+  /** Tells every watcher that changes may have been missed and must be re-read. */
+  resync(): void {
+    this.emitter.emit("resync");
+  }
+
+  /** Subscribes to changes (and to resyncs); returns the unsubscribe function. */
+  subscribe(listener: (change: CaseChange) => void, onResync?: () => void): () => void {
     this.emitter.on("change", listener);
-    return () => this.emitter.off("change", listener);
+    if (onResync) this.emitter.on("resync", onResync);
+    return () => {
+      this.emitter.off("change", listener);
+      if (onResync) this.emitter.off("resync", onResync);
+    };
   }
 
   /** Ends every watcher (server shutdown): each WatchCases stream completes normally. */

@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { Caller } from "../../auth/caller-context.js";
 import type { Db } from "../../db/db.js";
+import type { WatchCasesResponse } from "../../gen/ect/v1/case_service_pb.js";
 import { CaseEventType, CaseState, Module } from "../../gen/ect/v1/resources_pb.js";
 import { FakeClock } from "../../resilience/fake-clock.js";
 import { WatchLimiter } from "../../resilience/watch-limiter.js";
@@ -42,6 +43,24 @@ function setup() {
 }
 
 describe("watchCases", () => {
+  it("tells the watcher to re-read with a RESYNC event, in order, when events may have been missed", async () => {
+    const { clock, events, watch, publish } = setup();
+    const iterator = watch();
+    const first = iterator.next();
+    await clock.advance(0);
+    publish();
+    events.resync();
+    events.resync();
+    publish();
+    const types: CaseEventType[] = [];
+    const typesOf = (result: IteratorResult<WatchCasesResponse, void>) =>
+      result.done ? [] : result.value.events.map((event) => event.type);
+    types.push(...typesOf(await first));
+    while (types.length < 3) types.push(...typesOf(await iterator.next()));
+    assert.deepEqual(types, [CaseEventType.UPDATED, CaseEventType.RESYNC, CaseEventType.UPDATED]);
+    await iterator.return?.(undefined);
+  });
+
   it("refuses the user's watch past the cap with RESOURCE_EXHAUSTED and frees the place when one ends", async () => {
     const { watches, watch } = setup();
     const stop = new AbortController();

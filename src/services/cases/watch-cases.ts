@@ -4,15 +4,19 @@ import type { Caller } from "../../auth/caller-context.js";
 import type { Db } from "../../db/db.js";
 import { INVESTIGATING_OFFICER_ROLE_ID } from "../../domain/investigation/investigation-sections.js";
 import { type WatchCasesResponse, WatchCasesResponseSchema } from "../../gen/ect/v1/case_service_pb.js";
-import { CaseState } from "../../gen/ect/v1/resources_pb.js";
+import { CaseEventType, CaseState } from "../../gen/ect/v1/resources_pb.js";
 import type { WatchLimiter } from "../../resilience/watch-limiter.js";
 import type { CaseChange, CaseEvents } from "./case-events.js";
 import type { CaseFilterValues } from "./case-queries.js";
 import { visibleUnitIds } from "./case-queries.js";
 import { type CaseRow, caseFromRow, statusFromRow } from "./case-row.js";
 
-/** Most events one watcher may have queued; a watcher that falls this far behind is ended. */
+/** Most events one watcher may have queued; past it they are replaced by one resync. */
 const MAX_PENDING = 10_000;
+
+/** What a watcher has queued: changes, or a resync (changes may have been missed: re-read). */
+type Pending = CaseChange | typeof RESYNC;
+const RESYNC = "resync";
 
 /** What a watch needs. */
 export interface WatchDeps {
@@ -36,7 +40,7 @@ export async function* watchCases(
 ): AsyncGenerator<WatchCasesResponse> {
   const { db, events } = deps;
   const lease = deps.watches.acquire(`user:${caller.username}`);
-  let pending: CaseChange[] = [];
+  let pending: Pending[] = [];
   let wake: (() => void) | undefined;
   const onAbort = () => wake?.();
   let unsubscribe = () => {};
@@ -44,12 +48,19 @@ export async function* watchCases(
   try {
     const units = await visibleUnitIds(db, caller.unitId);
     const filterUnits = filter.unitId ? await visibleUnitIds(db, filter.unitId) : undefined;
-    unsubscribe = events.subscribe((change) => {
-      if (!matches(change, caller, units, filterUnits, filter)) return;
-      pending.push(change);
-      if (pending.length > MAX_PENDING) pending = pending.slice(-MAX_PENDING);
-      wake?.();
-    });
+    unsubscribe = events.subscribe(
+      (change) => {
+        if (!matches(change, caller, units, filterUnits, filter)) return;
+        pending.push(change);
+        // Dropping changes silently would leave the client wrong: it is told to re-read instead.
+        if (pending.length > MAX_PENDING) pending = [RESYNC];
+        wake?.();
+      },
+      () => {
+        if (pending.at(-1) !== RESYNC) pending.push(RESYNC);
+        wake?.();
+      },
+    );
     signal.addEventListener("abort", onAbort);
     lease.signal.addEventListener("abort", onAbort);
     let closed = events.isClosed;
@@ -84,15 +95,19 @@ export async function* watchCases(
   }
 }
 
-function toResponse(batch: CaseChange[]): WatchCasesResponse {
+function toResponse(batch: Pending[]): WatchCasesResponse {
   return create(WatchCasesResponseSchema, {
-    events: batch.map((change) => ({
-      type: change.type,
-      case: caseFromRow(change.row),
-      previousStatus: change.previous ? statusFromRow(change.previous) : undefined,
-      actor: change.actor,
-      eventTime: timestampFromDate(change.time),
-    })),
+    events: batch.map((change) =>
+      change === RESYNC
+        ? { type: CaseEventType.RESYNC, eventTime: timestampFromDate(new Date()) }
+        : {
+            type: change.type,
+            case: caseFromRow(change.row),
+            previousStatus: change.previous ? statusFromRow(change.previous) : undefined,
+            actor: change.actor,
+            eventTime: timestampFromDate(change.time),
+          },
+    ),
   });
 }
 
