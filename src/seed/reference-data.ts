@@ -60,6 +60,7 @@ export const permissions: [number, string, string][] = [
   [14, "operatorView", "Read health details and metrics"],
   [15, "documentAdd", "Add documents to cases in one's units"],
   [16, "documentWithdraw", "Withdraw documents of cases in one's units"],
+  [20, "notificationAdmin", "Edit notification templates and reminder rules"],
   [25, "reportView", "Run the LOD program reports over one's units"],
 ];
 
@@ -88,6 +89,7 @@ export const rolePermissions: Record<number, string[]> = {
     "logView",
     "auditView",
     "traceView",
+    "notificationAdmin",
     "reportView",
     "documentWithdraw",
   ],
@@ -154,6 +156,25 @@ export const statusCodes: [number, string, number, number | null, boolean, boole
   [25, "Formal LOD Board Medical Review", Module.Lod, Role.BoardMedical, false, false, false],
   [26, "Formal LOD Board Legal Review", Module.Lod, Role.BoardLegal, false, false, false],
   [27, "Formal Approving Authority Review", Module.Lod, Role.ApprovingAuthority, false, false, false],
+];
+
+/** A reminder rule: [kind, workflowId, statusCodeId, roleId, after, repeatEvery, escalateAfter, escalateRoleId, event]. */
+export type ReminderRuleRow = [string, number, number, number, number, number, number, number, string];
+
+/**
+ * Reminder rules (legacy form348_sp_emailOverDue: more than 10 days in a status). Every open status reminds its
+ * holder after 10 days and every 5 after, escalating to the LOD Program Manager from day 20; the IO's suspense
+ * reminds 3 days before and daily, escalating to the Wing Commander once it is past. Migration 017 writes the
+ * same rows into databases seeded before it.
+ */
+export const reminderRules: ReminderRuleRow[] = [
+  ...statusCodes
+    .filter(([, , , holder, isFinal]) => holder !== null && !isFinal)
+    .map(([id, , moduleId, holder]): ReminderRuleRow => {
+      const workflowId = moduleId === Module.Lod ? Workflow.Lod : Workflow.Reinvestigation;
+      return ["days_in_status", workflowId, id, holder as number, 10, 5, 20, Role.ProgramManager, "reminder"];
+    }),
+  ["suspense", Workflow.Lod, 21, Role.InvestigatingOfficer, -3, 1, 1, Role.WingCommander, "suspense_near"],
 ];
 
 /** The formal path's status codes (status_codes.is_formal), in route order; Complete (19) ends it. */

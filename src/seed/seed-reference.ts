@@ -181,6 +181,22 @@ export async function seedReferenceData(tx: Queryable): Promise<void> {
     ["name", "active"],
     ref.processes.map(([name, active]) => [name, active]),
   );
+  await insertRows(
+    tx,
+    "reminder_rules",
+    [
+      "kind",
+      "workflow_id",
+      "status_code_id",
+      "role_id",
+      "remind_after_days",
+      "repeat_every_days",
+      "escalate_after_days",
+      "escalate_role_id",
+      "template_event",
+    ],
+    ref.reminderRules,
+  );
   await seedCuratedIcd10Codes(tx);
   await seedDocumentReference(tx);
 }

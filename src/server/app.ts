@@ -24,6 +24,10 @@ import { KeyRateLimiter } from "../resilience/key-rate-limiter.js";
 import { createDatabasePolicies, type DatabasePolicies } from "../resilience/policies.js";
 import { StreamLimiter } from "../resilience/stream-limiter.js";
 import { CaseEvents } from "../services/cases/case-events.js";
+import {
+  type NotificationWorker,
+  startNotifications,
+} from "../services/notifications/start-notifications.js";
 import { createMetrics, type EctMetrics } from "../telemetry/metrics.js";
 import { recordResilienceMetrics } from "../telemetry/resilience-metrics.js";
 import { createQueryTracer } from "../telemetry/spans.js";
@@ -53,6 +57,8 @@ export interface App {
   metrics: EctMetrics;
   policies: DatabasePolicies;
   health: HealthMonitor;
+  /** The outbox dispatcher and the reminder scheduler. */
+  notifications: NotificationWorker;
   streams: StreamLimiter;
   /** Ends open-ended streams (WatchCases) so shutdown need not wait the whole grace period for them. */
   beginShutdown(): void;
@@ -91,6 +97,7 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
     metrics.rejections.inc({ kind: "stream_limit" });
     streamingStats.recordRejection();
   });
+  const notifications = startNotifications(config, db, metrics, logger);
   const health = new HealthMonitor([
     ...instances.checks,
     databaseCheck(
@@ -106,6 +113,7 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
       processMax: settings.streams.processConcurrent,
       ...streamingStats.recent(),
     })),
+    notifications.check,
   ]);
 
   // Sign-out revocations live in the database, so every instance refuses a revoked token.
@@ -209,12 +217,14 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
     metrics,
     policies,
     health,
+    notifications,
     streams,
     beginShutdown() {
       events.close();
     },
     async close() {
       events.close();
+      await notifications.close();
       await instances.close();
       health.close();
       await http.close();

@@ -12,6 +12,7 @@ import {
   assertNoInvestigationBlockers,
   investigationBlockers,
 } from "../investigation/investigation-blockers.js";
+import { enqueueMoveNotifications } from "../notifications/enqueue-move-notifications.js";
 import { actingCaller } from "./acting-caller.js";
 import { loadCaseRow } from "./case-queries.js";
 import type { CaseRow } from "./case-row.js";
@@ -176,6 +177,7 @@ async function writeMove(
     ],
   );
   const after = await loadCaseRow(tx, caller, before.id);
+  await enqueueMoveNotifications(tx, { caller, before, after, plan, reasonText });
   await recordAudit(tx, {
     entityType: "case",
     entityId: before.id,

@@ -13,6 +13,7 @@ import { actorOf } from "../cases/case-moves.js";
 import { loadCaseRow } from "../cases/case-queries.js";
 import type { CaseRow } from "../cases/case-row.js";
 import { publishAfterCommit } from "../cases/publish-after-commit.js";
+import { enqueueInvestigationNotifications } from "../notifications/enqueue-investigation-notifications.js";
 import { resourceId, text } from "../validation.js";
 import { eligibleOfficer } from "./io-candidates.js";
 
@@ -128,6 +129,7 @@ export async function directFormalInvestigation(
     );
     await tx.query("UPDATE lod_details SET formal_investigation = true WHERE case_id = $1", [caseId]);
     await moveToInvestigatingOfficer(tx, before, caller, reason);
+    await enqueueInvestigationNotifications(tx, { caller, caseId, kind: "directed" });
     const after = await loadCaseRow(tx, caller, caseId);
     await recordAudit(tx, {
       entityType: "case",
@@ -225,6 +227,7 @@ export async function appointInvestigatingOfficer(
       before: { investigatingOfficer: before.io_username, suspenseDate: before.suspense_date },
       after: { investigatingOfficer: officer.username, suspenseDate: suspense, reason },
     });
+    await enqueueInvestigationNotifications(tx, { caller, caseId, kind: "appointed" });
     return loadCaseRow(tx, caller, caseId);
   });
   publishAfterCommit(deps.events, caller, CaseEventType.UPDATED, row);
