@@ -11,6 +11,7 @@ import { NewCasePage } from "./pages/NewCasePage.js";
 import { SignInCallbackPage } from "./pages/SignInCallbackPage.js";
 import { SignInPage } from "./pages/SignInPage.js";
 import { TracesPage } from "./pages/TracesPage.js";
+import { ReportsPage } from "./reports/ReportsPage.js";
 import { Link, navigate, usePath } from "./router.js";
 import { loadSession, type Session } from "./session.js";
 import { signOut } from "./sign-out.js";
@@ -29,6 +30,7 @@ export function App() {
     ["/cases/new", "Start new LOD", can("lodCreate")],
     ["/investigations", "Investigations", can("lodView")],
     ["/dashboard", "Dashboard", true],
+    ["/reports", "Reports", can("reportView")],
     ["/logs", "Logs", can("logView")],
     ["/traces", "Traces", can("traceView")],
     ["/admin", "Administration", can("userAdmin")],
@@ -73,6 +75,7 @@ function route(path: string, session: Session) {
   if (caseMatch) return <CasePage key={caseMatch[1]} id={caseMatch[1]} session={session} />;
   if (path === "/investigations") return <InvestigationsPage />;
   if (path === "/dashboard") return <DashboardPage />;
+  if (path === "/reports") return <ReportsPage />;
   if (path === "/logs") return <LogsPage />;
   if (path === "/traces") return <TracesPage />;
   if (path === "/admin") return <AdminPage />;
