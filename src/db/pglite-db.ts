@@ -1,4 +1,5 @@
 import { PGlite, types } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import type { Db, PoolStats, Queryable, QueryOptions, QueryResult, Row, TransactionOptions } from "./db.js";
 
 /** The embedded database: real PostgreSQL compiled to WASM, one session, same SQL as production. */
@@ -14,7 +15,9 @@ export class PgliteDb implements Db {
       [types.INT8]: (value: string) => Number(value),
       [types.DATE]: (value: string) => value,
     };
-    const pglite = dataDir === "memory" ? new PGlite({ parsers }) : new PGlite(dataDir, { parsers });
+    // pg_trgm: case search's name index (migration 018), as PostgreSQL's contrib provides it.
+    const options = { parsers, extensions: { pg_trgm } };
+    const pglite = dataDir === "memory" ? new PGlite(options) : new PGlite(dataDir, options);
     await pglite.waitReady;
     return new PgliteDb(pglite);
   }

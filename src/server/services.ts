@@ -12,6 +12,7 @@ import { Icd10Service } from "../gen/ect/v1/icd10_service_pb.js";
 import { IdentityService } from "../gen/ect/v1/identity_service_pb.js";
 import { InvestigationService } from "../gen/ect/v1/investigation_service_pb.js";
 import { MemberService } from "../gen/ect/v1/member_service_pb.js";
+import { SearchService } from "../gen/ect/v1/search_service_pb.js";
 import { PrintService } from "../gen/ect/v1/print_service_pb.js";
 import { ReportService } from "../gen/ect/v1/report_service_pb.js";
 import { TelemetryService } from "../gen/ect/v1/telemetry_service_pb.js";
@@ -31,6 +32,7 @@ import { icd10Service, streamIcd10Codes } from "../services/icd10-service.js";
 import { identityService } from "../services/identity-service.js";
 import { investigationService } from "../services/investigation/investigation-service.js";
 import { memberService, searchMembers } from "../services/member-service.js";
+import { searchService, searchStreams } from "../services/search/search-service.js";
 import { printService } from "../services/print/print-service.js";
 import { reportService } from "../services/reports/report-service.js";
 import { telemetryService } from "../services/telemetry-service.js";
@@ -47,6 +49,7 @@ export const API_SERVICES: readonly DescService[] = [
   InvestigationService,
   IdentityService,
   MemberService,
+  SearchService,
   ReportService,
   Icd10Service,
   AdminService,
@@ -72,6 +75,7 @@ export interface ServiceDeps {
 export const PAGED_STREAMS: readonly AnyPagedStream[] = [
   streamCases,
   searchMembers,
+  ...searchStreams,
   streamIcd10Codes,
   ...lookupStreams,
 ];
@@ -118,6 +122,7 @@ export function registerServices(deps: ServiceDeps): RegisteredServices {
       investigationService({ ...deps.config.investigations, ...caseDeps }),
     );
     router.service(MemberService, memberService({ db: deps.db, streaming }));
+    router.service(SearchService, searchService({ db: deps.db, streaming }));
     router.service(
       ReportService,
       reportService({
