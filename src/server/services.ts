@@ -5,6 +5,7 @@ import { signInOptionsResolver } from "../auth/sign-in-options.js";
 import type { TokenAuthority } from "../auth/token-issuer.js";
 import type { Config } from "../config.js";
 import type { Db } from "../db/db.js";
+import type { DbNotifications } from "../db/db-notifications.js";
 import { AdminService } from "../gen/ect/v1/admin_service_pb.js";
 import { CaseService } from "../gen/ect/v1/case_service_pb.js";
 import { FormService } from "../gen/ect/v1/form_service_pb.js";
@@ -12,6 +13,7 @@ import { Icd10Service } from "../gen/ect/v1/icd10_service_pb.js";
 import { IdentityService } from "../gen/ect/v1/identity_service_pb.js";
 import { InvestigationService } from "../gen/ect/v1/investigation_service_pb.js";
 import { MemberService } from "../gen/ect/v1/member_service_pb.js";
+import { NotificationService } from "../gen/ect/v1/notification_service_pb.js";
 import { SearchService } from "../gen/ect/v1/search_service_pb.js";
 import { PrintService } from "../gen/ect/v1/print_service_pb.js";
 import { ReportService } from "../gen/ect/v1/report_service_pb.js";
@@ -32,6 +34,8 @@ import { icd10Service, streamIcd10Codes } from "../services/icd10-service.js";
 import { identityService } from "../services/identity-service.js";
 import { investigationService } from "../services/investigation/investigation-service.js";
 import { memberService, searchMembers } from "../services/member-service.js";
+import { FeedWakeups } from "../services/notifications/feed-wakeups.js";
+import { notificationService } from "../services/notifications/notification-service.js";
 import { searchService, searchStreams } from "../services/search/search-service.js";
 import { printService } from "../services/print/print-service.js";
 import { reportService } from "../services/reports/report-service.js";
@@ -49,6 +53,7 @@ export const API_SERVICES: readonly DescService[] = [
   InvestigationService,
   IdentityService,
   MemberService,
+  NotificationService,
   SearchService,
   ReportService,
   Icd10Service,
@@ -66,6 +71,8 @@ export interface ServiceDeps {
   directory: CallerDirectory;
   traces: TraceStore;
   health: HealthMonitor;
+  /** LISTEN/NOTIFY of the raw database: live notification feeds across instances (optional: polled without). */
+  listener?: DbNotifications;
 }
 
 /**
@@ -122,6 +129,14 @@ export function registerServices(deps: ServiceDeps): RegisteredServices {
       investigationService({ ...deps.config.investigations, ...caseDeps }),
     );
     router.service(MemberService, memberService({ db: deps.db, streaming }));
+    router.service(
+      NotificationService,
+      notificationService({
+        ...caseDeps,
+        wakeups: new FeedWakeups({ events: deps.events, listener: deps.listener }),
+        pollMs: deps.config.notifications.dispatchIntervalMs,
+      }),
+    );
     router.service(SearchService, searchService({ db: deps.db, streaming }));
     router.service(
       ReportService,

@@ -1,6 +1,8 @@
 import { useEffect, useState } from "react";
 import { transport } from "./api.js";
 import { InvestigationsPage } from "./investigation/InvestigationsPage.js";
+import { NotificationBell } from "./notifications/NotificationBell.js";
+import { NotificationsPage } from "./notifications/NotificationsPage.js";
 import { callbackPath } from "./oidc.js";
 import { AdminPage } from "./pages/AdminPage.js";
 import { CasePage } from "./pages/CasePage.js";
@@ -13,6 +15,8 @@ import { SignInPage } from "./pages/SignInPage.js";
 import { TracesPage } from "./pages/TracesPage.js";
 import { ReportsPage } from "./reports/ReportsPage.js";
 import { Link, navigate, usePath } from "./router.js";
+import { MemberHistoryPage } from "./search/MemberHistoryPage.js";
+import { SearchPage } from "./search/SearchPage.js";
 import { loadSession, type Session } from "./session.js";
 import { signOut } from "./sign-out.js";
 
@@ -29,6 +33,7 @@ export function App() {
     ["/", "Inbox", true],
     ["/cases/new", "Start new LOD", can("lodCreate")],
     ["/investigations", "Investigations", can("lodView")],
+    ["/search", "Search", can("lodView")],
     ["/dashboard", "Dashboard", true],
     ["/reports", "Reports", can("reportView")],
     ["/logs", "Logs", can("logView")],
@@ -48,6 +53,7 @@ export function App() {
               </Link>
             ))}
         </nav>
+        <NotificationBell current={path === "/notifications"} />
         <span className="who" data-testid="current-user">
           {session.displayName} · <span data-testid="current-role">{session.roleName}</span>
         </span>
@@ -74,8 +80,12 @@ function route(path: string, session: Session) {
   const caseMatch = /^\/cases\/(\d+)$/.exec(path);
   if (caseMatch) return <CasePage key={caseMatch[1]} id={caseMatch[1]} session={session} />;
   if (path === "/investigations") return <InvestigationsPage />;
+  if (path === "/search") return <SearchPage />;
+  const memberMatch = /^\/members\/(\d+)$/.exec(path);
+  if (memberMatch) return <MemberHistoryPage key={memberMatch[1]} id={memberMatch[1]} />;
   if (path === "/dashboard") return <DashboardPage />;
   if (path === "/reports") return <ReportsPage />;
+  if (path === "/notifications") return <NotificationsPage />;
   if (path === "/logs") return <LogsPage />;
   if (path === "/traces") return <TracesPage />;
   if (path === "/admin") return <AdminPage />;

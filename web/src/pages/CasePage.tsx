@@ -29,12 +29,14 @@ import { FORM_TABS, firstTab, tabOfPath } from "../form/form-tabs.js";
 import { PROXIMATE_CAUSES } from "../form/proximate-causes.js";
 import { useAbortable } from "../hooks/useAbortable.js";
 import { useCaseWatch } from "../hooks/useCaseWatch.js";
+import { Link } from "../router.js";
 import { DirectFormalInvestigation } from "../investigation/DirectFormalInvestigation.js";
 import { ExtendSuspense } from "../investigation/ExtendSuspense.js";
 import { InvestigationPanel } from "../investigation/InvestigationPanel.js";
 import { INVESTIGATION_SECTIONS, investigationSectionOf } from "../investigation/investigation-fields.js";
 import { ReappointOfficer } from "../investigation/ReappointOfficer.js";
 import { SuspenseBadge } from "../investigation/SuspenseBadge.js";
+import { CaseNotificationsLog } from "../notifications/CaseNotificationsLog.js";
 import type { Session } from "../session.js";
 
 /** Everything the case page shows, read in one go. */
@@ -209,6 +211,11 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
       label: "Signatures",
       panel: () => <CaseSignatures signatures={data.signatures} formSignatures={bound} />,
     },
+    {
+      id: "notifications",
+      label: "Notifications",
+      panel: () => <CaseNotificationsLog caseName={item.name} />,
+    },
     ...(data.audit
       ? [{ id: "audit", label: "Audit", panel: () => <CaseAudit audit={data.audit ?? []} /> }]
       : []),
@@ -237,6 +244,11 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
       )}
       <ErrorAlert text={shown} />
       <CaseFacts item={item} />
+      <p>
+        <Link href={`/members/${item.member?.id}`} data-testid="member-history-link">
+          LOD history of this member
+        </Link>
+      </p>
       {mayDirect && <DirectFormalInvestigation caseName={item.name} onDirected={reload} />}
       {open && appointingAuthority && investigation && (
         <section aria-labelledby="suspense-title" className="panel" data-testid="aa-investigation">

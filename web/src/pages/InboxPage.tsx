@@ -7,6 +7,7 @@ import { VirtualList } from "../components/VirtualList.js";
 import { useAbortable } from "../hooks/useAbortable.js";
 import { useCaseWatch } from "../hooks/useCaseWatch.js";
 import { SuspenseBadge } from "../investigation/SuspenseBadge.js";
+import { StatusAgeBadge } from "../notifications/StatusAgeBadge.js";
 import { Link } from "../router.js";
 import type { Session } from "../session.js";
 
@@ -109,7 +110,9 @@ export function InboxPage({ session }: { session: Session }) {
             <span>
               {item.member?.lastName}, {item.member?.firstName}
             </span>
-            <span>{item.status?.description}</span>
+            <span>
+              {item.status?.description} <StatusAgeBadge item={item} />
+            </span>
             <span>{stateText(item.state)}</span>
             <span>
               <SuspenseBadge suspense={item} closed={item.state !== CaseState.OPEN} testId="row-suspense" />
