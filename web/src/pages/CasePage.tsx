@@ -29,7 +29,6 @@ import { FORM_TABS, firstTab, tabOfPath } from "../form/form-tabs.js";
 import { PROXIMATE_CAUSES } from "../form/proximate-causes.js";
 import { useAbortable } from "../hooks/useAbortable.js";
 import { useCaseWatch } from "../hooks/useCaseWatch.js";
-import { Link } from "../router.js";
 import { DirectFormalInvestigation } from "../investigation/DirectFormalInvestigation.js";
 import { ExtendSuspense } from "../investigation/ExtendSuspense.js";
 import { InvestigationPanel } from "../investigation/InvestigationPanel.js";
@@ -244,11 +243,6 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
       )}
       <ErrorAlert text={shown} />
       <CaseFacts item={item} />
-      <p>
-        <Link href={`/members/${item.member?.id}`} data-testid="member-history-link">
-          LOD history of this member
-        </Link>
-      </p>
       {mayDirect && <DirectFormalInvestigation caseName={item.name} onDirected={reload} />}
       {open && appointingAuthority && investigation && (
         <section aria-labelledby="suspense-title" className="panel" data-testid="aa-investigation">
