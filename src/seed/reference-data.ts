@@ -61,6 +61,7 @@ export const permissions: [number, string, string][] = [
   [23, "ssnSearch", "Search cases by a member's full SSN, with a reason (audited)"],
   [15, "documentAdd", "Add documents to cases in one's units"],
   [16, "documentWithdraw", "Withdraw documents of cases in one's units"],
+  [18, "templateAdmin", "Edit memo templates"],
   [20, "notificationAdmin", "Edit notification templates and reminder rules"],
   [25, "reportView", "Run the LOD program reports over one's units"],
 ];
@@ -88,6 +89,7 @@ export const rolePermissions: Record<number, string[]> = {
     "memberSearch",
     "ssnSearch",
     "userAdmin",
+    "templateAdmin",
     "logView",
     "auditView",
     "traceView",

@@ -13,6 +13,7 @@ import { Icd10Service } from "../gen/ect/v1/icd10_service_pb.js";
 import { IdentityService } from "../gen/ect/v1/identity_service_pb.js";
 import { InvestigationService } from "../gen/ect/v1/investigation_service_pb.js";
 import { MemberService } from "../gen/ect/v1/member_service_pb.js";
+import { MemoService } from "../gen/ect/v1/memo_service_pb.js";
 import { NotificationService } from "../gen/ect/v1/notification_service_pb.js";
 import { SearchService } from "../gen/ect/v1/search_service_pb.js";
 import { PrintService } from "../gen/ect/v1/print_service_pb.js";
@@ -34,6 +35,7 @@ import { icd10Service, streamIcd10Codes } from "../services/icd10-service.js";
 import { identityService } from "../services/identity-service.js";
 import { investigationService } from "../services/investigation/investigation-service.js";
 import { memberService, searchMembers } from "../services/member-service.js";
+import { memoService } from "../services/memos/memo-service.js";
 import { FeedWakeups } from "../services/notifications/feed-wakeups.js";
 import { notificationService } from "../services/notifications/notification-service.js";
 import { searchService, searchStreams } from "../services/search/search-service.js";
@@ -50,6 +52,7 @@ export const API_SERVICES: readonly DescService[] = [
   CaseService,
   FormService,
   PrintService,
+  MemoService,
   InvestigationService,
   IdentityService,
   MemberService,
@@ -124,6 +127,7 @@ export function registerServices(deps: ServiceDeps): RegisteredServices {
     );
     router.service(FormService, formService({ db: deps.db, events: deps.events }));
     router.service(PrintService, printService({ db: deps.db }));
+    router.service(MemoService, memoService({ db: deps.db }));
     router.service(
       InvestigationService,
       investigationService({ ...deps.config.investigations, ...caseDeps }),

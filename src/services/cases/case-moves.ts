@@ -12,6 +12,7 @@ import {
   assertNoInvestigationBlockers,
   investigationBlockers,
 } from "../investigation/investigation-blockers.js";
+import { storeDecisionMemo } from "../memos/store-memo.js";
 import { enqueueMoveNotifications } from "../notifications/enqueue-move-notifications.js";
 import { actingCaller } from "./acting-caller.js";
 import { loadCaseRow } from "./case-queries.js";
@@ -197,5 +198,6 @@ async function writeMove(
       comment: request.comment || undefined,
     },
   });
+  await storeDecisionMemo(tx, caller, after);
   return { before, after, tracking: { id: rows[0].id, startTime: rows[0].start_time } };
 }

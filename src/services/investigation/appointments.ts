@@ -13,6 +13,7 @@ import { actorOf } from "../cases/case-moves.js";
 import { loadCaseRow } from "../cases/case-queries.js";
 import type { CaseRow } from "../cases/case-row.js";
 import { publishAfterCommit } from "../cases/publish-after-commit.js";
+import { storeAppointmentMemo } from "../memos/store-memo.js";
 import { enqueueInvestigationNotifications } from "../notifications/enqueue-investigation-notifications.js";
 import { resourceId, text } from "../validation.js";
 import { eligibleOfficer } from "./io-candidates.js";
@@ -129,6 +130,7 @@ export async function directFormalInvestigation(
     );
     await tx.query("UPDATE lod_details SET formal_investigation = true WHERE case_id = $1", [caseId]);
     await moveToInvestigatingOfficer(tx, before, caller, reason);
+    await storeAppointmentMemo(tx, caller, caseId);
     await enqueueInvestigationNotifications(tx, { caller, caseId, kind: "directed" });
     const after = await loadCaseRow(tx, caller, caseId);
     await recordAudit(tx, {
@@ -218,6 +220,7 @@ export async function appointInvestigatingOfficer(
        WHERE case_id = $1 AND role_id = $3 AND user_id = $4 AND invalidated_at IS NULL`,
       [caseId, caller.userId, INVESTIGATING_OFFICER_ROLE_ID, before.io_user_id],
     );
+    await storeAppointmentMemo(tx, caller, caseId);
     await tx.query("UPDATE cases SET version = version + 1, updated_at = now() WHERE id = $1", [caseId]);
     await recordAudit(tx, {
       entityType: "case",
