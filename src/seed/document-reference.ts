@@ -29,11 +29,14 @@ export const requiredDocuments: [number, number, string][] = [[2, Workflow.Lod, 
 /** Inserts the document categories, who may add them where, and the required-document rules. */
 export async function seedDocumentReference(tx: Queryable): Promise<void> {
   const ids = new Map<string, number>();
-  for (const [index, [workflowId, code, name, systemOnly]] of documentCategories.entries()) {
+  for (const [workflowId, code, name, systemOnly] of documentCategories) {
+    // Listed in declaration order within each workflow.
+    const sortOrder =
+      documentCategories.filter(([w]) => w === workflowId).findIndex(([, c]) => c === code) + 1;
     const { rows } = await tx.query<{ id: number }>(
       `INSERT INTO document_categories (workflow_id, code, name, system_only, sort_order)
        VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-      [workflowId, code, name, systemOnly, index + 1],
+      [workflowId, code, name, systemOnly, sortOrder],
     );
     ids.set(`${workflowId}/${code}`, rows[0].id);
   }

@@ -8,6 +8,7 @@ import type { Db } from "../db/db.js";
 import type { DbNotifications } from "../db/db-notifications.js";
 import { AdminService } from "../gen/ect/v1/admin_service_pb.js";
 import { CaseService } from "../gen/ect/v1/case_service_pb.js";
+import { DocumentService } from "../gen/ect/v1/document_service_pb.js";
 import { FormService } from "../gen/ect/v1/form_service_pb.js";
 import { Icd10Service } from "../gen/ect/v1/icd10_service_pb.js";
 import { IdentityService } from "../gen/ect/v1/identity_service_pb.js";
@@ -31,6 +32,7 @@ import { caseService } from "../services/cases/case-service.js";
 import { streamCases } from "../services/cases/stream-cases.js";
 import { installSuspenseClock } from "../services/cases/suspense-calendar.js";
 import { formService } from "../services/form/form-service.js";
+import { documentService } from "../services/documents/document-service.js";
 import { icd10Service, streamIcd10Codes } from "../services/icd10-service.js";
 import { identityService } from "../services/identity-service.js";
 import { investigationService } from "../services/investigation/investigation-service.js";
@@ -52,6 +54,7 @@ export const API_SERVICES: readonly DescService[] = [
   CaseService,
   FormService,
   PrintService,
+  DocumentService,
   MemoService,
   InvestigationService,
   IdentityService,
@@ -129,6 +132,7 @@ export function registerServices(deps: ServiceDeps): RegisteredServices {
     router.service(PrintService, printService({ db: deps.db }));
     router.service(MemoService, memoService({ db: deps.db }));
     router.service(
+    router.service(DocumentService, documentService({ db: deps.db, limits: deps.config.documents }));
       InvestigationService,
       investigationService({ ...deps.config.investigations, ...caseDeps }),
     );

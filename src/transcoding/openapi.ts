@@ -1,9 +1,13 @@
 import type { DescField, DescMessage, DescService } from "@bufbuild/protobuf";
 import { getExtension, hasExtension } from "@bufbuild/protobuf";
 import { permission } from "../gen/ect/v1/options_pb.js";
+import { httpBodyField, returnsHttpBody } from "./http-body.js";
 import type { ProtoComments } from "./openapi-comments.js";
 import { SchemaCollector, schemaRef, wktSchema } from "./openapi-schemas.js";
 import { buildRoutes, type RestRoute } from "./route-table.js";
+
+/** A google.api.HttpBody body: the bytes themselves (http-body.ts). */
+const RAW_BODY = { type: "string", format: "binary" } as const;
 
 /** Settings for {@link buildOpenApiDocument}. */
 export interface OpenApiOptions {
@@ -104,13 +108,16 @@ function operation(route: RestRoute, operationId: string, schemas: SchemaCollect
   };
   if (route.body !== "") {
     const schema = route.bodyField ? schemas.fieldValue(route.bodyField) : schemas.message(method.input);
-    op.requestBody = { required: true, content: { "application/json": { schema } } };
+    op.requestBody = httpBodyField(route)
+      ? { required: true, content: { "*/*": { schema: RAW_BODY } } }
+      : { required: true, content: { "application/json": { schema } } };
   }
   const output = route.responseBodyField
     ? schemas.fieldValue(route.responseBodyField)
     : schemas.message(method.output);
-  const ok =
-    method.methodKind === "server_streaming"
+  const ok = returnsHttpBody(method)
+    ? { description: "The raw body, with its own content type.", content: { "*/*": { schema: RAW_BODY } } }
+    : method.methodKind === "server_streaming"
       ? {
           description:
             "A stream of messages: NDJSON by default, Server-Sent Events with Accept: text/event-stream, CSV with Accept: text/csv.",

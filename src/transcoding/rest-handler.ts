@@ -12,6 +12,7 @@ import { createRegistry, toJson } from "@bufbuild/protobuf";
 import type { ContextValues, Transport } from "@connectrpc/connect";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { csvFormatOf } from "./csv-writer.js";
+import { type BinaryResponse, isHttpBodyRoute, serveHttpBody } from "./http-body.js";
 import {
   callHeaders,
   copyCallHeaders,
@@ -37,6 +38,12 @@ export interface RestHandlerOptions {
   readonly registry?: Registry;
   /** Largest accepted request body; larger ones get 413. Default 4 MiB. */
   readonly maxBodyBytes?: number;
+  /**
+   * Largest raw body streamed into a client-streaming google.api.HttpBody upload, checked against
+   * Content-Length before reading and counted while streaming (maxBodyBytes does not apply to these);
+   * undefined leaves the limit to the service. Larger ones get 413.
+   */
+  readonly maxStreamedBodyBytes?: number;
   /** SSE comment heartbeat interval; 0 disables it. Default 15 s. */
   readonly heartbeatMs?: number;
   /** How long a stream may hold its headers back for the first message. Default 1 s. */
@@ -88,6 +95,23 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
     };
     res.once("close", onClose);
     try {
+      if (isHttpBodyRoute(route)) {
+        await serveHttpBody(req, res as BinaryResponse, {
+          route,
+          bindings,
+          query: url.searchParams,
+          registry,
+          transport: options.transport,
+          headers: callHeaders(req),
+          contextValues: options.contextValues?.(req),
+          signal: abort.signal,
+          maxStreamedBytes: options.maxStreamedBodyBytes,
+          maxUnaryBytes: maxBodyBytes,
+          head,
+          toJson: (message) => responseJson(route, message, registry),
+        });
+        return true;
+      }
       const body = route.body === "" ? "" : await readBody(req, maxBodyBytes);
       const input = bindRequest(route, bindings, url.searchParams, body, registry);
       const streaming = route.method.methodKind === "server_streaming";

@@ -81,7 +81,9 @@ function routeFromRule(method: DescMethod, rule: HttpRule): RestRoute | undefine
       httpMethod = rule.pattern.case.toUpperCase();
       path = rule.pattern.value;
   }
-  if (method.methodKind === "client_streaming" || method.methodKind === "bidi_streaming") {
+  // A client stream has a REST form only as a raw upload: its body field a google.api.HttpBody (http-body.ts).
+  const rawUpload = method.methodKind === "client_streaming" && isHttpBodyField(method, rule.body);
+  if ((method.methodKind === "client_streaming" && !rawUpload) || method.methodKind === "bidi_streaming") {
     throw new Error(`${where}: client-streaming RPCs cannot be transcoded to REST`);
   }
   let template: PathTemplate;
@@ -133,4 +135,10 @@ export function resolveFieldPath(message: DescMessage, path: readonly string[]):
     current = field.fieldKind === "message" ? field.message : undefined;
   }
   return chain;
+}
+
+/** Whether the rule's body field is a google.api.HttpBody: the raw request body of an upload. */
+function isHttpBodyField(method: DescMethod, body: string): boolean {
+  const field = method.input.fields.find((f) => f.name === body);
+  return field?.fieldKind === "message" && field.message.typeName === "google.api.HttpBody";
 }

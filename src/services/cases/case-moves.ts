@@ -7,6 +7,7 @@ import type { Actor } from "../../domain/workflow-model.js";
 import { aborted, failedPrecondition } from "../../errors.js";
 import { withSpan } from "../../telemetry/spans.js";
 import { recordAudit } from "../audit.js";
+import { assertRequiredDocuments } from "../documents/required-documents.js";
 import { assertNoFormBlockers, formBlockers } from "../form/form-blockers.js";
 import {
   assertNoInvestigationBlockers,
@@ -77,6 +78,7 @@ export async function moveCase(tx: Queryable, user: Caller, request: MoveRequest
     assertNoFormBlockers(await formBlockers(tx, before.id, facts.holderRoleId));
     assertNoInvestigationBlockers(await investigationBlockers(tx, before));
   }
+  if (open) await assertRequiredDocuments(tx, before.id, open.option.id);
   const chosen = options.find((option) => option.id === request.optionId);
   const reasonKind = chosen?.kind === "cancel" ? "cancel" : "rwoa";
   const [findings, reasons, recordedFindingId] = await Promise.all([

@@ -380,7 +380,7 @@ export const DocumentService: GenService<{
   },
   /**
    * The documents of a case, oldest first. Withdrawn documents only with show_withdrawn, which needs the
-   * auditView permission. Audited as a read of the case's document list.
+   * auditView permission.
    *
    * @generated from rpc ect.v1.DocumentService.ListDocuments
    */
@@ -391,7 +391,7 @@ export const DocumentService: GenService<{
   },
   /**
    * Withdraws a document with a reason: hidden from default lists, kept, audited. A withdrawn document stays
-   * downloadable by whoever may list it.
+   * downloadable by an auditor (auditView); for anyone else it is NOT_FOUND.
    *
    * @generated from rpc ect.v1.DocumentService.WithdrawDocument
    */

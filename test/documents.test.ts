@@ -1,0 +1,572 @@
+import assert from "node:assert/strict";
+import { createHash, randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import http from "node:http";
+import { Readable } from "node:stream";
+import { after, before, describe, it } from "node:test";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { create } from "@bufbuild/protobuf";
+import { Code } from "@connectrpc/connect";
+import type { Queryable } from "../src/db/db.js";
+import { CaseService } from "../src/gen/ect/v1/case_service_pb.js";
+import { DocumentService, UploadDocumentRequestSchema } from "../src/gen/ect/v1/document_service_pb.js";
+import { FormService } from "../src/gen/ect/v1/form_service_pb.js";
+import { ActionKind } from "../src/gen/ect/v1/resources_pb.js";
+import { fillPart, type RouteUser } from "./support/af348-parts.js";
+import { rejects } from "./support/assertions.js";
+import { addMedicalRecord, SMALL_PDF } from "./support/case-documents.js";
+import { grpcClient, signIn } from "./support/clients.js";
+import { startTestServer, type TestServer, testDatabases } from "./support/test-server.js";
+
+const MiB = 1024 * 1024;
+/** The large-file test's size: 100 MiB, streamed both ways on PostgreSQL. */
+const LARGE_BYTES = 100 * MiB;
+
+/** A PDF of `size` bytes (a PDF header, random bytes, a trailer): enough for the content check. */
+function pdfOf(size: number): Uint8Array {
+  const head = Buffer.from("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "latin1");
+  const tail = Buffer.from("\n%%EOF\n");
+  return Buffer.concat([head, randomBytes(size - head.length - tail.length), tail]);
+}
+
+/** One PNG chunk (the CRC left zero: the content check reads the chunk types, not the CRCs). */
+function pngChunk(type: string, data: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  return Buffer.concat([length, Buffer.from(type, "latin1"), data, Buffer.alloc(4)]);
+}
+
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+/** Executables and archives renamed to .pdf and declared application/pdf. */
+const DISGUISED: [string, Uint8Array][] = [
+  [
+    "an ELF executable",
+    Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), randomBytes(4096)]),
+  ],
+  [
+    "a Windows PE executable",
+    (() => {
+      const pe = Buffer.alloc(4096);
+      pe.write("MZ", 0, "latin1");
+      pe.writeUInt32LE(0x80, 0x3c);
+      pe.write("PE\0\0", 0x80, "latin1");
+      return pe;
+    })(),
+  ],
+  [
+    "a ZIP archive",
+    Buffer.concat([Buffer.from("PK\x03\x04\x14\x00\x00\x00\x08\x00", "latin1"), randomBytes(4096)]),
+  ],
+];
+
+for (const database of testDatabases()) {
+  const postgres = database.url !== undefined;
+  describe(`documents on ${database.name}`, () => {
+    let server: TestServer;
+    const tokens = new Map<string, string>();
+    const users = ["medtech", "medofficer", "unitcc", "lodpm", "medtech445", "admin"];
+    const documents = (user: string) => grpcClient(server.url, DocumentService, tokens.get(user));
+    const cases = (user: string) => grpcClient(server.url, CaseService, tokens.get(user));
+    const form = (user: string) => grpcClient(server.url, FormService, tokens.get(user));
+    // 100 MiB must fit on PostgreSQL; on PGlite the limit is small, so the oversize test stays quick.
+    const maxBytes = postgres ? LARGE_BYTES + MiB : 2 * MiB;
+
+    before(async () => {
+      server = await startTestServer(database.url, { ECT_DOCUMENT_MAX_BYTES: String(maxBytes) });
+      for (const user of users) tokens.set(user, await signIn(server.url, user));
+    });
+    after(async () => server?.stop());
+
+    async function newCase(description = "Fell from a maintenance stand") {
+      const { rows } = await server.db.query<{ id: number }>(
+        "SELECT id FROM members WHERE unit_id = 102 ORDER BY id LIMIT 1",
+      );
+      return (await cases("medtech").createCase({ memberId: rows[0].id, incidentDescription: description }))
+        .name;
+    }
+
+    /** Uploads over gRPC (client streaming) in pieces of `piece` bytes. */
+    async function grpcUpload(
+      user: string,
+      parent: string,
+      bytes: Uint8Array,
+      options: {
+        category?: string;
+        filename?: string;
+        contentType?: string;
+        supersedes?: string;
+        piece?: number;
+      } = {},
+    ) {
+      const piece = options.piece ?? 64 * 1024;
+      async function* messages() {
+        yield create(UploadDocumentRequestSchema, {
+          parent,
+          category: options.category ?? "medical_records",
+          filename: options.filename ?? "record.pdf",
+          supersedes: options.supersedes ?? "",
+          file: { contentType: options.contentType ?? "application/pdf", data: bytes.subarray(0, piece) },
+        });
+        for (let at = piece; at < bytes.length; at += piece)
+          yield create(UploadDocumentRequestSchema, { file: { data: bytes.subarray(at, at + piece) } });
+      }
+      return documents(user).uploadDocument(messages());
+    }
+
+    /** Uploads over REST: the body is the file. Returns the status and the JSON answer. */
+    async function restUpload(
+      user: string,
+      parent: string,
+      bytes: Uint8Array,
+      query = "category=medical_records&filename=record.pdf",
+      contentType = "application/pdf",
+    ) {
+      const response = await fetch(`${server.url}/ect/v1/${parent}/documents?${query}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${tokens.get(user)}`, "content-type": contentType },
+        body: bytes as Uint8Array<ArrayBuffer>,
+      });
+      // biome-ignore lint/suspicious/noExplicitAny: the REST answers are read as loose JSON, field by field
+      return { status: response.status, json: (await response.json()) as Record<string, any> };
+    }
+
+    async function grpcDownload(user: string, name: string) {
+      const parts: Uint8Array[] = [];
+      let contentType = "";
+      for await (const body of documents(user).downloadDocument({ name })) {
+        if (body.contentType) contentType = body.contentType;
+        parts.push(body.data);
+      }
+      return { contentType, bytes: Buffer.concat(parts) };
+    }
+
+    async function restDownload(user: string, name: string) {
+      const response = await fetch(`${server.url}/ect/v1/${name}:download`, {
+        headers: { authorization: `Bearer ${tokens.get(user)}` },
+      });
+      return { response, bytes: Buffer.from(await response.arrayBuffer()) };
+    }
+
+    async function audits(caseName: string, action: string) {
+      const { rows } = await server.db.query<{ actor: string; after: Record<string, unknown> | string }>(
+        "SELECT actor, after FROM audit_events WHERE entity_type = 'case' AND entity_id = $1 AND action = $2 ORDER BY id",
+        [caseName.split("/")[1], action],
+      );
+      return rows.map((row) => ({
+        actor: row.actor,
+        after: typeof row.after === "string" ? JSON.parse(row.after) : row.after,
+      }));
+    }
+
+    it("a PDF uploaded over REST or gRPC downloads byte-identical over both, with the SHA-256 it was stored with", async () => {
+      const name = await newCase();
+      const pdf = pdfOf(700 * 1024);
+      const viaRest = await restUpload(
+        "medtech",
+        name,
+        pdf,
+        "category=medical_records&filename=er%20visit.pdf",
+      );
+      assert.equal(viaRest.status, 200, JSON.stringify(viaRest.json));
+      const viaGrpc = await grpcUpload("medtech", name, pdf, { category: "orders", filename: "orders.pdf" });
+      for (const document of [viaRest.json, viaGrpc]) {
+        assert.equal(document.sha256, sha256(pdf));
+        assert.equal(String(document.sizeBytes), String(pdf.length));
+        assert.equal(document.contentType, "application/pdf");
+        assert.equal(document.uploadedBy, "medtech");
+        const grpc = await grpcDownload("medofficer", document.name);
+        assert.equal(grpc.contentType, "application/pdf");
+        assert.equal(sha256(grpc.bytes), sha256(pdf));
+        assert.ok(grpc.bytes.equals(pdf), "gRPC download is byte-identical");
+        const rest = await restDownload("medofficer", document.name);
+        assert.equal(rest.response.status, 200);
+        assert.equal(rest.response.headers.get("content-type"), "application/pdf");
+        assert.equal(rest.response.headers.get("x-content-type-options"), "nosniff");
+        assert.match(rest.response.headers.get("content-disposition") ?? "", /^attachment; /);
+        assert.ok(rest.bytes.equals(pdf), "REST download is byte-identical");
+      }
+      assert.equal(viaRest.json.filename, "er visit.pdf");
+      assert.match(
+        (await restDownload("medtech", viaRest.json.name)).response.headers.get("content-disposition") ?? "",
+        /filename\*=UTF-8''er%20visit\.pdf/,
+      );
+      const stored = await server.db.query<{ n: number; total: number }>(
+        "SELECT count(*)::int AS n, sum(length(bytes))::int AS total FROM document_chunks WHERE document_id = $1",
+        [viaGrpc.id],
+      );
+      assert.equal(stored.rows[0].total, pdf.length);
+      assert.equal(stored.rows[0].n, Math.ceil(pdf.length / server.config.documents.chunkBytes));
+      const reads = await audits(name, "document_read");
+      assert.ok(
+        reads.some(
+          (r) => r.actor === "medofficer" && r.after.document === viaGrpc.id && r.after.category === "orders",
+        ),
+      );
+      const listed = await documents("medofficer").listDocuments({ parent: name });
+      assert.deepEqual(
+        listed.documents.map((d) => d.category),
+        ["medical_records", "orders"],
+      );
+    });
+
+    it("a renamed executable or archive is refused by its content, over REST and gRPC, and nothing is stored", async () => {
+      const name = await newCase();
+      for (const [what, bytes] of DISGUISED) {
+        const rest = await restUpload("medtech", name, bytes, "category=medical_records&filename=scan.pdf");
+        assert.equal(rest.status, 400, what);
+        assert.match(rest.json.message, /^file: application\/[\w.-]+ files are not accepted/, what);
+        await rejects(
+          grpcUpload("medtech", name, bytes, { filename: "scan.pdf" }),
+          Code.InvalidArgument,
+          /file: .* not accepted/,
+        );
+      }
+      // A PNG declared as a PDF: allowed type, wrong declaration.
+      const png = Buffer.concat([
+        Buffer.from("89504e470d0a1a0a", "hex"),
+        pngChunk("IHDR", Buffer.from("00000001000000010806000000", "hex")),
+        pngChunk("IDAT", Buffer.alloc(12)),
+        pngChunk("IEND", Buffer.alloc(0)),
+      ]);
+      const mismatch = await restUpload("medtech", name, png);
+      assert.equal(mismatch.status, 400);
+      assert.match(mismatch.json.message, /the content is image\/png but was declared application\/pdf/);
+      // Plain text has no magic number: accepted when it is UTF-8 without NUL bytes.
+      const note = await restUpload(
+        "medtech",
+        name,
+        Buffer.from("Witness: SSgt Park ✓\n"),
+        "category=other&filename=note.txt",
+        "text/plain; charset=utf-8",
+      );
+      assert.equal(note.status, 200, JSON.stringify(note.json));
+      assert.equal(note.json.contentType, "text/plain");
+      const binary = await restUpload(
+        "medtech",
+        name,
+        Buffer.from("abc\0def"),
+        "category=other&filename=x.txt",
+        "text/plain",
+      );
+      assert.equal(binary.status, 400);
+      assert.match(binary.json.message, /NUL/);
+      const { rows } = await server.db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM documents WHERE case_id = $1",
+        [name.split("/")[1]],
+      );
+      assert.equal(rows[0].n, 1, "only the text note was stored");
+    });
+
+    it("an oversize upload is refused with 413 as soon as it passes the limit, and the rest of the body is never read", async () => {
+      const name = await newCase();
+      const offered = maxBytes * 4;
+      let produced = 0;
+      const piece = randomBytes(64 * 1024);
+      piece.write("%PDF-1.7\n", 0, "latin1");
+      // The producer makes each piece only when the socket asks for it: what it made is what the server pulled.
+      const body = new Readable({
+        read() {
+          if (produced >= offered) return this.push(null);
+          produced += piece.length;
+          this.push(piece);
+        },
+      });
+      const status = await new Promise<number>((resolve, reject) => {
+        const url = new URL(
+          `${server.url}/ect/v1/${name}/documents?category=medical_records&filename=big.pdf`,
+        );
+        const request = http.request(url, {
+          method: "POST",
+          headers: { authorization: `Bearer ${tokens.get("medtech")}`, "content-type": "application/pdf" },
+        });
+        request.on("response", (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        });
+        // The server closes the connection mid-upload: the write side fails once it has answered.
+        request.on("error", (error) => (produced >= offered ? reject(error) : undefined));
+        body.pipe(request);
+      });
+      body.destroy();
+      assert.equal(status, 413);
+      assert.ok(
+        produced < maxBytes + 16 * MiB,
+        `the server pulled ${produced} of ${offered} bytes (limit ${maxBytes})`,
+      );
+      const tooBig = pdfOf(maxBytes + 1);
+      await rejects(
+        grpcUpload("medtech", name, tooBig, { piece: 256 * 1024 }),
+        Code.ResourceExhausted,
+        /larger than the limit/,
+      );
+      const { rows } = await server.db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM documents WHERE case_id = $1",
+        [name.split("/")[1]],
+      );
+      assert.equal(rows[0].n, 0, "nothing half-written is visible");
+    });
+
+    it("a required document blocks the medical officer's forward until a medical record is added", async () => {
+      const name = await newCase();
+      for (const user of ["medtech"] as RouteUser[]) await forward(user, name);
+      await fillPart(form("medofficer"), "medofficer", name);
+      await rejects(
+        forwardOnly("medofficer", name),
+        Code.FailedPrecondition,
+        /required before this step: Medical Records/,
+      );
+      await addMedicalRecord(server.url, tokens.get("medofficer"), name);
+      const moved = await forwardOnly("medofficer", name);
+      assert.equal(moved.status?.description, "Unit Commander Review");
+    });
+
+    it("a withdrawn document is hidden by default, kept, audited, and listed for an auditor", async () => {
+      const name = await newCase();
+      const first = await grpcUpload("medtech", name, SMALL_PDF, { filename: "wrong-member.pdf" });
+      await rejects(
+        documents("medtech").withdrawDocument({ name: first.name, reason: " " }),
+        Code.InvalidArgument,
+        /reason/,
+      );
+      const withdrawn = await restPost("medtech", `/ect/v1/${first.name}:withdraw`, {
+        reason: "Filed on the wrong member",
+      });
+      assert.equal(withdrawn.status, 200, JSON.stringify(withdrawn.json));
+      assert.equal(withdrawn.json.withdrawReason, "Filed on the wrong member");
+      assert.equal(withdrawn.json.withdrawnBy, "medtech");
+      assert.deepEqual((await documents("medofficer").listDocuments({ parent: name })).documents, []);
+      await rejects(
+        documents("medtech").listDocuments({ parent: name, showWithdrawn: true }),
+        Code.PermissionDenied,
+        /auditView/,
+      );
+      await rejects(grpcDownload("medofficer", first.name), Code.NotFound);
+      const audited = await documents("lodpm").listDocuments({ parent: name, showWithdrawn: true });
+      assert.deepEqual(
+        audited.documents.map((d) => [d.name, d.withdrawReason, d.withdrawnBy]),
+        [[first.name, "Filed on the wrong member", "medtech"]],
+      );
+      const rest = await restGet("lodpm", `/ect/v1/${name}/documents?showWithdrawn=true`);
+      assert.equal(rest.json.documents.length, 1);
+      assert.ok(
+        (await grpcDownload("lodpm", first.name)).bytes.equals(Buffer.from(SMALL_PDF)),
+        "kept, readable by an auditor",
+      );
+      assert.deepEqual(
+        (await audits(name, "document_withdrawn")).map((a) => [a.actor, a.after.reason]),
+        [["medtech", "Filed on the wrong member"]],
+      );
+      await rejects(
+        documents("medtech").withdrawDocument({ name: first.name, reason: "again" }),
+        Code.FailedPrecondition,
+        /already withdrawn/,
+      );
+      // A new version supersedes a document: both kept, linked both ways.
+      const v1 = await grpcUpload("medtech", name, SMALL_PDF, { filename: "v1.pdf" });
+      const v2 = await grpcUpload("medtech", name, SMALL_PDF, { filename: "v2.pdf", supersedes: v1.name });
+      assert.equal(v2.supersedes, v1.name);
+      const listed = await documents("medtech").listDocuments({ parent: name });
+      assert.equal(listed.documents.find((d) => d.name === v1.name)?.supersededBy, v2.name);
+      await rejects(
+        grpcUpload("medtech", name, SMALL_PDF, { supersedes: v1.name }),
+        Code.FailedPrecondition,
+        /already replaced/,
+      );
+    });
+
+    it("categories follow the role and status; the memo categories are the server's alone", async () => {
+      const name = await newCase();
+      const open = await documents("medtech").listDocumentCategories({ parent: name });
+      assert.deepEqual(
+        open.categories.filter((c) => c.mayAdd).map((c) => c.code),
+        ["medical_records", "orders", "other"],
+      );
+      await rejects(
+        grpcUpload("unitcc", name, SMALL_PDF),
+        Code.PermissionDenied,
+        /Unit Commander may not add/,
+      );
+      await rejects(
+        grpcUpload("medtech", name, SMALL_PDF, { category: "determination_memo" }),
+        Code.PermissionDenied,
+        /only the server/,
+      );
+      await rejects(
+        grpcUpload("medtech", name, SMALL_PDF, { category: "selfies" }),
+        Code.InvalidArgument,
+        /category/,
+      );
+    });
+
+    it("another wing's user gets NOT_FOUND on every RPC and every REST route", async () => {
+      const name = await newCase();
+      const document = await grpcUpload("medtech", name, SMALL_PDF);
+      const outsider = documents("medtech445");
+      await rejects(outsider.listDocuments({ parent: name }), Code.NotFound);
+      await rejects(outsider.listDocumentCategories({ parent: name }), Code.NotFound);
+      await rejects(grpcDownload("medtech445", document.name), Code.NotFound);
+      // medtech445 holds documentWithdraw, in the 445th: the permission does not reach past the units.
+      await rejects(outsider.withdrawDocument({ name: document.name, reason: "x" }), Code.NotFound);
+      await rejects(grpcUpload("medtech445", name, SMALL_PDF), Code.NotFound);
+      assert.equal((await restGet("medtech445", `/ect/v1/${name}/documents`)).status, 404);
+      assert.equal((await restDownload("medtech445", document.name)).response.status, 404);
+      assert.equal((await restUpload("medtech445", name, SMALL_PDF)).status, 404);
+      assert.equal(
+        (await restPost("medtech445", `/ect/v1/${document.name}:withdraw`, { reason: "x" })).status,
+        404,
+      );
+      const { rows } = await server.db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM audit_events WHERE action = 'document_read' AND actor = 'medtech445'",
+      );
+      assert.equal(rows[0].n, 0);
+    });
+
+    if (postgres) {
+      it("a 100 MiB upload and download over REST keep the heap's growth under 32 MiB", async () => {
+        setFlagsFromString("--expose-gc");
+        const gc = runInNewContext("gc") as () => void;
+        const live = () => {
+          gc();
+          const usage = process.memoryUsage();
+          return usage.heapUsed + usage.arrayBuffers;
+        };
+        const name = await newCase();
+        const baseline = live();
+        let peak = 0;
+        let pieces = 0;
+        const sample = () => {
+          if (++pieces % 64 === 0) peak = Math.max(peak, live() - baseline);
+        };
+        const hash = createHash("sha256");
+        const piece = randomBytes(64 * 1024);
+        let produced = 0;
+        const body = Readable.from(
+          (async function* () {
+            for (; produced < LARGE_BYTES; produced += piece.length) {
+              const out =
+                produced === 0 ? Buffer.concat([Buffer.from("%PDF-1.7\n"), piece.subarray(9)]) : piece;
+              hash.update(out);
+              sample();
+              yield out;
+            }
+          })(),
+        );
+        const uploaded = await new Promise<Record<string, string>>((resolve, reject) => {
+          const url = new URL(
+            `${server.url}/ect/v1/${name}/documents?category=medical_records&filename=large.pdf`,
+          );
+          const request = http.request(url, {
+            method: "POST",
+            headers: { authorization: `Bearer ${tokens.get("medtech")}`, "content-type": "application/pdf" },
+          });
+          request.on("response", async (response) => {
+            const parts: Buffer[] = [];
+            for await (const part of response) parts.push(part as Buffer);
+            const json = JSON.parse(Buffer.concat(parts).toString());
+            if (response.statusCode === 200) resolve(json);
+            else reject(new Error(`${response.statusCode} ${JSON.stringify(json)}`));
+          });
+          request.on("error", reject);
+          body.pipe(request);
+        });
+        const expected = hash.digest("hex");
+        assert.equal(uploaded.sha256, expected);
+        assert.equal(String(uploaded.sizeBytes), String(LARGE_BYTES));
+        const response = await fetch(`${server.url}/ect/v1/${uploaded.name}:download`, {
+          headers: { authorization: `Bearer ${tokens.get("medtech")}` },
+        });
+        assert.equal(response.status, 200);
+        const downloaded = createHash("sha256");
+        let size = 0;
+        for await (const part of response.body as unknown as AsyncIterable<Uint8Array>) {
+          downloaded.update(part);
+          size += part.length;
+          sample();
+        }
+        assert.equal(size, LARGE_BYTES);
+        assert.equal(downloaded.digest("hex"), expected);
+        assert.ok(peak > 0, "the heap was sampled during the transfer");
+        assert.ok(peak < 32 * MiB, `live heap and buffers grew by ${(peak / MiB).toFixed(1)} MiB`);
+      });
+    }
+
+    it("migration 015 brings a database seeded before it to the seeded categories and rule, and does nothing twice", async () => {
+      const script = await readFile(
+        new URL("../src/db/migrations/015_documents.sql", import.meta.url),
+        "utf8",
+      );
+      const dataRows = script.slice(script.indexOf("-- The rows of a database seeded before this migration"));
+      const rollback = new Error("rollback");
+      await assert.rejects(
+        server.db.transaction(async (tx) => {
+          const seeded = await documentReference(tx);
+          await tx.exec(`
+            DELETE FROM required_documents;
+            DELETE FROM document_chunks;
+            DELETE FROM documents;
+            DELETE FROM document_category_access;
+            DELETE FROM document_categories;
+            DELETE FROM role_permissions WHERE permission_id IN (15, 16);
+            DELETE FROM permissions WHERE id IN (15, 16);`);
+          assert.notDeepEqual(await documentReference(tx), seeded);
+          await tx.exec(dataRows);
+          assert.deepEqual(await documentReference(tx), seeded);
+          await tx.exec(dataRows);
+          assert.deepEqual(await documentReference(tx), seeded);
+          throw rollback;
+        }),
+        (error) => error === rollback,
+      );
+    });
+
+    async function forward(user: RouteUser, name: string) {
+      await fillPart(form(user), user, name);
+      return forwardOnly(user, name);
+    }
+
+    async function forwardOnly(user: string, name: string) {
+      const before = await cases(user).getNextActions({ name });
+      if (!before.signedByCaller) await cases(user).signCase({ name });
+      const next = await cases(user).getNextActions({ name });
+      const advance = next.actions.find((action) => action.kind === ActionKind.ADVANCE);
+      assert.ok(advance, `${user} may forward`);
+      return (await cases(user).takeAction({ name, optionId: advance.optionId })).case!;
+    }
+
+    async function restGet(user: string, path: string) {
+      const response = await fetch(`${server.url}${path}`, {
+        headers: { authorization: `Bearer ${tokens.get(user)}` },
+      });
+      // biome-ignore lint/suspicious/noExplicitAny: the REST answers are read as loose JSON, field by field
+      return { status: response.status, json: (await response.json()) as Record<string, any> };
+    }
+
+    async function restPost(user: string, path: string, body: unknown) {
+      const response = await fetch(`${server.url}${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${tokens.get(user)}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      // biome-ignore lint/suspicious/noExplicitAny: the REST answers are read as loose JSON, field by field
+      return { status: response.status, json: (await response.json()) as Record<string, any> };
+    }
+  });
+}
+
+/** The document reference data by content (category ids differ between a seed and a migration). */
+async function documentReference(tx: Queryable): Promise<unknown[]> {
+  const { rows } = await tx.query(
+    `SELECT 'category' AS kind, c.workflow_id, c.code, c.name, c.system_only, c.sort_order::int,
+            array(SELECT a.status_code_id || ':' || a.role_id FROM document_category_access a
+                  WHERE a.category_id = c.id ORDER BY a.status_code_id, a.role_id) AS access,
+            array(SELECT r.option_id FROM required_documents r WHERE r.category_id = c.id ORDER BY 1) AS required
+     FROM document_categories c
+     UNION ALL
+     SELECT 'permission', rp.role_id, p.name, p.description, false, p.id, '{}'::text[], '{}'::int[]
+     FROM permissions p JOIN role_permissions rp ON rp.permission_id = p.id WHERE p.id IN (15, 16)
+     ORDER BY 1, 2, 3, 6`,
+  );
+  return rows;
+}
