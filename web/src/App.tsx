@@ -15,6 +15,8 @@ import { SignInPage } from "./pages/SignInPage.js";
 import { TracesPage } from "./pages/TracesPage.js";
 import { ReportsPage } from "./reports/ReportsPage.js";
 import { Link, navigate, usePath } from "./router.js";
+import { MemberHistoryPage } from "./search/MemberHistoryPage.js";
+import { SearchPage } from "./search/SearchPage.js";
 import { loadSession, type Session } from "./session.js";
 import { signOut } from "./sign-out.js";
 
@@ -31,6 +33,7 @@ export function App() {
     ["/", "Inbox", true],
     ["/cases/new", "Start new LOD", can("lodCreate")],
     ["/investigations", "Investigations", can("lodView")],
+    ["/search", "Search", can("lodView")],
     ["/dashboard", "Dashboard", true],
     ["/reports", "Reports", can("reportView")],
     ["/logs", "Logs", can("logView")],
@@ -77,6 +80,9 @@ function route(path: string, session: Session) {
   const caseMatch = /^\/cases\/(\d+)$/.exec(path);
   if (caseMatch) return <CasePage key={caseMatch[1]} id={caseMatch[1]} session={session} />;
   if (path === "/investigations") return <InvestigationsPage />;
+  if (path === "/search") return <SearchPage />;
+  const memberMatch = /^\/members\/(\d+)$/.exec(path);
+  if (memberMatch) return <MemberHistoryPage key={memberMatch[1]} id={memberMatch[1]} />;
   if (path === "/dashboard") return <DashboardPage />;
   if (path === "/notifications") return <NotificationsPage />;
   if (path === "/reports") return <ReportsPage />;

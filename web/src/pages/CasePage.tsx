@@ -36,6 +36,7 @@ import { INVESTIGATION_SECTIONS, investigationSectionOf } from "../investigation
 import { ReappointOfficer } from "../investigation/ReappointOfficer.js";
 import { SuspenseBadge } from "../investigation/SuspenseBadge.js";
 import { CaseNotificationsLog } from "../notifications/CaseNotificationsLog.js";
+import { Link } from "../router.js";
 import type { Session } from "../session.js";
 
 /** Everything the case page shows, read in one go. */
@@ -243,6 +244,11 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
       )}
       <ErrorAlert text={shown} />
       <CaseFacts item={item} />
+      <p>
+        <Link href={`/members/${item.member?.id}`} data-testid="member-history-link">
+          LOD history of this member
+        </Link>
+      </p>
       {mayDirect && <DirectFormalInvestigation caseName={item.name} onDirected={reload} />}
       {open && appointingAuthority && investigation && (
         <section aria-labelledby="suspense-title" className="panel" data-testid="aa-investigation">
