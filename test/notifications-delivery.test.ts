@@ -350,6 +350,77 @@ for (const database of testDatabases()) {
       clock.set(start);
     });
 
+    it("administrators edit templates and reminder rules over REST (notificationAdmin, audited); bad input names the field; the next move uses the edited text", async () => {
+      for (const user of ["lodpm", "unitcc"]) tokens.set(user, await signIn(server.url, user));
+      const rest = async (user: string, method: string, path: string, body?: unknown) => {
+        const response = await fetch(`${server.url}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${tokens.get(user)}`, "content-type": "application/json" },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        // biome-ignore lint/suspicious/noExplicitAny: REST answers are read as loose JSON
+        return { status: response.status, json: (await response.json()) as any };
+      };
+      assert.equal((await rest("unitcc", "GET", "/ect/v1/notificationTemplates")).status, 403);
+      const listed = await rest("lodpm", "GET", "/ect/v1/notificationTemplates");
+      assert.equal(listed.status, 200);
+      const arrived = listed.json.templates.find(
+        (t: { event: string; statusCodeId?: number }) => t.event === "case_arrived" && !t.statusCodeId,
+      );
+      const path = `/ect/v1/${arrived.name}`;
+      const broken = await rest("lodpm", "PATCH", path, {
+        ...arrived,
+        bodyText: "{{#caseNumber}} never closed",
+      });
+      assert.equal(broken.status, 400);
+      assert.match(broken.json.message, /template\.body_text/);
+      const denied = await rest("unitcc", "PATCH", path, { ...arrived, subject: "x" });
+      assert.equal(denied.status, 403);
+      const edited = await rest("lodpm", "PATCH", path, {
+        ...arrived,
+        subject: "Action needed on {{caseNumber}} ({{status}})",
+      });
+      assert.equal(edited.status, 200, JSON.stringify(edited.json));
+      assert.equal(edited.json.updatedBy, "lodpm");
+      const { rows: audit } = await server.db.query<{ actor: string }>(
+        "SELECT actor FROM audit_events WHERE action = 'notification_template_updated' AND entity_id = $1",
+        [arrived.name],
+      );
+      assert.deepEqual(
+        audit.map((row) => row.actor),
+        ["lodpm"],
+        "the edit is audited",
+      );
+      try {
+        const ready = await caseReadyToForward("Bruised a shoulder loading pallets");
+        await forward(ready);
+        const [message] = await smtp.waitFor(aboutCase(ready.caseNumber));
+        assert.equal(message.subject, `Action needed on ${ready.caseNumber} (Medical Officer Review)`);
+      } finally {
+        await rest("lodpm", "PATCH", path, arrived);
+      }
+
+      const rules = await rest("lodpm", "GET", "/ect/v1/reminderRules");
+      const rule = rules.json.rules.find(
+        (r: { statusCodeId: number; kind: string }) => r.statusCodeId === 12 && r.kind === "days_in_status",
+      );
+      const tooLate = await rest("lodpm", "PATCH", `/ect/v1/${rule.name}`, {
+        ...rule,
+        repeatEveryDays: 5000,
+      });
+      assert.equal(tooLate.status, 400);
+      assert.match(tooLate.json.message, /rule\.repeat_every_days/);
+      const changed = await rest("lodpm", "PATCH", `/ect/v1/${rule.name}`, {
+        ...rule,
+        remindAfterDays: 7,
+        escalateAfterDays: undefined,
+      });
+      assert.equal(changed.status, 200, JSON.stringify(changed.json));
+      assert.equal(changed.json.remindAfterDays, 7);
+      assert.equal(changed.json.escalateAfterDays, undefined, "escalation turned off");
+      assert.equal(changed.json.escalateRoleId ?? 0, 0);
+    });
+
     if (database.url) {
       it("two dispatchers on two pools draining one outbox never send a message twice", async () => {
         const { rows: users } = await server.db.query<{ id: number }>(

@@ -16,6 +16,7 @@ import { InvestigationService } from "../gen/ect/v1/investigation_service_pb.js"
 import { MemberService } from "../gen/ect/v1/member_service_pb.js";
 import { MemoService } from "../gen/ect/v1/memo_service_pb.js";
 import { NotificationService } from "../gen/ect/v1/notification_service_pb.js";
+import { NotificationSettingsService } from "../gen/ect/v1/notification_settings_service_pb.js";
 import { SearchService } from "../gen/ect/v1/search_service_pb.js";
 import { PrintService } from "../gen/ect/v1/print_service_pb.js";
 import { ReportService } from "../gen/ect/v1/report_service_pb.js";
@@ -40,6 +41,7 @@ import { memberService, searchMembers } from "../services/member-service.js";
 import { memoService } from "../services/memos/memo-service.js";
 import { FeedWakeups } from "../services/notifications/feed-wakeups.js";
 import { notificationService } from "../services/notifications/notification-service.js";
+import { notificationSettingsService } from "../services/notifications/notification-settings-service.js";
 import { searchService, searchStreams } from "../services/search/search-service.js";
 import { printService } from "../services/print/print-service.js";
 import { reportService } from "../services/reports/report-service.js";
@@ -64,6 +66,7 @@ export const API_SERVICES: readonly DescService[] = [
   ReportService,
   Icd10Service,
   AdminService,
+  NotificationSettingsService,
   TelemetryService,
   WorkflowService,
 ];
@@ -157,6 +160,7 @@ export function registerServices(deps: ServiceDeps): RegisteredServices {
     );
     router.service(Icd10Service, icd10Service({ db: deps.db, streaming }));
     router.service(AdminService, adminService({ db: deps.db }));
+    router.service(NotificationSettingsService, notificationSettingsService({ db: deps.db }));
     router.service(TelemetryService, telemetryService(deps.traces));
     router.service(WorkflowService, workflowService(workflowDeps));
     registerHealth(router, deps.health, { services: API_SERVICES.map((service) => service.typeName) });
