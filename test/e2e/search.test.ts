@@ -100,7 +100,7 @@ describe("case search in Chromium", { timeout: 300_000, ...browserSuite }, () =>
       .getByTestId("history-row")
       .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-case")));
     assert.deepEqual(history, [...caseNumbers].reverse());
-    assert.match(await page.getByTestId("history-member").innerText(), /\*\*\*-\*\*-3700/);
+    assert.match((await page.getByTestId("history-member").textContent()) ?? "", /\*\*\*-\*\*-3700/);
     await assertNoSeriousViolations(page, "Member history page");
 
     // The case page links to the same history.
