@@ -7,7 +7,7 @@
  *   --write-baseline   store this run's ratios as bench/baseline.json
  *   --repeats N        repeats of each measurement (default 3)
  *   --cpu-prof         also profile the server during one per-item stream (bench/results/cpu/)
- *   --only a,b         run only these scenarios (throughput, ttfi, concurrency, unary, slow, memory)
+ *   --only a,b         run only these scenarios (throughput, ttfi, concurrency, unary, slow, memory, scale, search)
  */
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
@@ -22,6 +22,7 @@ import { fairness } from "./fairness.js";
 import { Children } from "./processes.js";
 import { deriveFigures, type Figure } from "./ratios.js";
 import { htmlReport, markdownTable, type Results } from "./report.js";
+import { scale } from "./scale.js";
 import {
   ACTIVE_STREAM,
   concurrency,
@@ -36,6 +37,7 @@ import {
   timeToFirstItem,
   unary,
 } from "./scenarios.js";
+import { search } from "./search.js";
 import { Driver, ectEnv, startEct, startPeer } from "./servers.js";
 
 const { values: args } = parseArgs({
@@ -156,6 +158,8 @@ async function main(): Promise<number> {
     ["slow", "slow consumer", slowConsumer],
     ["memory", "memory: streamed against buffered (fresh server per repeat)", memory],
     ["embedded", "embedded database (PGlite): per-item stream against the raw read", embedded],
+    ["scale", "scale-out: the same streams over 1, 2 and 3 instances on one PostgreSQL", scale],
+    ["search", "case search: p50/p99 of representative searches (first page of 50) over REST", search],
   ];
   const only = args.only?.split(",");
   for (const [name, title, scenario] of scenarios) {

@@ -35,7 +35,7 @@ describe("three ECT instances on one PostgreSQL", {
     const env = {
       ECT_DATABASE_URL: database.url,
       ECT_JWT_SECRET: randomBytes(32).toString("hex"),
-      ECT_DB_POOL_MAX: "10",
+      ECT_DB_POOL_MAX: "20",
       ECT_STREAM_LIMIT_SCOPE: "shared",
       ECT_STREAM_MAX_PER_CALLER: "2",
       ECT_STREAM_ACQUIRE_TIMEOUT_MS: "1500",

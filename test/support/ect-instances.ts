@@ -91,16 +91,19 @@ export async function startInstance(name: string, env: Record<string, string>): 
       clearTimeout(timer);
     },
   };
-  try {
-    await until(180_000, `${name} healthy`, async () => {
-      if (child.exitCode !== null) throw new Error(`${name} exited: ${output}`);
-      const response = await fetch(`${url}/healthz`);
-      await response.arrayBuffer();
-      return response.status === 200;
-    });
-  } catch (error) {
-    await instance.kill();
-    throw new Error(`${(error as Error).message}\n${output}`);
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited:\n${output}`);
+    const status = await fetch(`${url}/healthz`).then(
+      async (response) => (await response.arrayBuffer(), response.status),
+      () => 0,
+    );
+    if (status === 200) break;
+    if (Date.now() > deadline) {
+      await instance.kill();
+      throw new Error(`${name} not healthy within 180 s:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return instance;
 }
