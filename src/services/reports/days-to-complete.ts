@@ -32,7 +32,7 @@ export function daysToComplete(targets: TargetDays) {
       const caller = callerOf(context);
       const bounds = reportBounds(request.filter);
       const sql = new ReportSql();
-      const scoped = scopedCases(sql, caller, bounds);
+      const scoped = scopedCases(sql, caller, bounds, "final");
       const range = sql.inRange("s.status_since", bounds);
       const informal = sql.param(targets.informalTargetDays);
       const formal = sql.param(targets.formalTargetDays);

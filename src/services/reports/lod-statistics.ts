@@ -34,7 +34,7 @@ export const lodStatistics = pagedStream({
     const caller = callerOf(context);
     const bounds = reportBounds(request.filter);
     const sql = new ReportSql();
-    const scoped = scopedCases(sql, caller, bounds);
+    const scoped = scopedCases(sql, caller, bounds, "final");
     const month = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM')`;
     const finding = (id: number) => `count(*) FILTER (WHERE e.completed = 1 AND e.finding_id = ${id})::int`;
     const rows = `

@@ -27,7 +27,7 @@ export const rwoaReasons = pagedStream({
     const caller = callerOf(context);
     const bounds = reportBounds(request.filter);
     const sql = new ReportSql();
-    const scoped = scopedCases(sql, caller, bounds);
+    const scoped = scopedCases(sql, caller, bounds, "none");
     const rows = `
       WITH scoped AS (SELECT * FROM (${scoped}) s WHERE ${sql.inRange("s.created_at", bounds)}),
       total AS (SELECT count(*)::int AS n FROM scoped)

@@ -26,12 +26,26 @@ export class ReportSql {
   }
 }
 
+/** Which cases of a report need `status_since`: looking it up costs an index probe per case. */
+export type StatusSinceOf = "final" | "open" | "none";
+
+const statusSinceCondition: Record<StatusSinceOf, string> = {
+  final: "sc.is_final",
+  open: "NOT sc.is_final",
+  none: "false",
+};
+
 /**
  * The Line of Duty cases in the caller's scope (and in the filter's unit), as a CTE body: every report starts
  * from it. `status_since` is when the case entered its current status (its latest tracking row), which for a
- * final status is when it was completed or cancelled.
+ * final status is when it was completed or cancelled; it is null for the cases `since` leaves out.
  */
-export function scopedCases(sql: ReportSql, caller: Caller, bounds: ReportBounds): string {
+export function scopedCases(
+  sql: ReportSql,
+  caller: Caller,
+  bounds: ReportBounds,
+  since: StatusSinceOf,
+): string {
   const conditions = caseConditions(
     caller,
     {
@@ -50,7 +64,8 @@ export function scopedCases(sql: ReportSql, caller: Caller, bounds: ReportBounds
           JOIN work_statuses ws ON ws.id = c.work_status_id
           JOIN status_codes sc ON sc.id = ws.status_code_id
           LEFT JOIN lod_details ld ON ld.case_id = c.id
-          LEFT JOIN LATERAL (SELECT t.start_time FROM tracking t WHERE t.case_id = c.id
+          LEFT JOIN LATERAL (SELECT t.start_time FROM tracking t
+                             WHERE t.case_id = c.id AND ${statusSinceCondition[since]}
                              ORDER BY t.id DESC LIMIT 1) st ON true
           WHERE ${conditions.join(" AND ")}`;
 }

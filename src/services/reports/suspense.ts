@@ -38,7 +38,7 @@ export function suspense(clock: CalendarClock) {
       const bounds = reportBounds(request.filter);
       const threshold = daysAtStatus(request.daysAtStatus);
       const sql = new ReportSql();
-      const scoped = scopedCases(sql, caller, bounds);
+      const scoped = scopedCases(sql, caller, bounds, "open");
       const range = sql.inRange("s.created_at", bounds);
       const today = `${sql.param(clock.today())}::date`;
       const rows = `

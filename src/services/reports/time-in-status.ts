@@ -27,7 +27,7 @@ export const timeInStatus = pagedStream({
     const caller = callerOf(context);
     const bounds = reportBounds(request.filter);
     const sql = new ReportSql();
-    const scoped = scopedCases(sql, caller, bounds);
+    const scoped = scopedCases(sql, caller, bounds, "none");
     const rows = `
       WITH scoped AS (${scoped}),
       stays AS (
