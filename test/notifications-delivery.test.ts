@@ -422,7 +422,9 @@ for (const database of testDatabases()) {
     });
 
     if (database.url) {
-      it("two dispatchers on two pools draining one outbox never send a message twice", async () => {
+      it("two dispatchers on two pools draining one outbox never send a message twice", {
+        timeout: 120_000,
+      }, async () => {
         const { rows: users } = await server.db.query<{ id: number }>(
           "SELECT id FROM users WHERE username = 'medofficer'",
         );
@@ -482,7 +484,10 @@ for (const database of testDatabases()) {
         );
       });
 
-      it("a process killed right after the move commits sends the mail after restart", async () => {
+      // Bounded: two start-ups of a child that migrates and seeds PostgreSQL, on a shared 2-core machine.
+      it("a process killed right after the move commits sends the mail after restart", {
+        timeout: 480_000,
+      }, async () => {
         const name = `ect_test_${randomBytes(6).toString("hex")}`;
         const admin = new pg.Client({ connectionString: database.url });
         await admin.connect();
@@ -504,15 +509,18 @@ for (const database of testDatabases()) {
             const { rows: members } = await probe.query<{ id: number }>(
               "SELECT id FROM members WHERE unit_id = 102 ORDER BY id LIMIT 1",
             );
-            const created = await medtech.createCase({
-              memberId: members[0].id,
-              incidentDescription: "Killed-process test",
-            });
+            const created = await medtech.createCase(
+              { memberId: members[0].id, incidentDescription: "Killed-process test" },
+              { timeoutMs: 60_000 },
+            );
             await fillPart(medtechForm, "medtech", created.name);
-            await medtech.signCase({ name: created.name });
-            const next = await medtech.getNextActions({ name: created.name });
+            await medtech.signCase({ name: created.name }, { timeoutMs: 60_000 });
+            const next = await medtech.getNextActions({ name: created.name }, { timeoutMs: 60_000 });
             const advance = next.actions.find((action) => action.kind === ActionKind.ADVANCE);
-            await medtech.takeAction({ name: created.name, optionId: advance!.optionId });
+            await medtech.takeAction(
+              { name: created.name, optionId: advance!.optionId },
+              { timeoutMs: 60_000 },
+            );
             child.kill("SIGKILL");
             await new Promise((resolve) => child!.once("exit", resolve));
             const pending = await probe.query<{ state: string }>(
