@@ -32,8 +32,8 @@ import type { CaseEvents } from "../services/cases/case-events.js";
 import { caseService } from "../services/cases/case-service.js";
 import { streamCases } from "../services/cases/stream-cases.js";
 import { installSuspenseClock } from "../services/cases/suspense-calendar.js";
-import { formService } from "../services/form/form-service.js";
 import { documentService } from "../services/documents/document-service.js";
+import { formService } from "../services/form/form-service.js";
 import { icd10Service, streamIcd10Codes } from "../services/icd10-service.js";
 import { identityService } from "../services/identity-service.js";
 import { investigationService } from "../services/investigation/investigation-service.js";
@@ -54,9 +54,9 @@ import type { TraceStore } from "../telemetry/trace-store.js";
 /** The application services every protocol serves; REST and OpenAPI derive from the same list. */
 export const API_SERVICES: readonly DescService[] = [
   CaseService,
+  DocumentService,
   FormService,
   PrintService,
-  DocumentService,
   MemoService,
   InvestigationService,
   IdentityService,
@@ -132,10 +132,10 @@ export function registerServices(deps: ServiceDeps): RegisteredServices {
       }),
     );
     router.service(FormService, formService({ db: deps.db, events: deps.events }));
+    router.service(DocumentService, documentService({ db: deps.db, limits: deps.config.documents }));
     router.service(PrintService, printService({ db: deps.db }));
     router.service(MemoService, memoService({ db: deps.db }));
     router.service(
-    router.service(DocumentService, documentService({ db: deps.db, limits: deps.config.documents }));
       InvestigationService,
       investigationService({ ...deps.config.investigations, ...caseDeps }),
     );
