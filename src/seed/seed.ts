@@ -5,13 +5,28 @@ import { seedReferenceData } from "./seed-reference.js";
 
 /** Seeds an empty database with the reference data and a demo data set; returns false if it had data. */
 export async function seedIfEmpty(db: Db, size: Partial<DemoSize> = {}): Promise<boolean> {
-  const { rows } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM roles");
-  if (rows[0].n > 0) return false;
+  if (!(await isEmpty(db))) return false;
   await db.transaction(async (tx) => {
     await seedReferenceData(tx);
     await seedDemoData(tx, { ...demoSize, ...size });
   });
   return true;
+}
+
+/**
+ * Seeds an empty database with the reference data alone (roles, permissions, units, workflows, document
+ * categories, templates): what a production database without demo data (ECT_SEED_DEMO=false) starts from.
+ * Returns false if it had data.
+ */
+export async function seedReferenceIfEmpty(db: Db): Promise<boolean> {
+  if (!(await isEmpty(db))) return false;
+  await db.transaction((tx) => seedReferenceData(tx));
+  return true;
+}
+
+async function isEmpty(db: Db): Promise<boolean> {
+  const { rows } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM roles");
+  return rows[0].n === 0;
 }
 
 /**

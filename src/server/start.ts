@@ -4,7 +4,7 @@ import type { Config } from "../config.js";
 import type { Db } from "../db/db.js";
 import { migrate } from "../db/migrate.js";
 import { openDb } from "../db/open-db.js";
-import { seedIcd10IfEmpty, seedIfEmpty } from "../seed/seed.js";
+import { seedIcd10IfEmpty, seedIfEmpty, seedReferenceIfEmpty } from "../seed/seed.js";
 import { type App, createApp } from "./app.js";
 import { trustedProxyCheck } from "./client-address.js";
 import { ConnectionGuard } from "./connection-guard.js";
@@ -19,7 +19,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Opens and migrates the database, seeds demo data on first start, and listens on one port. */
+/** Opens and migrates the database, seeds reference (and demo) data on first start, and listens on one port. */
 export async function startServer(config: Readonly<Config>, logger: Logger): Promise<RunningServer> {
   // Parsed first: a bad ECT_TRUSTED_PROXIES stops start-up before the database is touched.
   const isTrustedProxy = trustedProxyCheck(config.trustedProxies);
@@ -27,6 +27,7 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
   const applied = await migrate(db);
   if (applied.length > 0) logger.info({ applied }, "database migrated");
   if (config.seedDemo && (await seedIfEmpty(db))) logger.info("demo data seeded");
+  else if (!config.seedDemo && (await seedReferenceIfEmpty(db))) logger.info("reference data seeded");
   if (await seedIcd10IfEmpty(db)) logger.info("curated ICD-10-CM codes loaded");
   const app = await createApp(config, db, logger);
   const { maxPerIp, maxTotal, ...timeouts } = config.connections;
