@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Code } from "@connectrpc/connect";
 import { parse } from "csv-parse/sync";
+import { migrate } from "../src/db/migrate.js";
 import { ReportService } from "../src/gen/ect/v1/report_service_pb.js";
 import { rejects } from "./support/assertions.js";
 import { collect, grpcClient, signIn } from "./support/clients.js";
@@ -418,6 +419,27 @@ for (const database of testDatabases()) {
         }
         if (path === "rwoaReasons") assert.ok(records[0].includes("rate") && records[0].includes("reason"));
       }
+    });
+
+    it("migration 019 gives reportView to the seed's roles on a database seeded before it", async () => {
+      const holders = async () =>
+        (
+          await server.db.query<{ role_id: number }>(
+            "SELECT role_id FROM role_permissions WHERE permission_id = 25 ORDER BY role_id",
+          )
+        ).rows.map((row) => row.role_id);
+      const seeded = await holders();
+      assert.deepEqual(
+        seeded,
+        [1, 6, 10, 88],
+        "system administrator, wing commander, program manager, HQ technician",
+      );
+      await server.db.query("DELETE FROM permissions WHERE id = 25");
+      await server.db.query("DELETE FROM schema_migrations WHERE version = '019_reports.sql'");
+      assert.deepEqual(await holders(), []);
+      assert.ok((await migrate(server.db)).includes("019_reports.sql"));
+      assert.deepEqual(await holders(), seeded);
+      assert.ok(!(await migrate(server.db)).includes("019_reports.sql"), "and does nothing twice");
     });
   });
 }
