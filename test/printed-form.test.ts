@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,11 +8,15 @@ import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { Code } from "@connectrpc/connect";
 import { CaseService } from "../src/gen/ect/v1/case_service_pb.js";
+import { DocumentService } from "../src/gen/ect/v1/document_service_pb.js";
 import { FormService } from "../src/gen/ect/v1/form_service_pb.js";
+import { InvestigationService } from "../src/gen/ect/v1/investigation_service_pb.js";
+import { MemoService } from "../src/gen/ect/v1/memo_service_pb.js";
 import { PrintService } from "../src/gen/ect/v1/print_service_pb.js";
 import { ActionKind } from "../src/gen/ect/v1/resources_pb.js";
 import { fillPart, parts, type RouteUser, route } from "./support/af348-parts.js";
 import { rejects } from "./support/assertions.js";
+import { addMedicalRecord } from "./support/case-documents.js";
 import { grpcClient, signIn } from "./support/clients.js";
 import { startTestServer, type TestServer, testDatabases } from "./support/test-server.js";
 
@@ -36,10 +41,12 @@ for (const database of testDatabases()) {
   describe(`printed AF 348 and memos on ${database.name}`, () => {
     let server: TestServer;
     const tokens = new Map<string, string>();
-    const users = [...route, "medtech445", "admin", "lodpm"];
+    const users = [...route, "medtech445", "admin", "lodpm", "iocapt"];
     const cases = (user: string) => grpcClient(server.url, CaseService, tokens.get(user));
     const form = (user: string) => grpcClient(server.url, FormService, tokens.get(user));
     const print = (user: string) => grpcClient(server.url, PrintService, tokens.get(user));
+    const memos = (user: string) => grpcClient(server.url, MemoService, tokens.get(user));
+    const documents = (user: string) => grpcClient(server.url, DocumentService, tokens.get(user));
     /** The decided case every test reads: walked through the whole route, with one invalidated signature. */
     let decided: { name: string; caseNumber: string; ssn: string; maskedSsn: string };
 
@@ -81,6 +88,7 @@ for (const database of testDatabases()) {
         updateMask: { paths: ["medical.treatmentFacility"] },
       });
       await forward("medtech", name, false);
+      await addMedicalRecord(server.url, tokens.get("medofficer"), name);
       for (const user of route.slice(1)) await forward(user, name);
       const done = await cases("approver").getCase({ name });
       assert.equal(done.finding, "ILOD", "the approving authority decided in line of duty");
@@ -90,6 +98,29 @@ for (const database of testDatabases()) {
         ssn: rows[0].ssn,
         maskedSsn: `***-**-${rows[0].ssn.slice(-4)}`,
       };
+    }
+
+    /** A new case of a 729th Airlift Squadron member, forwarded by every role before `until`. */
+    async function caseUpTo(until: RouteUser, description: string): Promise<string> {
+      const { rows } = await server.db.query<{ id: number }>(
+        "SELECT id FROM members WHERE unit_id = 102 AND grade LIKE 'E-%' ORDER BY id DESC LIMIT 1",
+      );
+      const { name } = await cases("medtech").createCase({
+        memberId: rows[0].id,
+        incidentDescription: description,
+      });
+      for (const user of route.slice(0, route.indexOf(until))) {
+        if (user === "medofficer") await addMedicalRecord(server.url, tokens.get(user), name);
+        await forward(user, name);
+      }
+      return name;
+    }
+
+    /** A document's bytes as DocumentService.DownloadDocument streams them. */
+    async function downloaded(user: string, name: string): Promise<Buffer> {
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of documents(user).downloadDocument({ name })) chunks.push(chunk.data);
+      return Buffer.concat(chunks);
     }
 
     async function printed(user: string, name: string): Promise<{ bytes: Uint8Array; contentType: string }> {
@@ -107,7 +138,6 @@ for (const database of testDatabases()) {
       assert.equal(contentType, "application/pdf");
       assert.equal(Buffer.from(bytes.subarray(0, 5)).toString(), "%PDF-", "a PDF");
       const raw = await pdfText(bytes);
-      if (process.env.PDF_DUMP) await writeFile(process.env.PDF_DUMP, bytes);
       const text = squeeze(raw);
       assert.ok(text.includes(decided.caseNumber), "the case number");
       assert.ok(text.includes(decided.maskedSsn), "the masked SSN");
@@ -201,6 +231,152 @@ for (const database of testDatabases()) {
     it("refuses the print of a case outside the caller's units as NOT_FOUND, and a malformed name as INVALID_ARGUMENT", async () => {
       await rejects(printed("medtech445", decided.name), Code.NotFound, /case/);
       await rejects(printed("wingja", "cases/x"), Code.InvalidArgument, /name/);
+    });
+
+    it("serves the print and the memo list over REST: GET …/form:print is the PDF itself, GET …/memos the list", async () => {
+      const auth = { authorization: `Bearer ${tokens.get("wingja")}` };
+      const printedOverRest = await fetch(`${server.url}/ect/v1/${decided.name}/form:print`, {
+        headers: auth,
+      });
+      assert.equal(printedOverRest.status, 200);
+      assert.equal(printedOverRest.headers.get("content-type"), "application/pdf");
+      const bytes = new Uint8Array(await printedOverRest.arrayBuffer());
+      assert.ok(squeeze(await pdfText(bytes)).includes(decided.caseNumber));
+      const listed = await fetch(`${server.url}/ect/v1/${decided.name}/memos`, { headers: auth });
+      assert.equal(listed.status, 200);
+      const body = (await listed.json()) as {
+        memos: { name: string; downloadUri: string; category: string }[];
+      };
+      assert.equal(body.memos[0].category, "determination_memo");
+      const memo = await fetch(`${server.url}${body.memos[0].downloadUri}`, { headers: auth });
+      assert.equal(memo.status, 200);
+      assert.equal(memo.headers.get("content-type"), "application/pdf");
+      const outside = await fetch(`${server.url}/ect/v1/${decided.name}/form:print`, {
+        headers: { authorization: `Bearer ${tokens.get("medtech445")}` },
+      });
+      assert.equal(outside.status, 404, "a case outside the caller's units is not found");
+    });
+
+    it("files the determination memo as a document of the case when the approving authority decides", async () => {
+      const { memos: filed } = await memos("unitcc").listCaseMemos({ parent: decided.name });
+      assert.equal(filed.length, 1, "one memo: the determination");
+      const memo = filed[0];
+      assert.equal(memo.category, "determination_memo");
+      assert.equal(memo.template, "memoTemplates/determination_ilod", "the in-line-of-duty variant");
+      assert.equal(memo.createdBy, "approver");
+      assert.equal(memo.downloadUri, `/ect/v1/${memo.name}:download`);
+      // It is one of the case's documents, and downloads byte for byte as stored.
+      const listed = await documents("unitcc").listDocuments({ parent: decided.name });
+      assert.ok(
+        listed.documents.some(
+          (document) => document.name === memo.name && document.category === "determination_memo",
+        ),
+      );
+      const bytes = await downloaded("unitcc", memo.name);
+      assert.equal(createHash("sha256").update(bytes).digest("hex"), memo.sha256);
+      assert.equal(BigInt(bytes.length), memo.sizeBytes);
+      const raw = await pdfText(bytes);
+      const text = squeeze(raw);
+      assert.ok(text.includes("MEMORANDUM FOR"), "addressed");
+      assert.ok(
+        text.includes(`Line of Duty Determination, Case ${decided.caseNumber}`),
+        "the subject names the case",
+      );
+      assert.match(text, /has determined that it was IN LINE OF DUTY\./, "the ILOD wording");
+      assert.ok(!text.includes("NOT IN LINE OF DUTY"), "not a NILOD variant");
+      assert.ok(text.includes("Brig Gen"), "from the approving authority who decided");
+      assert.ok(text.includes("Fell from a maintenance stand during the UTA"), "the incident");
+      assert.ok(!raw.replace(/\D/g, " ").includes(decided.ssn.replace(/\D/g, "")), "never the full SSN");
+    });
+
+    it("lists memos only for a case in the caller's units", async () => {
+      await rejects(memos("medtech445").listCaseMemos({ parent: decided.name }), Code.NotFound, /case/);
+    });
+
+    it("lets a template administrator edit a template, and the next memo uses it while the one sent stays", async () => {
+      await rejects(memos("medtech").listMemoTemplates({}), Code.PermissionDenied);
+      const { templates } = await memos("lodpm").listMemoTemplates({});
+      assert.deepEqual(templates.map((template) => template.key).sort(), [
+        "determination_epts",
+        "determination_ilod",
+        "determination_nilod_misconduct",
+        "determination_nilod_not_misconduct",
+        "io_appointment",
+      ]);
+      const ilod = templates.find((template) => template.key === "determination_ilod")!;
+      await rejects(
+        memos("medtech").updateMemoTemplate({
+          template: { ...ilod, body: "x" },
+          updateMask: { paths: ["body"] },
+        }),
+        Code.PermissionDenied,
+      );
+      await rejects(
+        memos("lodpm").updateMemoTemplate({
+          template: { ...ilod, body: "{{#open}} never closed" },
+          updateMask: { paths: ["body"] },
+        }),
+        Code.InvalidArgument,
+        /template\.body/,
+      );
+      await rejects(
+        memos("lodpm").updateMemoTemplate({
+          template: { ...ilod, fontSize: 40 },
+          updateMask: { paths: ["font_size"] },
+        }),
+        Code.InvalidArgument,
+        /template\.font_size/,
+      );
+      const before = (await memos("unitcc").listCaseMemos({ parent: decided.name })).memos[0];
+      const body = "1. Case {{caseNumber}}: your {{natureOfEvent}} is IN LINE OF DUTY (edited wording).";
+      const edited = await memos("lodpm").updateMemoTemplate({
+        template: { name: ilod.name, body },
+        updateMask: { paths: ["body"] },
+      });
+      assert.equal(edited.body, body);
+      assert.equal(edited.updatedBy, "lodpm");
+      assert.equal(edited.subject, ilod.subject, "fields outside the mask stay");
+      const { rows } = await server.db.query<{ n: string }>(
+        "SELECT count(*) AS n FROM audit_events WHERE action = 'memo_template_update' AND entity_id = 'memoTemplates/determination_ilod' AND actor = 'lodpm'",
+      );
+      assert.equal(Number(rows[0].n), 1, "audited");
+
+      const next = await caseUpTo("approver", "Twisted an ankle on the flight line");
+      await forward("approver", next);
+      const [memo] = (await memos("unitcc").listCaseMemos({ parent: next })).memos;
+      const text = squeeze(await pdfText(await downloaded("unitcc", memo.name)));
+      const { caseNumber } = await cases("unitcc").getCase({ name: next });
+      assert.ok(
+        text.includes(`1. Case ${caseNumber}: your injury is IN LINE OF DUTY (edited wording).`),
+        text,
+      );
+      const after = (await memos("unitcc").listCaseMemos({ parent: decided.name })).memos[0];
+      assert.equal(after.sha256, before.sha256, "the memo already sent is unchanged");
+    });
+
+    it("files the investigating officer's appointment memo when a formal investigation is directed, and prints the investigation", async () => {
+      const name = await caseUpTo(
+        "wingcc",
+        "Injured during an off-base vehicle accident; misconduct alleged",
+      );
+      await grpcClient(server.url, InvestigationService, tokens.get("wingcc")).directFormalInvestigation({
+        name,
+        reason: "Misconduct alleged by the police report",
+        investigatingOfficer: "iocapt",
+      });
+      const { memos: filed } = await memos("wingcc").listCaseMemos({ parent: name });
+      assert.equal(filed.length, 1);
+      assert.equal(filed[0].category, "appointment_memo");
+      assert.equal(filed[0].template, "memoTemplates/io_appointment");
+      assert.equal(filed[0].createdBy, "wingcc");
+      const text = squeeze(await pdfText(await downloaded("wingcc", filed[0].name)));
+      assert.ok(text.includes("Appointment as Investigating Officer"), "the subject");
+      assert.ok(text.includes("Misconduct alleged by the police report"), "the reason");
+      assert.match(text, /due by \d{4}-\d{2}-\d{2}/, "the suspense");
+      const printedText = squeeze(await pdfText((await printed("wingcc", name)).bytes));
+      assert.ok(printedText.includes("Formal investigation"), "the print has the investigation");
+      assert.ok(printedText.includes("Reason: Misconduct alleged by the police report"));
+      assert.ok(printedText.includes("Report of investigation (AF 1271)"));
     });
   });
 }

@@ -19,6 +19,8 @@ import { CaseSignatures } from "../components/CaseSignatures.js";
 import { CaseTimeline } from "../components/CaseTimeline.js";
 import { ErrorAlert } from "../components/ErrorAlert.js";
 import { type TabSpec, Tabs } from "../components/Tabs.js";
+import { CasePrintLinks } from "../documents/CasePrintLinks.js";
+import { DocumentsPanel } from "../documents/DocumentsPanel.js";
 import { FormErrorSummary } from "../form/FormErrorSummary.js";
 import { FormSectionPanel } from "../form/FormSectionPanel.js";
 import { fieldId } from "../form/field-ids.js";
@@ -212,6 +214,13 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
       panel: () => <CaseSignatures signatures={data.signatures} formSignatures={bound} />,
     },
     {
+      id: "documents",
+      label: "Documents",
+      panel: () => (
+        <DocumentsPanel caseName={item.name} mayWithdraw={session.permissions.includes("documentWithdraw")} />
+      ),
+    },
+    {
       id: "notifications",
       label: "Notifications",
       panel: () => <CaseNotificationsLog caseName={item.name} />,
@@ -244,6 +253,7 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
       )}
       <ErrorAlert text={shown} />
       <CaseFacts item={item} />
+      {form && <CasePrintLinks caseName={item.name} caseNumber={item.caseNumber} />}
       <p>
         <Link href={`/members/${item.member?.id}`} data-testid="member-history-link">
           LOD history of this member
