@@ -9,6 +9,7 @@ import { MemberService } from "../src/gen/ect/v1/member_service_pb.js";
 import { ActionKind, CaseState } from "../src/gen/ect/v1/resources_pb.js";
 import { fillPart, type RouteUser, roleOf, route } from "./support/af348-parts.js";
 import { rejects } from "./support/assertions.js";
+import { addMedicalRecord } from "./support/case-documents.js";
 import { collect, grpcClient, signIn } from "./support/clients.js";
 import { startTestServer, type TestServer, testDatabases } from "./support/test-server.js";
 
@@ -52,6 +53,8 @@ for (const database of testDatabases()) {
     /** The role fills its part, signs and forwards; returns the move. */
     async function forward(user: RouteUser, name: string) {
       await fill(user, name);
+      // The medical officer's forward requires a medical record (required_documents).
+      if (user === "medofficer") await addMedicalRecord(server.url, tokens.get("medtech"), name);
       await cases(user).signCase({ name });
       const next = await cases(user).getNextActions({ name });
       const advance = next.actions.find((action) => action.kind === ActionKind.ADVANCE);

@@ -7,6 +7,7 @@ import { MemberService } from "../src/gen/ect/v1/member_service_pb.js";
 import { ActionKind, type CaseEvent, CaseEventType, CaseState } from "../src/gen/ect/v1/resources_pb.js";
 import { fillPart, route } from "./support/af348-parts.js";
 import { rejects } from "./support/assertions.js";
+import { addMedicalRecord } from "./support/case-documents.js";
 import { collect, grpcClient, signIn } from "./support/clients.js";
 import { startTestServer, type TestServer, testDatabases } from "./support/test-server.js";
 
@@ -61,6 +62,8 @@ for (const database of testDatabases()) {
       assert.equal(created.status?.holderRoleName, "Medical Technician");
       assert.equal(created.state, CaseState.OPEN);
       for (const [index, user] of route.entries()) {
+        // The medical officer's forward requires a medical record (required_documents).
+        if (user === "medofficer") await addMedicalRecord(server.url, tokens.get("medtech"), created.name);
         const client = cases(user);
         const next = await client.getNextActions({ name: created.name });
         const forward = next.actions.find((action) => action.kind === ActionKind.ADVANCE);

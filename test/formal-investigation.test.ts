@@ -11,6 +11,7 @@ import { InvestigationService } from "../src/gen/ect/v1/investigation_service_pb
 import { ActionKind, CaseState } from "../src/gen/ect/v1/resources_pb.js";
 import { fillPart, type RouteUser, route } from "./support/af348-parts.js";
 import { rejects } from "./support/assertions.js";
+import { addMedicalRecord } from "./support/case-documents.js";
 import { grpcClient, signIn } from "./support/clients.js";
 import { startTestServer, type TestServer, testDatabases } from "./support/test-server.js";
 
@@ -92,6 +93,8 @@ for (const database of testDatabases()) {
 
     async function forward(user: RouteUser, name: string) {
       await fillPart(form(user), user, name);
+      // The medical officer's forward requires a medical record (required_documents).
+      if (user === "medofficer") await addMedicalRecord(server.url, tokens.get("medtech"), name);
       return signAndForward(user, name);
     }
 

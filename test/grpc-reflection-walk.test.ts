@@ -3,6 +3,7 @@ import { execFile } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { parts, type RouteUser, route } from "./support/af348-parts.js";
+import { addMedicalRecord } from "./support/case-documents.js";
 import { signIn } from "./support/clients.js";
 import { startTestServer, type TestServer } from "./support/test-server.js";
 
@@ -92,6 +93,8 @@ describe("a generic gRPC client that knows nothing but reflection", () => {
       incidentDescription: "Wrist fracture on the ramp",
     });
     for (const user of route) {
+      // The medical officer's forward requires a medical record (required_documents).
+      if (user === "medofficer") await addMedicalRecord(server.url, tokens.get("medtech"), created.name);
       const next = await call<{
         actions: { optionId: number; kind: string }[];
         findings?: { id: number; code: string }[];

@@ -24,6 +24,7 @@ import { ActionKind, CaseState } from "../src/gen/ect/v1/resources_pb.js";
 import { WorkflowService } from "../src/gen/workflow/workflow_pb.js";
 import { type OpenWatch, openWatch } from "./security/support/open-watch.js";
 import { fillPart, type RouteUser, route } from "./support/af348-parts.js";
+import { addMedicalRecord } from "./support/case-documents.js";
 import { collect, signIn } from "./support/clients.js";
 import { type RecordingProxy, startRecordingProxy } from "./support/recording-proxy.js";
 import { startTestServer, type TestServer, testDatabases } from "./support/test-server.js";
@@ -204,6 +205,8 @@ describe(`no seeded SSN in any response of a full lifecycle over every protocol 
         incidentDescription: "Twisted knee on the flight line",
       });
       for (const [index, user] of route.entries()) {
+        // The medical officer's forward requires a medical record (required_documents).
+        if (user === "medofficer") await addMedicalRecord(server.url, tokens.get("medtech"), created.name);
         const protocol = RPC_PROTOCOLS[index % RPC_PROTOCOLS.length];
         const cases = client(CaseService, protocol, user);
         const next = await cases.getNextActions({ name: created.name });

@@ -1,4 +1,5 @@
 import type { Queryable } from "../db/db.js";
+import { seedDemoDocuments } from "./demo-documents.js";
 import { seedDemoForms } from "./demo-forms.js";
 import { seedFormalDemoCases } from "./demo-scenarios.js";
 import { insertRows } from "./insert-rows.js";
@@ -169,6 +170,7 @@ export async function seedDemoData(tx: Queryable, size: DemoSize): Promise<void>
   await seedReinvestigations(tx, size);
   // After the reinvestigations, so the ids of the generated cases stay what tests and docs name.
   if (size.history) await seedFormalDemoCases(tx, new Date().toISOString().slice(0, 10));
+  await seedDemoDocuments(tx);
   await tx.query(
     `INSERT INTO process_logs (process_id, execution_date, message)
      SELECT p.id, now() - g * interval '47 minutes', ($2::text[])[1 + g % array_length($2::text[], 1)] || ' (run ' || g || ')'

@@ -4,7 +4,9 @@ import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { route } from "../support/af348-parts.js";
 import { assertNoSeriousViolations } from "../support/axe.js";
+import { addMedicalRecord } from "../support/case-documents.js";
 import { browserSuite, launchChromium } from "../support/chromium.js";
+import { signIn as apiSignIn } from "../support/clients.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { daysAgo, enter, FILL, openTab } from "./af348-fill.js";
 import { ensureWebBuilt } from "./build-web.js";
@@ -152,6 +154,13 @@ describe("the AF 348 as a tabbed form in Chromium", { timeout: 420_000, ...brows
     await medtech.context().close();
 
     for (const user of route.slice(1)) {
+      // The medical officer's forward requires a medical record (required_documents), added over the API.
+      if (user === "medofficer")
+        await addMedicalRecord(
+          server.url,
+          await apiSignIn(server.url, "medtech"),
+          `cases/${casePath.split("/").pop()}`,
+        );
       const page = await signIn(user);
       await openCase(page, casePath);
       await FILL[user](page);

@@ -10,6 +10,7 @@ import { InvestigationService } from "../../src/gen/ect/v1/investigation_service
 import { ActionKind } from "../../src/gen/ect/v1/resources_pb.js";
 import { fillPart, type RouteUser, route } from "../support/af348-parts.js";
 import { assertNoSeriousViolations } from "../support/axe.js";
+import { addMedicalRecord } from "../support/case-documents.js";
 import { browserSuite, launchChromium } from "../support/chromium.js";
 import { signIn as apiSignIn, grpcClient } from "../support/clients.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
@@ -69,6 +70,8 @@ describe("formal investigations in Chromium", { timeout: 420_000, ...browserSuit
   /** Over the API, as the demo users would: the role fills its part (unless told not to), signs and forwards. */
   async function forwardOverApi(user: RouteUser, name: string, fill = true) {
     if (fill) await fillPart(form(user), user, name);
+    // The medical officer's forward requires a medical record (required_documents).
+    if (user === "medofficer") await addMedicalRecord(server.url, tokens.get("medtech"), name);
     const before = await cases(user).getNextActions({ name });
     if (!before.signedByCaller) await cases(user).signCase({ name });
     const next = await cases(user).getNextActions({ name });

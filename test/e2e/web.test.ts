@@ -4,7 +4,9 @@ import { after, before, describe, it } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { route } from "../support/af348-parts.js";
 import { assertNoSeriousViolations } from "../support/axe.js";
+import { addMedicalRecord } from "../support/case-documents.js";
 import { browserSuite, launchChromium } from "../support/chromium.js";
+import { signIn as apiSignIn } from "../support/clients.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { FILL } from "./af348-fill.js";
 import { ensureWebBuilt } from "./build-web.js";
@@ -114,6 +116,13 @@ describe("the web client in Chromium", { timeout: 300_000, ...browserSuite }, ()
     await screenshot(page, "medtech-created");
 
     for (const [index, user] of route.entries()) {
+      // The medical officer's forward requires a medical record (required_documents), added over the API.
+      if (user === "medofficer")
+        await addMedicalRecord(
+          server.url,
+          await apiSignIn(server.url, "medtech"),
+          `cases/${casePath.split("/").pop()}`,
+        );
       if (index > 0) {
         // Opened before the previous role moved the case: the row arrived over WatchCases, without a reload.
         await row(page, caseNumber).waitFor({ timeout: 20_000 });
