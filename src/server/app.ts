@@ -43,8 +43,8 @@ import { createHttpRoutes } from "./http-routes.js";
 import { cascade, type HttpRequest, type HttpResponse, type NamedStage } from "./request-cascade.js";
 import { resilienceSettings } from "./resilience-settings.js";
 import { routeAuth } from "./route-auth.js";
-import { applySecurityHeaders } from "./security-headers.js";
 import { scaleOut } from "./scale-out.js";
+import { applySecurityHeaders } from "./security-headers.js";
 import { API_SERVICES, registerServices } from "./services.js";
 import { undecodableRequestGate } from "./undecodable-request-gate.js";
 
