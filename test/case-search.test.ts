@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { MessageInitShape } from "@bufbuild/protobuf";
+import { type MessageInitShape, toJson } from "@bufbuild/protobuf";
 import { Code } from "@connectrpc/connect";
 import { parse } from "csv-parse/sync";
 import { CaseService } from "../src/gen/ect/v1/case_service_pb.js";
@@ -16,6 +16,7 @@ import {
   SearchService,
   SearchSort,
 } from "../src/gen/ect/v1/search_service_pb.js";
+import { TelemetryService, TraceSchema } from "../src/gen/ect/v1/telemetry_service_pb.js";
 import { rejects } from "./support/assertions.js";
 import { collect, grpcClient, signIn } from "./support/clients.js";
 import { startTestServer, type TestServer, testDatabases } from "./support/test-server.js";
@@ -34,6 +35,7 @@ for (const database of testDatabases()) {
     const users = ["medtech", "wingcc", "mpf", "lodpm", "medtech445", "admin"];
     const search = (user: string) => grpcClient(server.url, SearchService, tokens.get(user));
     const cases = (user: string) => grpcClient(server.url, CaseService, tokens.get(user));
+    const logLines: string[] = [];
     let memberId = 0;
     let otherMemberId = 0;
     /** Cases of the inserted member: the first open, the second cancelled; and the other wing's case. */
@@ -58,7 +60,16 @@ for (const database of testDatabases()) {
     }
 
     before(async () => {
-      server = await startTestServer(database.url);
+      // Every log line at debug level, to show the full SSN never reaches the log.
+      server = await startTestServer(
+        database.url,
+        { ECT_LOG_LEVEL: "debug" },
+        {
+          write: (line: string) => {
+            logLines.push(line);
+          },
+        },
+      );
       for (const user of users) tokens.set(user, await signIn(server.url, user));
       memberId = await insertMember(SSN, AWKWARD_LAST, AWKWARD_FIRST, 102);
       otherMemberId = await insertMember(OTHER_SSN, "Quillfeather", "Bob", 104);
@@ -234,6 +245,25 @@ for (const database of testDatabases()) {
         "SELECT 1 FROM audit_events WHERE action = 'ssn_search_denied' AND actor = 'mpf'",
       );
       assert.equal(denied.rowCount, 1, "the refusal for want of a reason is audited too");
+    });
+
+    it("the full SSN searched for never reaches the log or the traces", async () => {
+      const ssnSearches = await server.db.query("SELECT 1 FROM audit_events WHERE action LIKE 'ssn_search%'");
+      assert.ok((ssnSearches.rowCount ?? 0) >= 3, "the full-SSN searches above ran");
+      assert.ok(logLines.length > 0, "the log was captured");
+      const log = logLines.join("");
+      assert.ok(!log.includes(SSN) && !log.includes(OTHER_SSN), "no full SSN in the log");
+      const telemetry = grpcClient(server.url, TelemetryService, tokens.get("admin"));
+      const { traces } = await telemetry.searchTraces({ method: "SearchCases" });
+      assert.ok(traces.length > 0, "the searches were traced");
+      for (const summary of traces) {
+        const trace = await telemetry.getTrace({ traceId: summary.traceId });
+        const text = JSON.stringify(toJson(TraceSchema, trace));
+        assert.ok(
+          !text.includes(SSN) && !text.includes(OTHER_SSN),
+          `no full SSN in trace ${summary.traceId}`,
+        );
+      }
     });
 
     it("a member's history lists exactly that member's cases in the caller's scope", async () => {
