@@ -112,6 +112,50 @@ describe("three ECT instances on one PostgreSQL", {
     }
   });
 
+  it("a watcher whose instance lost its database listener gets a RESYNC event, then changes again", async () => {
+    const seen: CaseEvent[] = [];
+    const watching = new AbortController();
+    const watch = (async () => {
+      for await (const response of grpcClient(c.url, CaseService, tokens.get("medtech")).watchCases(
+        {},
+        { signal: watching.signal },
+      )) {
+        seen.push(...response.events);
+      }
+    })().catch(() => {});
+    try {
+      const onA = grpcClient(a.url, CaseService, tokens.get("medtech"));
+      const probe = await onA.createCase({ memberId, incidentDescription: "Listener probe before the loss" });
+      await until(20_000, "C's watcher is listening", () => seen.some((e) => e.case?.name === probe.name));
+      // An administrator's pg_terminate_backend, a failover: every instance's LISTEN connection goes.
+      const killed = await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'ect-listen' AND datname = current_database()",
+      );
+      assert.equal(killed.rowCount, 3, "one listening connection per instance");
+      await until(20_000, "C's watcher is told to resync", () =>
+        seen.some((e) => e.type === CaseEventType.RESYNC),
+      );
+      const resync = seen.find((e) => e.type === CaseEventType.RESYNC)!;
+      assert.equal(resync.case, undefined, "a resync names no case: the client re-reads");
+      // Re-listening: a change on A reaches C again (bounded: the backoff's first delays are short).
+      await until(20_000, "C hears A's changes again", async () => {
+        const after = await onA.createCase({
+          memberId,
+          incidentDescription: "Listener probe after the loss",
+        });
+        const deadline = Date.now() + 2000;
+        while (Date.now() < deadline) {
+          if (seen.some((e) => e.case?.name === after.name)) return true;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        return false;
+      });
+    } finally {
+      watching.abort();
+      await watch;
+    }
+  });
+
   it("a caller limited to 2 streams cannot open a 3rd through another instance, and can once one ends", async () => {
     const opened: AbortController[] = [];
     /** Opens StreamCases as hqtech on an instance and resolves once its first item arrived (it stays open, paced). */
