@@ -210,6 +210,7 @@ for (const database of testDatabases()) {
     it("lists what was sent for a case, by name and role and never by address, only to users who see the case", async () => {
       assert.ok(caseName, "the first test made a case");
       const log = await feeds("unitcc").listCaseNotifications({ parent: caseName });
+      assert.match(log.caseNumber, /^\d{8}-\d+$/);
       const inApp = log.notifications.filter((item) => item.channel === NotificationChannel.IN_APP);
       assert.ok(inApp.some((item) => item.recipientUsername === "medofficer"));
       const medofficer = inApp.find((item) => item.recipientUsername === "medofficer")!;

@@ -27,7 +27,7 @@ export async function listCaseNotifications(
   const caseId = resourceId("parent", request.parent);
   const size = pageSize("page_size", request.pageSize, 100);
   const after = decodePageToken("page_token", request.pageToken) ?? 0;
-  await loadCaseRow(db, caller, caseId);
+  const row = await loadCaseRow(db, caller, caseId);
   const { rows } = await db.query<CaseLogRow>(
     `SELECT n.id, n.event, n.channel, n.state, u.username,
             concat_ws(' ', nullif(u.rank, ''), u.first_name, u.last_name) AS recipient_name,
@@ -43,5 +43,6 @@ export async function listCaseNotifications(
   return create(ListCaseNotificationsResponseSchema, {
     notifications: page.map((row) => caseNotificationFromRow(row, operator)),
     nextPageToken: rows.length > size ? encodePageToken(page[page.length - 1].id) : "",
+    caseNumber: row.case_number,
   });
 }
