@@ -17,6 +17,11 @@ describe("the search box", () => {
     assert.deepEqual(parseSearchQuery("6789"), { kind: "last4", last4: "6789" });
     assert.deepEqual(parseSearchQuery("20261126-000042"), { kind: "caseNumber", prefix: "20261126-000042" });
     assert.deepEqual(parseSearchQuery("20261126-"), { kind: "caseNumber", prefix: "20261126-" });
+    assert.deepEqual(parseSearchQuery("20260903-f000009"), {
+      kind: "caseNumber",
+      prefix: "20260903-F000009",
+    });
+    assert.deepEqual(parseSearchQuery("B000016494"), { kind: "caseNumber", prefix: "B000016494" });
     assert.deepEqual(parseSearchQuery("Smith, Ann"), { kind: "name", words: ["smith", "ann"] });
     assert.deepEqual(parseSearchQuery("O'Brien-Núñez"), { kind: "name", words: ["o'brien-núñez"] });
   });

@@ -2,8 +2,8 @@ import { invalidArgument } from "../../errors.js";
 
 /**
  * What the one search box holds, told apart by its shape: a full SSN (9 digits, dashes allowed), the last
- * four SSN digits, a case number or its prefix (digits and one dash, 5 or more characters), member name
- * words, or nothing (filters only).
+ * four SSN digits, a case number or its prefix (5 or more letters, digits and dashes, at least one digit),
+ * member name words (no digits), or nothing (filters only).
  */
 export type SearchQuery =
   | { readonly kind: "none" }
@@ -28,7 +28,9 @@ export function parseSearchQuery(raw: string): SearchQuery {
   if (query.length > MAX_QUERY) throw invalidArgument("query", `at most ${MAX_QUERY} characters`);
   if (/^\d{3}-?\d{2}-?\d{4}$/.test(query)) return { kind: "ssn", ssn: query.replaceAll("-", "") };
   if (/^\d{4}$/.test(query)) return { kind: "last4", last4: query };
-  if (/^\d[\d-]{4,}$/.test(query) && /^\d+(-\d*)?$/.test(query)) return { kind: "caseNumber", prefix: query };
+  // Case numbers hold digits, dashes and capitals ("20261126-000042", "20260903-F000009"); names hold no digits.
+  if (/\d/.test(query) && /^[A-Za-z0-9-]{5,}$/.test(query))
+    return { kind: "caseNumber", prefix: query.toUpperCase() };
   const words = query
     .toLowerCase()
     .split(/[\s,]+/)
