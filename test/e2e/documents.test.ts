@@ -73,13 +73,11 @@ describe("documents in Chromium", { timeout: 300_000, ...browserSuite }, () => {
       .getByText(/category/)
       .waitFor();
     await page.getByTestId("upload-category").selectOption({ label: "Medical Records" });
-    await page
-      .getByTestId("upload-file")
-      .setInputFiles({
-        name: "clinic-record.pdf",
-        mimeType: "application/pdf",
-        buffer: Buffer.from(SMALL_PDF),
-      });
+    await page.getByTestId("upload-file").setInputFiles({
+      name: "clinic-record.pdf",
+      mimeType: "application/pdf",
+      buffer: Buffer.from(SMALL_PDF),
+    });
     await page.getByTestId("upload-chosen").getByText("clinic-record.pdf").waitFor();
     await page.getByTestId("upload-submit").click();
     await page.getByTestId("upload-done").waitFor();
