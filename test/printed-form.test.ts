@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -377,6 +377,42 @@ for (const database of testDatabases()) {
       assert.ok(printedText.includes("Formal investigation"), "the print has the investigation");
       assert.ok(printedText.includes("Reason: Misconduct alleged by the police report"));
       assert.ok(printedText.includes("Report of investigation (AF 1271)"));
+    });
+
+    it("migration 016 gives a database seeded before it the templateAdmin permission as the seed does, once", async () => {
+      const script = await readFile(
+        new URL("../src/db/migrations/016_memo_templates.sql", import.meta.url),
+        "utf8",
+      );
+      const permissionRows = script.slice(script.indexOf("-- The permission to edit memo templates"));
+      const holders = async (tx: { query: typeof server.db.query }) =>
+        (
+          await tx.query<{ role_id: number; name: string }>(
+            `SELECT rp.role_id, p.name FROM role_permissions rp JOIN permissions p ON p.id = rp.permission_id
+             WHERE p.id = 18 ORDER BY rp.role_id`,
+          )
+        ).rows;
+      const rollback = new Error("rollback");
+      await assert.rejects(
+        server.db.transaction(async (tx) => {
+          const seeded = await holders(tx);
+          assert.deepEqual(
+            seeded.map((row) => row.role_id),
+            [1, 10],
+            "the seed gives it to the system administrator and the LOD program manager",
+          );
+          await tx.exec(
+            "DELETE FROM role_permissions WHERE permission_id = 18; DELETE FROM permissions WHERE id = 18;",
+          );
+          assert.deepEqual(await holders(tx), []);
+          await tx.exec(permissionRows);
+          assert.deepEqual(await holders(tx), seeded);
+          await tx.exec(permissionRows);
+          assert.deepEqual(await holders(tx), seeded, "nothing twice");
+          throw rollback;
+        }),
+        (error) => error === rollback,
+      );
     });
   });
 }
