@@ -32,12 +32,10 @@ export async function scale(rig: Rig, recorded: Recorded, log: (line: string) =>
     await settle();
     for (let repeat = 1; repeat <= rig.profile.repeats; repeat++) {
       for (const instances of INSTANCES) {
-        const shares = urls
-          .slice(0, instances)
-          .map((url, i) => ({
-            url,
-            streams: Math.floor(streams / instances) + (i < streams % instances ? 1 : 0),
-          }));
+        const shares = urls.slice(0, instances).map((url, i) => ({
+          url,
+          streams: Math.floor(streams / instances) + (i < streams % instances ? 1 : 0),
+        }));
         const results = await Promise.all(
           shares.map(({ url, streams: n }) =>
             rig.driver.run({

@@ -95,7 +95,10 @@ export async function startInstance(name: string, env: Record<string, string>): 
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited:\n${output}`);
     const status = await fetch(`${url}/healthz`).then(
-      async (response) => (await response.arrayBuffer(), response.status),
+      async (response) => {
+        await response.arrayBuffer();
+        return response.status;
+      },
       () => 0,
     );
     if (status === 200) break;
