@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
+import { get as httpGet, type IncomingMessage } from "node:http";
 import { after, before, describe, it } from "node:test";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { IdentityService } from "../src/gen/ect/v1/identity_service_pb.js";
+import { ensureWebBuilt } from "./e2e/build-web.js";
 import { startTestServer, type TestServer } from "./support/test-server.js";
 
 /** Headers every response carries, whatever served it. */
@@ -95,5 +97,26 @@ describe("security headers on every response", { timeout: 120_000 }, () => {
     assert.equal(asset.status, 200);
     assertBaseHeaders(asset.headers, "docs asset");
     await asset.body?.cancel();
+  });
+
+  it("leaves a reloaded page its page CSP: a 304 revalidation carries no API CSP to merge into it", async () => {
+    await ensureWebBuilt();
+    const page = await fetch(`${server.url}/`, { headers: { accept: "text/html" } });
+    assert.equal(page.status, 200);
+    assert.equal(directives(page.headers.get("content-security-policy")).get("default-src"), "'self'");
+    const etag = page.headers.get("etag");
+    await page.body?.cancel();
+    assert.ok(etag, "the web client's page is revalidated, not refetched");
+    // node:http, not fetch: fetch adds Cache-Control: no-cache to a conditional request, which never gets a 304.
+    const again = await new Promise<IncomingMessage>((resolve, reject) =>
+      httpGet(`${server.url}/`, { headers: { accept: "text/html", "if-none-match": etag } }, resolve).on(
+        "error",
+        reject,
+      ),
+    );
+    again.resume();
+    assert.equal(again.statusCode, 304);
+    assert.equal(again.headers["content-security-policy"], undefined);
+    assert.equal(again.headers["x-content-type-options"], "nosniff");
   });
 });

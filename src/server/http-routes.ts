@@ -103,6 +103,10 @@ export async function createHttpRoutes(deps: {
   app.addHook("onSend", async (_request, reply, payload) => {
     if (String(reply.getHeader("content-type") ?? "").startsWith("text/html")) {
       reply.header("content-security-policy", pagePolicy);
+    } else if (reply.statusCode === 304) {
+      // A 304 has no body and no content type, and the browser merges its headers into the cached
+      // response: the API CSP here would replace a cached page's CSP and blank the reloaded page.
+      reply.removeHeader("content-security-policy");
     }
     return payload;
   });
