@@ -54,7 +54,7 @@ for (const database of testDatabases()) {
     async function forward(user: RouteUser, name: string) {
       await fill(user, name);
       // The medical officer's forward requires a medical record (required_documents).
-      if (user === "medofficer") await addMedicalRecord(server.url, tokens.get("medtech"), name);
+      if (user === "medofficer") await addMedicalRecord(server.url, tokens.get("medofficer"), name);
       await cases(user).signCase({ name });
       const next = await cases(user).getNextActions({ name });
       const advance = next.actions.find((action) => action.kind === ActionKind.ADVANCE);

@@ -63,7 +63,7 @@ for (const database of testDatabases()) {
       assert.equal(created.state, CaseState.OPEN);
       for (const [index, user] of route.entries()) {
         // The medical officer's forward requires a medical record (required_documents).
-        if (user === "medofficer") await addMedicalRecord(server.url, tokens.get("medtech"), created.name);
+        if (user === "medofficer") await addMedicalRecord(server.url, tokens.get("medofficer"), created.name);
         const client = cases(user);
         const next = await client.getNextActions({ name: created.name });
         const forward = next.actions.find((action) => action.kind === ActionKind.ADVANCE);

@@ -94,7 +94,7 @@ for (const database of testDatabases()) {
     async function forward(user: RouteUser, name: string) {
       await fillPart(form(user), user, name);
       // The medical officer's forward requires a medical record (required_documents).
-      if (user === "medofficer") await addMedicalRecord(server.url, tokens.get("medtech"), name);
+      if (user === "medofficer") await addMedicalRecord(server.url, tokens.get("medofficer"), name);
       return signAndForward(user, name);
     }
 

@@ -94,7 +94,7 @@ describe("a generic gRPC client that knows nothing but reflection", () => {
     });
     for (const user of route) {
       // The medical officer's forward requires a medical record (required_documents).
-      if (user === "medofficer") await addMedicalRecord(server.url, tokens.get("medtech"), created.name);
+      if (user === "medofficer") await addMedicalRecord(server.url, tokens.get("medofficer"), created.name);
       const next = await call<{
         actions: { optionId: number; kind: string }[];
         findings?: { id: number; code: string }[];

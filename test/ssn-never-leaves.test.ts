@@ -206,7 +206,7 @@ describe(`no seeded SSN in any response of a full lifecycle over every protocol 
       });
       for (const [index, user] of route.entries()) {
         // The medical officer's forward requires a medical record (required_documents).
-        if (user === "medofficer") await addMedicalRecord(server.url, tokens.get("medtech"), created.name);
+        if (user === "medofficer") await addMedicalRecord(server.url, tokens.get("medofficer"), created.name);
         const protocol = RPC_PROTOCOLS[index % RPC_PROTOCOLS.length];
         const cases = client(CaseService, protocol, user);
         const next = await cases.getNextActions({ name: created.name });

@@ -158,7 +158,7 @@ describe("the AF 348 as a tabbed form in Chromium", { timeout: 420_000, ...brows
       if (user === "medofficer")
         await addMedicalRecord(
           server.url,
-          await apiSignIn(server.url, "medtech"),
+          await apiSignIn(server.url, "medofficer"),
           `cases/${casePath.split("/").pop()}`,
         );
       const page = await signIn(user);

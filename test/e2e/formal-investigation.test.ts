@@ -71,7 +71,7 @@ describe("formal investigations in Chromium", { timeout: 420_000, ...browserSuit
   async function forwardOverApi(user: RouteUser, name: string, fill = true) {
     if (fill) await fillPart(form(user), user, name);
     // The medical officer's forward requires a medical record (required_documents).
-    if (user === "medofficer") await addMedicalRecord(server.url, tokens.get("medtech"), name);
+    if (user === "medofficer") await addMedicalRecord(server.url, tokens.get("medofficer"), name);
     const before = await cases(user).getNextActions({ name });
     if (!before.signedByCaller) await cases(user).signCase({ name });
     const next = await cases(user).getNextActions({ name });

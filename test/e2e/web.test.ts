@@ -120,7 +120,7 @@ describe("the web client in Chromium", { timeout: 300_000, ...browserSuite }, ()
       if (user === "medofficer")
         await addMedicalRecord(
           server.url,
-          await apiSignIn(server.url, "medtech"),
+          await apiSignIn(server.url, "medofficer"),
           `cases/${casePath.split("/").pop()}`,
         );
       if (index > 0) {
