@@ -3,7 +3,17 @@ import { currentCorrelationId } from "../telemetry/correlation.js";
 
 /** One audited change: who did what to which entity, with the state before and after. */
 export interface AuditEntry {
-  entityType: "case" | "user" | "role" | "workflow" | "log" | "status_code" | "session";
+  entityType:
+    | "case"
+    | "user"
+    | "role"
+    | "workflow"
+    | "log"
+    | "status_code"
+    | "session"
+    | "notification_template"
+    | "reminder_rule"
+    | "memo_template";
   entityId: string | number;
   action: string;
   actor: string;

@@ -165,7 +165,7 @@ export function memoService(deps: MemoServiceDeps): ServiceImpl<typeof MemoServi
           (field) => next[field] !== current[field],
         );
         await recordAudit(tx, {
-          entityType: "workflow",
+          entityType: "memo_template",
           entityId: `memoTemplates/${key}`,
           action: "memo_template_update",
           actor: caller.username,

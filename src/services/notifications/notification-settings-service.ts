@@ -156,7 +156,7 @@ export function notificationSettingsService(deps: {
           [id, subject, bodyText, bodyHtml, caller.userId],
         );
         await recordAudit(tx, {
-          entityType: "workflow",
+          entityType: "notification_template",
           entityId: `notificationTemplates/${id}`,
           action: "notification_template_updated",
           actor: caller.username,
@@ -219,7 +219,7 @@ export function notificationSettingsService(deps: {
           active: r.active,
         });
         await recordAudit(tx, {
-          entityType: "workflow",
+          entityType: "reminder_rule",
           entityId: `reminderRules/${id}`,
           action: "reminder_rule_updated",
           actor: caller.username,
