@@ -4,6 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { CaseService, type WatchCasesResponse } from "../src/gen/ect/v1/case_service_pb.js";
 import { MemberService } from "../src/gen/ect/v1/member_service_pb.js";
+import { NotificationService } from "../src/gen/ect/v1/notification_service_pb.js";
 import { Health, HealthCheckResponse_ServingStatus } from "../src/gen/grpc/health/v1/health_pb.js";
 import type { StreamLease } from "../src/resilience/stream-limiter.js";
 import { rejects } from "./support/assertions.js";
@@ -97,6 +98,23 @@ describe("watch limits", () => {
       if (outcome === "open") break;
       assert.equal(outcome, Code.ResourceExhausted);
       assert.ok(Date.now() < deadline, "the aborted watch's place came free");
+    }
+  });
+
+  it("counts the notification bell's watch as a watch too: three bells of one user hold no stream slot", async () => {
+    const notifications = grpcClient(server.url, NotificationService, tokens.get("admin"));
+    const bells = Array.from({ length: 3 }, () => {
+      const abort = new AbortController();
+      const iterator = notifications.watchNotifications({}, { signal: abort.signal })[Symbol.asyncIterator]();
+      return { first: iterator.next(), abort };
+    });
+    try {
+      // Each bell is sent the unread count at once; three are more than the caller's two stream slots.
+      for (const bell of bells) assert.equal((await bell.first).done, false);
+      const own = await collect(cases("admin").streamCases({ limit: 3 }));
+      assert.equal(own.flatMap((batch) => batch.cases).length, 3, "the caller's stream slots are all free");
+    } finally {
+      for (const bell of bells) bell.abort.abort();
     }
   });
 

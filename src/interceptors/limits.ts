@@ -2,6 +2,7 @@ import type { DescMethod } from "@bufbuild/protobuf";
 import type { Interceptor } from "@connectrpc/connect";
 import { callerKey, remoteAddressKey } from "../auth/caller-context.js";
 import { CaseService } from "../gen/ect/v1/case_service_pb.js";
+import { NotificationService } from "../gen/ect/v1/notification_service_pb.js";
 import type { StreamLease, StreamLimiter } from "../resilience/stream-limiter.js";
 import { itemCount } from "../streams/item-count.js";
 
@@ -10,7 +11,9 @@ import { itemCount } from "../streams/item-count.js";
  * (src/resilience/watch-limiter.ts, config.watches), so they take no stream slot here and idle watches
  * cannot starve other streams (REQUIREMENTS §9: they count apart from the stream slots of §2).
  */
-const watches: ReadonlySet<string> = new Set([CaseService.method.watchCases].map(fullName));
+const watches: ReadonlySet<string> = new Set(
+  [CaseService.method.watchCases, NotificationService.method.watchNotifications].map(fullName),
+);
 
 function fullName(method: DescMethod): string {
   return `${method.parent.typeName}/${method.name}`;

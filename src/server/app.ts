@@ -92,12 +92,12 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
     metrics.rejections.inc({ kind: "stream_limit" });
     streamingStats.recordRejection();
   });
+  const notifications = startNotifications(config, db, metrics, logger);
   // Events, stream limits and the read replica across the instances sharing the database.
   const instances = scaleOut(config, rawDb, db, streams, settings.streams, () => {
     metrics.rejections.inc({ kind: "stream_limit" });
     streamingStats.recordRejection();
   });
-  const notifications = startNotifications(config, db, metrics, logger);
   const health = new HealthMonitor([
     ...instances.checks,
     databaseCheck(
@@ -139,6 +139,7 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
     directory,
     traces: tracing.store,
     health,
+    listener: instances.listener,
   });
   const readMaxBytes = config.maxMessageBytes;
   // Every protocol carries the client's address as a context value, never as a header a client could
@@ -224,8 +225,8 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
     },
     async close() {
       events.close();
-      await notifications.close();
       await instances.close();
+      await notifications.close();
       health.close();
       await http.close();
     },

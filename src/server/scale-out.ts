@@ -1,6 +1,6 @@
 import type { Config } from "../config.js";
 import type { Db } from "../db/db.js";
-import { dbNotifications } from "../db/db-notifications.js";
+import { type DbNotifications, dbNotifications } from "../db/db-notifications.js";
 import { dedicatedSession } from "../db/dedicated-session.js";
 import { ReadRoutedDb } from "../db/read-routed-db.js";
 import type { HealthCheck } from "../health/health-monitor.js";
@@ -14,6 +14,8 @@ import type { CaseEvents } from "../services/cases/case-events.js";
 export interface ScaleOut {
   /** Where stream starts take their slot: the local limiter, or it plus the shared per-caller limit. */
   streamSlots: Pick<StreamLimiter, "acquire">;
+  /** The instance's one LISTEN connection: what other instances commit wakes this one's watchers. */
+  listener: DbNotifications;
   /** Health checks of the read replica, when there is one. */
   checks: HealthCheck[];
   /** Feeds the instance's WatchCases fan-out with the case changes every instance commits. */
@@ -45,6 +47,7 @@ export function scaleOut(
   }
   return {
     streamSlots,
+    listener: notifications,
     checks: rawDb instanceof ReadRoutedDb ? [replicaCheck((signal) => rawDb.replicaLag(signal))] : [],
     async relay(events) {
       await relayCaseEvents(events, db, notifications);
