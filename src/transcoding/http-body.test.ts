@@ -1,7 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { createRegistry } from "@bufbuild/protobuf";
+import { Code, ConnectError, type Transport } from "@connectrpc/connect";
 import { DocumentService } from "../gen/ect/v1/document_service_pb.js";
-import { httpBodyField, isHttpBodyRoute, returnsHttpBody } from "./http-body.js";
+import {
+  type BinaryResponse,
+  httpBodyField,
+  isHttpBodyRoute,
+  returnsHttpBody,
+  serveHttpBody,
+} from "./http-body.js";
+import type { RestRequest } from "./http-io.js";
 import { buildOpenApiDocument } from "./openapi.js";
 import { buildRoutes, matchRoute } from "./route-table.js";
 
@@ -53,5 +62,54 @@ describe("google.api.HttpBody routes", () => {
     const download = paths["/ect/v1/{name}:download"].get;
     const ok = (download.responses as Record<string, { content: Record<string, unknown> }>)["200"];
     assert.deepEqual(Object.keys(ok.content), ["*/*"]);
+  });
+
+  test("an upload whose Content-Length passes the limit is refused with 413 before a byte is read or a call made", async () => {
+    const upload = routeOf("UploadDocument");
+    const match = matchRoute(routes, "POST", "/ect/v1/cases/7/documents");
+    assert.equal(match.kind, "found");
+    const headers: Record<string, string> = {};
+    const req = {
+      method: "POST",
+      url: "/ect/v1/cases/7/documents?category=orders&filename=a.pdf",
+      headers: { "content-length": String(10 * 1024 * 1024), "content-type": "application/pdf" },
+      httpVersionMajor: 1,
+      complete: false,
+      [Symbol.asyncIterator]() {
+        throw new Error("the body was read");
+      },
+    } as unknown as RestRequest;
+    const res = {
+      headersSent: false,
+      setHeader: (name: string, value: string) => {
+        headers[name] = value;
+      },
+    } as unknown as BinaryResponse;
+    const transport = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error("the call was made");
+        },
+      },
+    ) as Transport;
+    const refused = await serveHttpBody(req, res, {
+      route: upload,
+      bindings: match.kind === "found" ? match.bindings : new Map(),
+      query: new URLSearchParams("category=orders&filename=a.pdf"),
+      registry: createRegistry(),
+      transport,
+      headers: new Headers(),
+      contextValues: undefined,
+      signal: new AbortController().signal,
+      maxStreamedBytes: 1024 * 1024,
+      maxUnaryBytes: 1024,
+      head: false,
+      toJson: () => null,
+    }).catch((e: unknown) => ConnectError.from(e));
+    assert.ok(refused instanceof ConnectError);
+    assert.equal(refused.code, Code.ResourceExhausted);
+    assert.equal(refused.metadata.get("x-http-status"), "413");
+    assert.equal(headers.connection, "close", "the rest of the body is not drained");
   });
 });
