@@ -3,7 +3,7 @@ import { CaseState } from "../../../src/gen/ect/v1/resources_pb.js";
 import { api } from "../api.js";
 import { ErrorAlert } from "../components/ErrorAlert.js";
 import { useAbortable } from "../hooks/useAbortable.js";
-import { watchCaseEvents } from "../hooks/useCaseWatch.js";
+import { mustResync, watchCaseEvents } from "../hooks/useCaseWatch.js";
 
 interface Stats {
   byCase: Map<number, string>;
@@ -16,7 +16,7 @@ interface Stats {
 export function CasesByStatusPanel() {
   const [stats, setStats] = useState<Stats>({ byCase: new Map(), items: 0 });
   // The watch starts once the stream has ended, so no event is overwritten by an older streamed row.
-  const { error } = useAbortable(async (signal) => {
+  const { error, reload } = useAbortable(async (signal) => {
     const byCase = new Map<number, string>();
     const started = performance.now();
     let firstItemMs: number | undefined;
@@ -31,6 +31,11 @@ export function CasesByStatusPanel() {
     totalMs = performance.now() - started;
     publish();
     await watchCaseEvents(signal, (events) => {
+      // Events were missed: count again from a fresh stream (the reload aborts this watch).
+      if (mustResync(events)) {
+        void reload();
+        return;
+      }
       for (const event of events) {
         const item = event.case;
         if (!item) continue;

@@ -27,10 +27,13 @@ export function MovesPanel() {
     setBuckets((current) => new Map(current).set(minute, (current.get(minute) ?? 0) + moves.length));
     setRecent((current) =>
       [
-        ...events.map((e) => ({
-          key: `${e.case?.id}-${e.case?.version}-${e.type}`,
-          text: `${e.case?.caseNumber}: ${e.previousStatus?.description ?? "new"} → ${e.case?.status?.description} (${e.actor})`,
-        })),
+        // A resync carries no case: nothing to list.
+        ...events
+          .filter((e) => e.case)
+          .map((e) => ({
+            key: `${e.case?.id}-${e.case?.version}-${e.type}`,
+            text: `${e.case?.caseNumber}: ${e.previousStatus?.description ?? "new"} → ${e.case?.status?.description} (${e.actor})`,
+          })),
         ...current,
       ].slice(0, 8),
     );

@@ -1,4 +1,4 @@
-import type { CaseEvent } from "../../../src/gen/ect/v1/resources_pb.js";
+import { type CaseEvent, CaseEventType } from "../../../src/gen/ect/v1/resources_pb.js";
 import { api } from "../api.js";
 import { useAbortable } from "./useAbortable.js";
 
@@ -16,4 +16,12 @@ export async function watchCaseEvents(
  */
 export function useCaseWatch(onEvents: (events: CaseEvent[]) => void): string {
   return useAbortable((signal) => watchCaseEvents(signal, onEvents), []).error;
+}
+
+/**
+ * True when the server says events may have been missed (it re-established its database listener, or a
+ * bulk change): whatever the page shows of cases must be read again.
+ */
+export function mustResync(events: readonly CaseEvent[]): boolean {
+  return events.some((event) => event.type === CaseEventType.RESYNC);
 }

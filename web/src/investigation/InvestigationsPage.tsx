@@ -3,7 +3,7 @@ import type { Investigation } from "../../../src/gen/ect/v1/investigation_servic
 import { api } from "../api.js";
 import { ErrorAlert } from "../components/ErrorAlert.js";
 import { useAbortable } from "../hooks/useAbortable.js";
-import { useCaseWatch } from "../hooks/useCaseWatch.js";
+import { mustResync, useCaseWatch } from "../hooks/useCaseWatch.js";
 import { Link } from "../router.js";
 import { SuspenseBadge } from "./SuspenseBadge.js";
 
@@ -43,8 +43,10 @@ export function InvestigationsPage() {
   );
   const watchError = useCaseWatch((events) => {
     const names = new Set(rows?.map((row) => row.case));
-    if (events.some((event) => event.case && (names.has(event.case.name) || event.case.suspenseDate)))
-      reload();
+    const touched = events.some(
+      (event) => event.case && (names.has(event.case.name) || event.case.suspenseDate),
+    );
+    if (touched || mustResync(events)) reload();
   });
   const overdue = rows?.filter((row) => row.suspenseOverdue).length ?? 0;
   return (

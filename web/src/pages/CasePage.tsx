@@ -30,7 +30,7 @@ import { formSignatures } from "../form/form-signatures.js";
 import { FORM_TABS, firstTab, tabOfPath } from "../form/form-tabs.js";
 import { PROXIMATE_CAUSES } from "../form/proximate-causes.js";
 import { useAbortable } from "../hooks/useAbortable.js";
-import { useCaseWatch } from "../hooks/useCaseWatch.js";
+import { mustResync, useCaseWatch } from "../hooks/useCaseWatch.js";
 import { DirectFormalInvestigation } from "../investigation/DirectFormalInvestigation.js";
 import { ExtendSuspense } from "../investigation/ExtendSuspense.js";
 import { InvestigationPanel } from "../investigation/InvestigationPanel.js";
@@ -122,7 +122,7 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
   }, []).error;
   // Another user moving or editing this case refreshes the page.
   const watchError = useCaseWatch((events) => {
-    if (events.some((event) => event.case?.name === `cases/${id}`)) reload();
+    if (mustResync(events) || events.some((event) => event.case?.name === `cases/${id}`)) reload();
   });
   // A saved change (a new form version) makes the last refused forward's list stale.
   const version = data?.form?.version;

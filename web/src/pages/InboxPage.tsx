@@ -5,7 +5,7 @@ import { type InboxFilter, matchesInbox, stateText, streamCasesPerFrame } from "
 import { ErrorAlert } from "../components/ErrorAlert.js";
 import { VirtualList } from "../components/VirtualList.js";
 import { useAbortable } from "../hooks/useAbortable.js";
-import { useCaseWatch } from "../hooks/useCaseWatch.js";
+import { mustResync, useCaseWatch } from "../hooks/useCaseWatch.js";
 import { SuspenseBadge } from "../investigation/SuspenseBadge.js";
 import { StatusAgeBadge } from "../notifications/StatusAgeBadge.js";
 import { Link } from "../router.js";
@@ -24,7 +24,7 @@ export function InboxPage({ session }: { session: Session }) {
   const [, setVersion] = useState(0);
   const [status, setStatus] = useState("Loading…");
 
-  const { error: streamError } = useAbortable(
+  const { error: streamError, reload } = useAbortable(
     (signal) => {
       rows.current = [];
       setVersion((v) => v + 1);
@@ -42,6 +42,10 @@ export function InboxPage({ session }: { session: Session }) {
 
   // A case that moves into or out of this inbox, as filtered now, is added or dropped without a reload.
   const watchError = useCaseWatch((events) => {
+    if (mustResync(events)) {
+      void reload();
+      return;
+    }
     for (const event of events) {
       const item = event.case;
       if (!item) continue;
