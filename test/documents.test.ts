@@ -297,6 +297,28 @@ for (const database of testDatabases()) {
         produced < maxBytes + 8 * MiB,
         `the server pulled ${produced} of ${offered} bytes (limit ${maxBytes})`,
       );
+      // A Content-Length over the limit is refused before a byte of the body is read: none is ever sent.
+      const declared = await new Promise<number>((resolve, reject) => {
+        const request = http.request(
+          new URL(`${server.url}/ect/v1/${name}/documents?category=medical_records&filename=declared.pdf`),
+          {
+            method: "POST",
+            headers: {
+              authorization: `Bearer ${tokens.get("medtech")}`,
+              "content-type": "application/pdf",
+              "content-length": String(maxBytes + 1),
+            },
+          },
+        );
+        request.on("response", (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+          request.destroy();
+        });
+        request.on("error", reject);
+        request.flushHeaders();
+      });
+      assert.equal(declared, 413);
       const tooBig = pdfOf(maxBytes + 1);
       await rejects(
         grpcUpload("medtech", name, tooBig, { piece: 256 * 1024 }),

@@ -156,6 +156,8 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
     transport: createInProcessTransport(services.routes, { router: { interceptors, readMaxBytes } }),
     contextValues,
     maxBodyBytes: readMaxBytes,
+    // A document upload (the raw body) is held to the document limit: over it by Content-Length, 413 at once.
+    maxStreamedBodyBytes: config.documents.maxBytes,
     heartbeatMs: config.streaming.heartbeatMs,
   });
   const http = await createHttpRoutes({
