@@ -12,6 +12,7 @@ import { Code, ConnectError, type Transport } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { CaseService } from "../../src/gen/ect/v1/case_service_pb.js";
 import { Role } from "../../src/seed/reference-data.js";
+import { storeDocument } from "../../src/services/documents/document-store.js";
 import { grpcClient, signIn } from "../support/clients.js";
 import { startTestServer, type TestServer, testDatabases } from "../support/test-server.js";
 import { type CallAnswer, callAny } from "./support/any-call.js";
@@ -51,7 +52,8 @@ for (const database of testDatabases()) {
     let server: TestServer;
     let transport: Transport;
     let target: CaseTarget;
-    // The completed LOD the target reinvestigates: the form's reads (FormService) probe it, an RR has no AF 348.
+    // The completed LOD the target reinvestigates: the form's reads (form, print, documents, memos) probe it, an
+    // RR has no AF 348; it carries its determination memo as a document.
     let formTarget: CaseTarget;
     // A case of the target wing under formal investigation: InvestigationService's reads probe it.
     let investigationTarget: CaseTarget | undefined;
@@ -124,6 +126,25 @@ for (const database of testDatabases()) {
         lockId: 0,
         memberLastName: MEMBER_LAST_NAME,
       };
+      // The decided LOD's determination memo, filed as the server files one: the document and memo reads see it.
+      const memo = await db.transaction((tx) =>
+        storeDocument(tx, {
+          caseId: formTarget.id,
+          categoryCode: "determination_memo",
+          fileName: "determination.pdf",
+          contentType: "application/pdf",
+          content: new TextEncoder().encode("%PDF-1.4\n% scope probe\n%%EOF\n"),
+          uploadedBy: null,
+          chunkBytes: 64 * 1024,
+          maxBytes: 1024 * 1024,
+        }),
+      );
+      formTarget.documentId = memo.id;
+      await db.query(
+        `INSERT INTO case_memos (document_id, case_id, template_key, title, created_by)
+         SELECT $1, $2, 'determination_ilod', 'Line of Duty Determination', id FROM users WHERE username = 'approver'`,
+        [memo.id, formTarget.id],
+      );
       // Until the seed directs one in the target wing, direct a formal investigation of its LOD here.
       await db.query(
         `INSERT INTO investigations (case_id, directed_by, direct_reason, io_user_id, suspense_date)
@@ -180,7 +201,10 @@ for (const database of testDatabases()) {
         // The form's reads probe a completed LOD (an RR has no AF 348), InvestigationService's a case under one.
         const service = rpc.method.parent.typeName;
         const caseTarget =
-          service === "ect.v1.FormService"
+          service === "ect.v1.FormService" ||
+          service === "ect.v1.PrintService" ||
+          service === "ect.v1.DocumentService" ||
+          service === "ect.v1.MemoService"
             ? formTarget
             : service === "ect.v1.InvestigationService"
               ? investigationTarget

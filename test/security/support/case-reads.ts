@@ -11,6 +11,8 @@ export interface CaseTarget {
   workStatusId: number;
   lockId: number;
   memberLastName: string;
+  /** A document of the case, for reads of one document (cases/{case}/documents/{document}). */
+  documentId?: number;
 }
 
 const caseLookupNames = new Set<string>(caseLookups.map((lookup) => lookup.name));
@@ -78,9 +80,15 @@ export function requestFor(
       request[field.jsonName] = target.memberLastName;
     else if (field.name === "name" || field.name === "parent") {
       const template = caseNameTemplate(catalog, method.input.typeName, field.name);
+      // The first variable is the case; a second one (a document of the case) is the target's document.
+      let variables = 0;
       if (template)
         request[field.jsonName] = template
-          .map((segment) => (segment.kind === "literal" ? segment.value : String(target.id)))
+          .map((segment) =>
+            segment.kind === "literal"
+              ? segment.value
+              : String(variables++ === 0 ? target.id : (target.documentId ?? target.id)),
+          )
           .join("/");
     }
   }
