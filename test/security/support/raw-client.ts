@@ -121,7 +121,8 @@ export class RawClient {
     format: "json" | "proto",
     token?: string,
   ): Promise<CallOutcome> {
-    const streaming = method.methodKind === "server_streaming";
+    // Every streaming kind (client, server, bidi) speaks the enveloped connect+ format; only unary is plain.
+    const streaming = method.methodKind !== "unary";
     const headers: Record<string, string> = {
       "content-type": `application/${streaming ? `connect+${format}` : format}`,
       "connect-protocol-version": "1",
