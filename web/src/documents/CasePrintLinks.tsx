@@ -1,8 +1,9 @@
 import { useState } from "react";
 import type { CaseMemo } from "../../../src/gen/ect/v1/memo_service_pb.js";
 import { errorText } from "../call-errors.js";
+import { saveBlob } from "../download.js";
 import { useAbortable } from "../hooks/useAbortable.js";
-import { documentsApi, saveBlob, streamedBlob } from "./documents-api.js";
+import { documentsApi, streamedBlob } from "./documents-api.js";
 
 /**
  * "Print AF 348" (the form rendered as a PDF now) and a link per memo filed on the case (the determination

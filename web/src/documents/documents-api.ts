@@ -71,16 +71,3 @@ export async function streamedBlob(
   }
   return new Blob(parts, { type });
 }
-
-/** Hands a Blob to the browser as a download named `filename`. */
-export function saveBlob(blob: Blob, filename: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = filename;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // The download has started from the URL; release it once the click has been handled.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}

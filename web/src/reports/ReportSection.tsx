@@ -2,7 +2,7 @@ import { type ReactNode, useState } from "react";
 import { ErrorAlert } from "../components/ErrorAlert.js";
 import { ReportChart } from "./ReportChart.js";
 import type { ChartData } from "./report-charts.js";
-import { downloadCsv, type ReportFilterValues } from "./report-client.js";
+import { downloadReportCsv, type ReportFilterValues } from "./report-client.js";
 
 /** One column of a report's table: its header and how a row shows in it. */
 export interface ReportColumn<R> {
@@ -40,7 +40,7 @@ export function ReportSection<R>(props: {
           data-testid={`${id}-csv`}
           onClick={() => {
             setDownload({ note: "Downloading…", error: "" });
-            downloadCsv(props.route, props.filter, `${props.route}.csv`).then(
+            downloadReportCsv(props.route, props.filter, `${props.route}.csv`).then(
               (count) => setDownload({ note: `Downloaded ${count} rows as ${props.route}.csv`, error: "" }),
               (error: unknown) => setDownload({ note: "", error: String((error as Error).message ?? error) }),
             );

@@ -1,7 +1,7 @@
 import { createClient } from "@connectrpc/connect";
 import { ReportService } from "../../../src/gen/ect/v1/report_service_pb.js";
 import { transport } from "../api.js";
-import { loadSession } from "../session.js";
+import { downloadCsv } from "../download.js";
 
 /** The ReportService client of the Reports page, on the app's one transport. */
 export const reportClient = createClient(ReportService, transport);
@@ -26,27 +26,11 @@ export function filterQuery(filter: ReportFilterValues): string {
  * Downloads a report as CSV from its REST route (Accept: text/csv) and hands it to the browser as a file;
  * resolves with the number of data rows, or rejects with the server's error text.
  */
-export async function downloadCsv(
+export function downloadReportCsv(
   route: string,
   filter: ReportFilterValues,
   fileName: string,
 ): Promise<number> {
   const query = filterQuery(filter);
-  const response = await fetch(`/ect/v1/reports/${route}${query ? `?${query}` : ""}`, {
-    headers: { accept: "text/csv", authorization: `Bearer ${loadSession()?.token ?? ""}` },
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`Download failed (${response.status}): ${text.slice(0, 200)}`);
-  const url = URL.createObjectURL(new Blob([text], { type: "text/csv" }));
-  try {
-    const link = document.createElement("a");
-    link.href = url;
-    link.download = fileName;
-    document.body.append(link);
-    link.click();
-    link.remove();
-  } finally {
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  }
-  return Math.max(0, text.split("\r\n").filter(Boolean).length - 1);
+  return downloadCsv(`/ect/v1/reports/${route}${query ? `?${query}` : ""}`, fileName);
 }

@@ -2,10 +2,11 @@ import { useState } from "react";
 import type { Case } from "../../../src/gen/ect/v1/resources_pb.js";
 import { stateText } from "../caseStream.js";
 import { ErrorAlert } from "../components/ErrorAlert.js";
+import { downloadCsv } from "../download.js";
 import { useAbortable } from "../hooks/useAbortable.js";
 import { Link } from "../router.js";
 import { createdDate, memberName } from "./SearchPage.js";
-import { downloadCsv, searchClient } from "./search-client.js";
+import { searchClient } from "./search-client.js";
 
 /** A member's LOD history: every case of theirs the caller may see, newest first, with its outcome and dates. */
 export function MemberHistoryPage({ id }: { id: string }) {

@@ -4,16 +4,10 @@ import { SearchSort } from "../../../src/gen/ect/v1/search_service_pb.js";
 import { stateText } from "../caseStream.js";
 import { ErrorAlert } from "../components/ErrorAlert.js";
 import { VirtualList } from "../components/VirtualList.js";
+import { downloadCsv } from "../download.js";
 import { useAbortable } from "../hooks/useAbortable.js";
 import { Link } from "../router.js";
-import {
-  downloadCsv,
-  emptySearch,
-  isFullSsn,
-  type SearchValues,
-  searchClient,
-  searchRequest,
-} from "./search-client.js";
+import { emptySearch, isFullSsn, type SearchValues, searchClient, searchRequest } from "./search-client.js";
 
 const rowHeight = 44;
 
