@@ -13,6 +13,8 @@ export interface CaseFilterValues {
   unitId: number;
   waitingOnMyRole: boolean;
   state: CaseState;
+  /** One member's cases only (a member's LOD history). */
+  memberId?: number;
 }
 
 /** SQL conditions (and their parameters) that scope cases to the caller's units and apply a filter. */
@@ -37,6 +39,7 @@ export function caseConditions(caller: Caller, filter: CaseFilterValues, params:
       OR (sc.role_id = ${INVESTIGATING_OFFICER_ROLE_ID}
           AND EXISTS (SELECT 1 FROM investigations i WHERE i.case_id = c.id AND i.io_user_id = ${user})))`);
   }
+  if (filter.memberId) conditions.push(`c.member_id = ${add(filter.memberId)}`);
   if (filter.state === CaseState.OPEN) conditions.push("NOT sc.is_final");
   if (filter.state === CaseState.COMPLETED) conditions.push("sc.is_final AND NOT sc.is_cancel");
   if (filter.state === CaseState.CANCELLED) conditions.push("sc.is_cancel");

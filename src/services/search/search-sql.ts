@@ -5,7 +5,7 @@ import { containsPattern, prefixPattern, type SearchQuery } from "../../domain/s
 import { OVERDUE_AFTER_DAYS } from "../../domain/status-age.js";
 import { CaseState, Module } from "../../gen/ect/v1/resources_pb.js";
 import { SearchSort } from "../../gen/ect/v1/search_service_pb.js";
-import { type CaseFilterValues, caseConditions } from "../cases/case-queries.js";
+import { type CaseFilterValues, caseConditions, caseKeysetQuery } from "../cases/case-queries.js";
 import { CASE_COLUMNS, CASE_JOINS, type CaseRow } from "../cases/case-row.js";
 
 /** A search's validated filters (SearchFilter after checking). */
@@ -151,35 +151,12 @@ function sortOrder(sort: SearchSort): { column: string; direction: "ASC" | "DESC
 
 /** Every case of one member in the caller's scope, newest first (index cases_by_member_newest). */
 export function memberCasesKeysetQuery(caller: Caller, memberId: number): KeysetQuery<CaseRow, number> {
-  const unfiltered: CaseFilterValues = {
+  return caseKeysetQuery(caller, {
     workStatusIds: [],
     module: Module.UNSPECIFIED,
     unitId: 0,
     waitingOnMyRole: false,
     state: CaseState.UNSPECIFIED,
-  };
-  return {
-    page(after, limit) {
-      const params: unknown[] = [];
-      const conditions = caseConditions(caller, unfiltered, params);
-      params.push(memberId);
-      conditions.push(`c.member_id = $${params.length}`);
-      if (after !== undefined) {
-        params.push(after);
-        conditions.push(`c.id < $${params.length}`);
-      }
-      params.push(limit);
-      return {
-        sql: `SELECT ${CASE_COLUMNS}
-              FROM (SELECT c.* FROM cases c
-                    JOIN work_statuses ws ON ws.id = c.work_status_id
-                    JOIN status_codes sc ON sc.id = ws.status_code_id
-                    WHERE ${conditions.join(" AND ")} ORDER BY c.id DESC LIMIT $${params.length}) c
-              ${CASE_JOINS}
-              ORDER BY c.id DESC`,
-        params,
-      };
-    },
-    keyOf: (row) => row.id,
-  };
+    memberId,
+  });
 }
