@@ -8,6 +8,7 @@ import { FormService } from "../src/gen/ect/v1/form_service_pb.js";
 import { MemberService } from "../src/gen/ect/v1/member_service_pb.js";
 import { ActionKind } from "../src/gen/ect/v1/resources_pb.js";
 import { rejects } from "./support/assertions.js";
+import { addMedicalRecord } from "./support/case-documents.js";
 import { collect, grpcClient, signIn } from "./support/clients.js";
 import { startTestServer, type TestServer, testDatabases } from "./support/test-server.js";
 
@@ -312,6 +313,8 @@ for (const database of testDatabases()) {
       });
       assert.equal(mo.medical?.icd10Code, "S93.401");
       assert.deepEqual(section(mo, "medical").missingFields, []);
+      // The medical officer's forward needs the case's medical record (a required document).
+      await addMedicalRecord(server.url, tokens.get("medofficer"), caseName);
       await signAndForward("medofficer", caseName);
 
       const uc = await rest(
