@@ -33,7 +33,17 @@ export function NotificationBell({ current }: { current: boolean }) {
         title={error ? `${label} (live updates interrupted: ${error})` : label}
       >
         <span aria-hidden="true">
-          🔔{" "}
+          {/* Drawn, not an emoji: a machine without an emoji font would show an empty box. */}
+          <svg
+            aria-hidden="true"
+            width="16"
+            height="16"
+            viewBox="0 0 24 24"
+            fill="currentColor"
+            style={{ verticalAlign: "-3px", marginRight: "0.3rem" }}
+          >
+            <path d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z" />
+          </svg>
           <span
             data-testid="notification-count"
             style={{
