@@ -140,6 +140,9 @@ describe("ECT when its PostgreSQL fails", { skip: skip ?? false, timeout: 240_00
           ECT_BREAKER_MIN_THROUGHPUT: "4",
           ECT_BREAKER_WINDOW_MS: "10000",
           ECT_BREAKER_OPEN_MS: String(openMs),
+          // No background database work (outbox dispatch, reminders) may take the breaker's trial call.
+          ECT_NOTIFY_INTERVAL_MS: "3600000",
+          ECT_REMINDER_INTERVAL_MS: "86400000",
           ECT_UNARY_TIMEOUT_MS: String(unaryTimeoutMs),
           ECT_RETRY_MAX: String(retryMax),
           ECT_RETRY_BASE_MS: "50",

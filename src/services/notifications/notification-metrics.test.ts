@@ -22,6 +22,20 @@ describe("outbox metrics and health", () => {
     assert.equal(reads, 1, "one database read serves both gauges of a scrape");
   });
 
+  it("still answers a scrape while the database is down, the gauges keeping their last values", async () => {
+    const registry = new Registry();
+    let down = false;
+    createNotificationMetrics(registry, async () => {
+      if (down) throw new Error("connection refused");
+      return { depth: 4, oldestPendingSeconds: 9 };
+    });
+    assert.match(await registry.metrics(), /^ect_outbox_depth 4$/m);
+    down = true;
+    const text = await registry.metrics();
+    assert.match(text, /^ect_outbox_depth 4$/m);
+    assert.match(text, /^ect_outbox_oldest_pending_seconds 9$/m);
+  });
+
   it("turns Degraded (never Unhealthy) once the oldest undelivered email is older than the threshold", async () => {
     const stats = (oldestPendingSeconds: number) => async (): Promise<OutboxStats> => ({
       depth: 3,

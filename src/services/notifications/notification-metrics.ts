@@ -43,12 +43,16 @@ export function createNotificationMetrics(
     });
     return pending;
   };
+  // A scrape during a database outage must still answer (the outage is what an operator is looking at):
+  // the gauges keep their last values, and the database and breaker metrics tell the story.
+  const readOrKeep = () => read().catch(() => undefined);
   new Gauge({
     name: "ect_outbox_depth",
     help: "Email notifications waiting in the outbox (pending or failed and to be retried).",
     registers,
     async collect() {
-      this.set((await read()).depth);
+      const stats = await readOrKeep();
+      if (stats) this.set(stats.depth);
     },
   });
   new Gauge({
@@ -56,7 +60,8 @@ export function createNotificationMetrics(
     help: "Age in seconds of the oldest email notification not yet delivered (0 when none).",
     registers,
     async collect() {
-      this.set((await read()).oldestPendingSeconds);
+      const stats = await readOrKeep();
+      if (stats) this.set(stats.oldestPendingSeconds);
     },
   });
   return {
