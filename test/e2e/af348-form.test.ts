@@ -271,6 +271,12 @@ describe("the AF 348 as a tabbed form in Chromium", { timeout: 420_000, ...brows
     await screenshot(medtech, "signature-invalid");
     await signAndForward(medtech);
     await medtech.context().close();
+    // The medical officer's forward requires a medical record (required_documents), added over the API.
+    await addMedicalRecord(
+      server.url,
+      await apiSignIn(server.url, "medofficer"),
+      `cases/${casePath.split("/").pop()}`,
+    );
     for (const user of ["medofficer", "unitcc"] as const) {
       const page = await signIn(user);
       await openCase(page, casePath);
@@ -334,7 +340,7 @@ describe("the AF 348 as a tabbed form in Chromium", { timeout: 420_000, ...brows
     assert.deepEqual(await focused(), { role: "tab", id: "tab-medical", selected: "true" });
     await page.getByTestId("panel-medical").waitFor();
     await page.keyboard.press("End");
-    assert.deepEqual(await focused(), { role: "tab", id: "tab-signatures", selected: "true" });
+    assert.deepEqual(await focused(), { role: "tab", id: "tab-notifications", selected: "true" });
     await page.keyboard.press("ArrowRight");
     assert.deepEqual(
       await focused(),
@@ -342,7 +348,7 @@ describe("the AF 348 as a tabbed form in Chromium", { timeout: 420_000, ...brows
       "wraps to the first",
     );
     await page.keyboard.press("ArrowLeft");
-    assert.equal((await focused()).id, "tab-signatures", "and back to the last");
+    assert.equal((await focused()).id, "tab-notifications", "and back to the last");
     await page.keyboard.press("Home");
     assert.equal((await focused()).id, "tab-member");
     assert.equal(await page.getByTestId("tab-medical").getAttribute("tabindex"), "-1", "one tab stop");
