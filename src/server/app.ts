@@ -92,7 +92,7 @@ export async function createApp(config: Readonly<Config>, rawDb: Db, logger: Log
     metrics.rejections.inc({ kind: "stream_limit" });
     streamingStats.recordRejection();
   });
-  const notifications = startNotifications(config, db, metrics, logger);
+  const notifications = startNotifications(config, db, metrics, logger, rawDb);
   // Events, stream limits and the read replica across the instances sharing the database.
   const instances = scaleOut(config, rawDb, db, streams, settings.streams, () => {
     metrics.rejections.inc({ kind: "stream_limit" });

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { Config } from "../../config.js";
-import type { Db } from "../../db/db.js";
+import type { Db, Queryable } from "../../db/db.js";
 import type { HealthCheck } from "../../health/health-monitor.js";
 import type { EctMetrics } from "../../telemetry/metrics.js";
 import { installPublicUrl } from "./case-link.js";
@@ -29,10 +29,14 @@ export function startNotifications(
   db: Db,
   metrics: EctMetrics,
   logger: Logger,
+  /** The database as opened, without the policies: what the outbox gauges and health check read. */
+  observeDb: Queryable = db,
 ): NotificationWorker {
   const settings = config.notifications;
   installPublicUrl(settings.publicUrl);
-  const stats = () => outboxStats(db);
+  // Operator reads (a scrape, a health check) observe the database as the database check does, around the
+  // policies: they add no retries to a failing database and never take the circuit breaker's trial call.
+  const stats = () => outboxStats(observeDb);
   const counters = createNotificationMetrics(metrics.registry, stats);
   installInAppCounter((rows) => counters.sent.inc({ channel: "in_app" }, rows));
   const log = logger.child({ component: "notifications" });
