@@ -88,6 +88,10 @@ export interface Config {
     allowedTypes: readonly string[];
     /** Bytes per stored chunk and per streamed download message. */
     chunkBytes: number;
+    /** How long one upload (and its transaction) may take in all, in place of the unary timeout. */
+    uploadTimeoutMs: number;
+    /** How long an upload may send nothing before it is cut (a stalled client must not hold a connection). */
+    uploadIdleMs: number;
   };
   /** Notifications (issue 19): the outbox, its dispatcher, email and reminders. */
   notifications: {
@@ -355,6 +359,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
         "application/pdf,image/jpeg,image/png,image/tiff,text/plain",
       ),
       chunkBytes: intKey(env, "ECT_DOCUMENT_CHUNK_BYTES", 256 * 1024, 4096, 4 * 1024 * 1024),
+      uploadTimeoutMs: intKey(env, "ECT_DOCUMENT_UPLOAD_TIMEOUT_MS", 600_000, 1000, 3_600_000),
+      uploadIdleMs: intKey(env, "ECT_DOCUMENT_UPLOAD_IDLE_MS", 30_000, 100, 600_000),
     },
     notifications: {
       smtpUrl: smtpKey(env, "ECT_SMTP_URL"),

@@ -47,6 +47,8 @@ export interface PoolStats {
 export interface TransactionOptions extends QueryOptions {
   /** Safe to run again after a transient failure (an idempotency key, or a repeatable statement). */
   idempotent?: boolean;
+  /** The transaction's time limit in place of the unary timeout (an upload paced by its client). */
+  timeoutMs?: number;
 }
 
 /** The Db port: the only way services reach the database; both adapters run the same SQL. */

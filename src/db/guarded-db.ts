@@ -75,7 +75,12 @@ export class GuardedDb implements Db {
             }),
           { signal },
         ),
-      { idempotent: options.idempotent ?? false, method: "TRANSACTION", signal: options.signal },
+      {
+        idempotent: options.idempotent ?? false,
+        method: "TRANSACTION",
+        signal: options.signal,
+        timeoutMs: options.timeoutMs,
+      },
     );
   }
 

@@ -51,6 +51,11 @@ export interface UnaryOptions {
    * only after the stream idle timeout without progress, not the unary timeout.
    */
   readonly streamPage?: boolean;
+  /**
+   * The work's own time limit in place of the unary timeout, for work whose length its caller paces: a
+   * document upload's transaction lasts as long as the client takes to send the file.
+   */
+  readonly timeoutMs?: number;
 }
 
 /** Injectable randomness for tests; listeners subscribe through the policies' `onX` methods. */
@@ -184,7 +189,12 @@ export function createDatabasePolicies(
     const method = options.method ?? "db";
     const kind = options.streamPage ? chains.streamPage : chains.unary;
     const chain = options.idempotent ? kind.idempotent : kind.once;
-    const limit = options.streamPage ? streamPageTimeout : unaryTimeout;
+    const limit =
+      options.timeoutMs !== undefined
+        ? timeout(options.timeoutMs, TimeoutStrategy.Cooperative)
+        : options.streamPage
+          ? streamPageTimeout
+          : unaryTimeout;
     const callerSignal = options.signal;
     let timedOut = false;
     try {
@@ -211,7 +221,8 @@ export function createDatabasePolicies(
       }, callerSignal);
     } catch (error) {
       if (callerSignal?.aborted) throw cancelled(abortReason(callerSignal));
-      const timeoutMs = options.streamPage ? settings.timeout.streamIdleMs : settings.timeout.unaryMs;
+      const timeoutMs =
+        options.timeoutMs ?? (options.streamPage ? settings.timeout.streamIdleMs : settings.timeout.unaryMs);
       throw classify(error, method, timedOut ? timeoutMs : undefined);
     }
   }
