@@ -659,6 +659,7 @@ for (const database of testDatabases()) {
           const seeded = await documentReference(tx);
           await tx.exec(`
             DELETE FROM required_documents;
+            DELETE FROM case_memos;
             DELETE FROM document_chunks;
             DELETE FROM documents;
             DELETE FROM document_category_access;

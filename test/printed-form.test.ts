@@ -49,10 +49,17 @@ for (const database of testDatabases()) {
     const documents = (user: string) => grpcClient(server.url, DocumentService, tokens.get(user));
     /** The decided case every test reads: walked through the whole route, with one invalidated signature. */
     let decided: { name: string; caseNumber: string; ssn: string; maskedSsn: string };
+    /** The last case and IO appointment of the demo data, before any test adds its own. */
+    let seeded: { cases: number; appointments: number };
 
     before(async () => {
       server = await startTestServer(database.url);
       for (const user of users) tokens.set(user, await signIn(server.url, user));
+      const { rows } = await server.db.query<{ cases: number; appointments: number }>(
+        `SELECT (SELECT max(id) FROM cases) AS cases,
+                (SELECT max(id) FROM investigation_appointments) AS appointments`,
+      );
+      seeded = rows[0];
       decided = await decidedCase();
     });
     after(async () => server?.stop());
@@ -287,6 +294,73 @@ for (const database of testDatabases()) {
       assert.ok(text.includes("Brig Gen"), "from the approving authority who decided");
       assert.ok(text.includes("Fell from a maintenance stand during the UTA"), "the incident");
       assert.ok(!raw.replace(/\D/g, " ").includes(decided.ssn.replace(/\D/g, "")), "never the full SSN");
+    });
+
+    it("the demo's decided cases carry their determination memos, and its appointed officers their appointment memos, as the workflow files them", async () => {
+      // Each decided LOD case of the demo: its memo, filed by who made the final move, dated the day of it.
+      const { rows: decidedDemo } = await server.db.query<{
+        id: number;
+        decider: number;
+        decided_at: Date;
+        memos: { created_by: number; uploaded_at: Date; template_key: string; finding: string }[];
+      }>(
+        `SELECT c.id, last.completed_by AS decider, last.end_time AS decided_at,
+                (SELECT coalesce(json_agg(json_build_object('created_by', m.created_by, 'uploaded_at', d.uploaded_at,
+                                                            'template_key', m.template_key, 'finding', f.code)), '[]')
+                 FROM case_memos m JOIN documents d ON d.id = m.document_id
+                 JOIN memo_templates mt ON mt.key = m.template_key
+                 LEFT JOIN findings f ON f.code = mt.finding_code
+                 WHERE m.case_id = c.id AND mt.kind = 'determination') AS memos
+         FROM cases c
+         JOIN work_statuses ws ON ws.id = c.work_status_id
+         JOIN status_codes sc ON sc.id = ws.status_code_id AND sc.is_final AND NOT sc.is_cancel
+         JOIN lod_details ld ON ld.case_id = c.id AND ld.finding_id IS NOT NULL
+         CROSS JOIN LATERAL (SELECT t.completed_by, t.end_time FROM tracking t WHERE t.case_id = c.id
+                             AND t.completed_by IS NOT NULL ORDER BY t.end_time DESC, t.id DESC LIMIT 1) last
+         WHERE c.id <= $1
+         ORDER BY c.id`,
+        [seeded.cases],
+      );
+      assert.ok(decidedDemo.length >= 10, `the demo decides cases (${decidedDemo.length})`);
+      for (const row of decidedDemo) {
+        assert.equal(row.memos.length, 1, `case ${row.id} has one determination memo`);
+        const [memo] = row.memos;
+        assert.equal(memo.created_by, row.decider, `case ${row.id}: filed by its approving authority`);
+        assert.equal(new Date(memo.uploaded_at).getTime(), new Date(row.decided_at).getTime());
+      }
+      const { rows: findings } = await server.db.query<{ id: number; code: string; decided_at: Date }>(
+        `SELECT c.id, f.code, (SELECT max(t.end_time) FROM tracking t WHERE t.case_id = c.id AND t.completed_by IS NOT NULL) AS decided_at
+         FROM cases c JOIN lod_details ld ON ld.case_id = c.id JOIN findings f ON f.id = ld.finding_id
+         WHERE c.id = ANY($1::int[])`,
+        [decidedDemo.map((row) => row.id)],
+      );
+      assert.ok(new Set(findings.map((row) => row.code)).size >= 2, "more than one determination is shown");
+      // One read whole: the PDF names the decision's date, not the day the demo was seeded.
+      const sample = findings[0];
+      const [listed] = (await memos("admin").listCaseMemos({ parent: `cases/${sample.id}` })).memos;
+      const text = squeeze(await pdfText(await downloaded("admin", listed.name)));
+      const day = new Intl.DateTimeFormat("en-GB", {
+        day: "numeric",
+        month: "long",
+        year: "numeric",
+        timeZone: "UTC",
+      }).format(new Date(sample.decided_at));
+      assert.ok(text.includes(day), `dated ${day}`);
+      // Each standing appointment of an investigating officer: its memo, by the appointing authority.
+      const { rows: appointed } = await server.db.query<{
+        case_id: number;
+        appointed_by: number;
+        filed: number[];
+      }>(
+        `SELECT a.case_id, a.appointed_by,
+                (SELECT coalesce(array_agg(m.created_by), '{}') FROM case_memos m
+                 WHERE m.case_id = a.case_id AND m.template_key = 'io_appointment') AS filed
+         FROM investigation_appointments a
+         WHERE a.ended_at IS NULL AND a.id <= $1`,
+        [seeded.appointments],
+      );
+      assert.ok(appointed.length > 0, "the demo appoints investigating officers");
+      for (const row of appointed) assert.deepEqual(row.filed, [row.appointed_by], `case ${row.case_id}`);
     });
 
     it("lists memos only for a case in the caller's units", async () => {

@@ -1,6 +1,7 @@
 import type { Queryable } from "../db/db.js";
 import { seedDemoDocuments } from "./demo-documents.js";
 import { seedDemoForms } from "./demo-forms.js";
+import { seedDemoMemos } from "./demo-memos.js";
 import { seedFormalDemoCases } from "./demo-scenarios.js";
 import { insertRows } from "./insert-rows.js";
 import * as ref from "./reference-data.js";
@@ -171,6 +172,8 @@ export async function seedDemoData(tx: Queryable, size: DemoSize): Promise<void>
   // After the reinvestigations, so the ids of the generated cases stay what tests and docs name.
   if (size.history) await seedFormalDemoCases(tx, new Date().toISOString().slice(0, 10));
   await seedDemoDocuments(tx);
+  // The memos record the history: without it (the benchmarks' millions of cases) there is nothing to file.
+  if (size.history) await seedDemoMemos(tx);
   await tx.query(
     `INSERT INTO process_logs (process_id, execution_date, message)
      SELECT p.id, now() - g * interval '47 minutes', ($2::text[])[1 + g % array_length($2::text[], 1)] || ' (run ' || g || ')'

@@ -19,13 +19,15 @@ export interface AuditEntry {
   actor: string;
   before?: unknown;
   after?: unknown;
+  /** When it happened; now unless the entry records something done earlier (the demo's history). */
+  at?: Date;
 }
 
 /** Appends an audit row in the caller's transaction, tagged with the current correlation id. */
 export async function recordAudit(tx: Queryable, entry: AuditEntry): Promise<void> {
   await tx.query(
-    `INSERT INTO audit_events (entity_type, entity_id, action, actor, before, after, correlation_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    `INSERT INTO audit_events (entity_type, entity_id, action, actor, before, after, correlation_id, event_time)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, coalesce($8, now()))`,
     [
       entry.entityType,
       String(entry.entityId),
@@ -34,6 +36,7 @@ export async function recordAudit(tx: Queryable, entry: AuditEntry): Promise<voi
       entry.before === undefined ? null : JSON.stringify(entry.before),
       entry.after === undefined ? null : JSON.stringify(entry.after),
       currentCorrelationId() ?? "",
+      entry.at ?? null,
     ],
   );
 }

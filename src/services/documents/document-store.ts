@@ -38,6 +38,8 @@ export interface DocumentInput {
   uploadedBy: number | null;
   /** The document this one replaces, of the same case. */
   supersedes?: number;
+  /** When it was filed; now unless the server files it for something done earlier (the demo's history). */
+  uploadedAt?: Date;
   /** Bytes per stored chunk (config.documents.chunkBytes). */
   chunkBytes: number;
   /** Largest size accepted (config.documents.maxBytes). */
@@ -72,9 +74,18 @@ export async function storeDocument(tx: Queryable, input: DocumentInput): Promis
   const declared = baseMediaType(input.contentType);
   const options = { signal: input.signal };
   const { rows } = await tx.query<{ id: number; uploaded_at: Date }>(
-    `INSERT INTO documents (case_id, category_id, file_name, content_type, size_bytes, sha256, uploaded_by, supersedes)
-     VALUES ($1, $2, $3, $4, 0, repeat('0', 64), $5, $6) RETURNING id, uploaded_at`,
-    [input.caseId, category.id, fileName, declared, input.uploadedBy, input.supersedes ?? null],
+    `INSERT INTO documents (case_id, category_id, file_name, content_type, size_bytes, sha256, uploaded_by, supersedes,
+                            uploaded_at)
+     VALUES ($1, $2, $3, $4, 0, repeat('0', 64), $5, $6, coalesce($7, now())) RETURNING id, uploaded_at`,
+    [
+      input.caseId,
+      category.id,
+      fileName,
+      declared,
+      input.uploadedBy,
+      input.supersedes ?? null,
+      input.uploadedAt ?? null,
+    ],
     options,
   );
   const id = rows[0].id;

@@ -16,43 +16,60 @@ import { renderMemo } from "./render-memo.js";
 const MEMO_CHUNK_BYTES = 256 * 1024;
 const MEMO_MAX_BYTES = 25 * 1024 * 1024;
 
+/** Who files a memo: the user whose move or appointment it records. */
+export type MemoAuthor = Pick<Caller, "userId" | "username">;
+
+/** The case facts that decide whether a move files a determination memo. */
+export type DecidedCase = Pick<CaseRow, "id" | "module_id" | "is_final" | "is_cancel" | "finding_code">;
+
 /**
  * Files the determination memo when a move completes an LOD case with the approving authority's determination
  * (ILOD, NILOD not due to misconduct, NILOD due to misconduct, EPTS): rendered from its template and stored as a
  * document of the case, category determination_memo, in the move's transaction, so the record shows exactly
- * what was sent. Does nothing for any other move.
+ * what was sent. Does nothing for any other move. `at` is when the decision was made (now, but for the demo).
  */
-export async function storeDecisionMemo(tx: Queryable, caller: Caller, after: CaseRow): Promise<void> {
+export async function storeDecisionMemo(
+  tx: Queryable,
+  author: MemoAuthor,
+  after: DecidedCase,
+  at = new Date(),
+): Promise<void> {
   if (after.module_id !== Module.LOD || !after.is_final || after.is_cancel || !after.finding_code) return;
   const template = await determinationTemplate(tx, after.finding_code);
   if (!template) return;
-  await storeMemo(tx, caller, after.id, template, await caseMemoValues(tx, after.id, caller.userId));
+  await storeMemo(tx, author, after.id, template, await caseMemoValues(tx, after.id, author.userId), at);
 }
 
 /**
  * Files the investigating officer's appointment memo for the case's current appointment, in the appointment's
- * transaction (category appointment_memo).
+ * transaction (category appointment_memo). `at` is when the officer was appointed (now, but for the demo).
  */
-export async function storeAppointmentMemo(tx: Queryable, caller: Caller, caseId: number): Promise<void> {
+export async function storeAppointmentMemo(
+  tx: Queryable,
+  author: MemoAuthor,
+  caseId: number,
+  at = new Date(),
+): Promise<void> {
   const template = await memoTemplate(tx, "io_appointment");
   if (!template) return;
   const values = {
-    ...(await caseMemoValues(tx, caseId, caller.userId)),
+    ...(await caseMemoValues(tx, caseId, author.userId)),
     ...(await appointmentMemoValues(tx, caseId)),
   };
-  await storeMemo(tx, caller, caseId, template, values);
+  await storeMemo(tx, author, caseId, template, values, at);
 }
 
 const CATEGORY = { determination: "determination_memo", appointment: "appointment_memo" } as const;
 
 async function storeMemo(
   tx: Queryable,
-  caller: Caller,
+  author: MemoAuthor,
   caseId: number,
   template: MemoTemplateRow,
   values: MemoValues,
+  at: Date,
 ): Promise<void> {
-  const text = renderMemoText(template, values, memoDate(new Date()));
+  const text = renderMemoText(template, values, memoDate(at));
   const caseNumber = values.caseNumber ?? String(caseId);
   const pdf = await renderMemo(text, caseNumber);
   const stored = await storeDocument(tx, {
@@ -62,18 +79,20 @@ async function storeMemo(
     contentType: "application/pdf",
     content: pdf,
     uploadedBy: null,
+    uploadedAt: at,
     chunkBytes: MEMO_CHUNK_BYTES,
     maxBytes: MEMO_MAX_BYTES,
   });
   await tx.query(
     "INSERT INTO case_memos (document_id, case_id, template_key, title, created_by) VALUES ($1, $2, $3, $4, $5)",
-    [stored.id, caseId, template.key, text.title, caller.userId],
+    [stored.id, caseId, template.key, text.title, author.userId],
   );
   await recordAudit(tx, {
     entityType: "case",
     entityId: caseId,
     action: "memo_filed",
-    actor: caller.username,
+    actor: author.username,
+    at,
     after: {
       document: `cases/${caseId}/documents/${stored.id}`,
       template: template.key,
