@@ -33,8 +33,11 @@ export async function seedBenchmarkData(db: Db, size: BenchSize): Promise<void> 
            INSERT INTO lod_details (case_id, incident_description)
            SELECT id, 'Benchmark case ' || id FROM inserted
          )
-         INSERT INTO tracking (case_id, module_id, workflow_id, work_status_id, start_time)
-         SELECT id, module_id, workflow_id, work_status_id, updated_at FROM inserted`,
+         INSERT INTO tracking (case_id, module_id, workflow_id, work_status_id, start_time, end_time)
+         SELECT i.id, i.module_id, i.workflow_id, i.work_status_id, i.updated_at,
+                CASE WHEN sc.is_final THEN i.updated_at END
+         FROM inserted i JOIN work_statuses ws ON ws.id = i.work_status_id
+         JOIN status_codes sc ON sc.id = ws.status_code_id`,
         [start, end, ref.Module.Lod, ref.Workflow.Lod, ref.lodRoute],
       );
     });

@@ -46,17 +46,7 @@ export function scopedCases(
   bounds: ReportBounds,
   since: StatusSinceOf,
 ): string {
-  const conditions = caseConditions(
-    caller,
-    {
-      workStatusIds: [],
-      module: Module.LOD,
-      unitId: bounds.unitId,
-      waitingOnMyRole: false,
-      state: CaseState.UNSPECIFIED,
-    },
-    sql.params,
-  );
+  const conditions = scopeConditions(sql, caller, bounds);
   return `SELECT c.id, c.case_number, c.unit_id, c.created_at, sc.id AS status_code_id, sc.description AS status,
                  sc.role_id, sc.is_final, sc.is_cancel, coalesce(ld.formal_investigation, false) AS formal,
                  ld.finding_id, st.start_time AS status_since
@@ -68,6 +58,21 @@ export function scopedCases(
                              WHERE t.case_id = c.id AND ${statusSinceCondition[since]}
                              ORDER BY t.id DESC LIMIT 1) st ON true
           WHERE ${conditions.join(" AND ")}`;
+}
+
+/** The conditions on cases `c` of every report: Line of Duty, in the caller's scope and the filter's unit. */
+export function scopeConditions(sql: ReportSql, caller: Caller, bounds: ReportBounds): string[] {
+  return caseConditions(
+    caller,
+    {
+      workStatusIds: [],
+      module: Module.LOD,
+      unitId: bounds.unitId,
+      waitingOnMyRole: false,
+      state: CaseState.UNSPECIFIED,
+    },
+    sql.params,
+  );
 }
 
 /** A report row as the keyset reads it: numbered by the report's own order. */
