@@ -22,7 +22,12 @@ export interface Figure extends FigureDef {
 }
 
 // Growth under 1 MiB is within the sampling noise; counting it as 1 MiB keeps the memory ratios finite.
-const FLOOR: Record<string, number> = { "memory.stream.heapMiB": 1, "memory.stream.rssMiB": 1 };
+const FLOOR: Record<string, number> = {
+  "memory.stream.heapMiB": 1,
+  "memory.stream.rssMiB": 1,
+  "memory.streamSmallYoung.heapMiB": 1,
+  "memory.streamSmallYoung.rssMiB": 1,
+};
 
 /** The figures the run reports, in table order. */
 export const figureDefs: FigureDef[] = [
@@ -122,6 +127,30 @@ export const figureDefs: FigureDef[] = [
     higher: true,
     target: 11,
     check: true,
+  },
+  {
+    name: "memory_heap_small_young",
+    label: "heap growth buffered / streamed, young generation capped at 1 MiB",
+    of: ["memory.buffered.heapMiB", "memory.streamSmallYoung.heapMiB"],
+    unit: "×",
+    higher: true,
+    check: false,
+  },
+  {
+    name: "memory_rss_small_young",
+    label: "RSS growth buffered / streamed, young generation capped at 1 MiB",
+    of: ["memory.buffered.rssMiB", "memory.streamSmallYoung.rssMiB"],
+    unit: "×",
+    higher: true,
+    check: false,
+  },
+  {
+    name: "small_young_throughput",
+    label: "per-item stream with the young generation capped / default",
+    of: ["memory.streamSmallYoung.itemsPerSecond", "memory.stream.itemsPerSecond"],
+    unit: "×",
+    higher: true,
+    check: false,
   },
   {
     name: "c10_vs_1",
@@ -313,6 +342,9 @@ export const absoluteDefs: [string, string, string][] = [
   ["memory.buffered.heapMiB", "heap growth, buffered", "MiB"],
   ["memory.stream.rssMiB", "RSS growth, streaming", "MiB"],
   ["memory.buffered.rssMiB", "RSS growth, buffered", "MiB"],
+  ["memory.streamSmallYoung.heapMiB", "heap growth, streaming, young generation capped", "MiB"],
+  ["memory.streamSmallYoung.rssMiB", "RSS growth, streaming, young generation capped", "MiB"],
+  ["memory.streamSmallYoung.itemsPerSecond", "per-item stream, young generation capped", "items/s"],
   ["unary.grpc", "GetCase gRPC", "req/s"],
   ["unary.grpc.p99", "GetCase gRPC p99", "ms"],
   ["unary.rest", "GetCase REST", "req/s"],

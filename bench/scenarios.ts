@@ -258,6 +258,7 @@ export async function memory(rig: Rig, recorded: Recorded, log: (line: string) =
       record(recorded, "memory.stream.rssMiB", s.rss / 2 ** 20);
       record(recorded, "memory.buffered.heapMiB", b.heap / 2 ** 20);
       record(recorded, "memory.buffered.rssMiB", b.rss / 2 ** 20);
+      record(recorded, "memory.stream.itemsPerSecond", streamed.result.itemsPerSecond!);
       recorded.memory.stream = streamed.samples;
       recorded.memory.buffered = buffered.samples;
       log(
@@ -267,6 +268,53 @@ export async function memory(rig: Rig, recorded: Recorded, log: (line: string) =
     } finally {
       await rig.children.stop(server.child);
     }
+    await youngGenerationFloor(rig, recorded, log, repeat);
+  }
+}
+
+/** The young generation's largest semi-space in the floor measurement, MiB (V8's default on Node 24: 32). */
+const SMALL_SEMI_SPACE_MIB = 1;
+
+/**
+ * The floor under the streamed growth: the same stream on a server whose young generation is capped at
+ * SMALL_SEMI_SPACE_MIB. Heap in use is read without a forced collection, so it counts rows and items already
+ * dead but not yet scavenged; with the young generation capped, what remains is what the stream holds. Also
+ * records that server's throughput: the price of the smaller young generation.
+ */
+async function youngGenerationFloor(
+  rig: Rig,
+  recorded: Recorded,
+  log: (line: string) => void,
+  repeat: number,
+) {
+  const auth = rig.authorization;
+  const server = await startEct(rig.children, "ect-memory-young", rig.ectEnv, [
+    `--max-semi-space-size=${SMALL_SEMI_SPACE_MIB}`,
+  ]);
+  try {
+    const metrics = { url: `${server.url}/metrics`, authorization: auth };
+    await rig.driver.run({
+      kind: "stream",
+      target: target(server.url, ACTIVE_STREAM, "frames", auth),
+      durationMs: 300,
+    });
+    await settle();
+    const streamed = await sampleWhile(metrics, 100, () =>
+      complete(recorded, log, "memory stream (young generation capped)", rig.data.activeCases, () =>
+        rig.driver.run({ kind: "stream", target: target(server.url, ACTIVE_STREAM, "frames", auth) }),
+      ),
+    );
+    const g = growth(streamed.samples);
+    record(recorded, "memory.streamSmallYoung.heapMiB", g.heap / 2 ** 20);
+    record(recorded, "memory.streamSmallYoung.rssMiB", g.rss / 2 ** 20);
+    record(recorded, "memory.streamSmallYoung.itemsPerSecond", streamed.result.itemsPerSecond!);
+    recorded.memory["stream, young generation capped"] = streamed.samples;
+    log(
+      `  memory ${repeat}, semi-space ${SMALL_SEMI_SPACE_MIB} MiB: stream heap +${(g.heap / 2 ** 20).toFixed(1)} MiB ` +
+        `rss +${(g.rss / 2 ** 20).toFixed(1)} MiB, ${Math.round(streamed.result.itemsPerSecond!)} items/s`,
+    );
+  } finally {
+    await rig.children.stop(server.child);
   }
 }
 

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 /**
  * Typed, validated configuration from ECT_* environment variables. This is the only module that reads
  * process.env (besides the OpenTelemetry preload, which reads the standard OTEL_* variables).
@@ -143,6 +144,8 @@ export interface Config {
   streaming: {
     firstPageSize: number;
     pageSize: number;
+    /** Stream page queries running at once on each database pool; more wait in line, first pages first. */
+    pageConcurrency: number;
     maxPerCaller: number;
     maxTotal: number;
     itemsPerSecond: number;
@@ -410,6 +413,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     streaming: {
       firstPageSize: intKey(env, "ECT_STREAM_FIRST_PAGE_SIZE", 50, 1, 10_000),
       pageSize: intKey(env, "ECT_STREAM_PAGE_SIZE", 1000, 1, 50_000),
+      pageConcurrency: intKey(env, "ECT_STREAM_PAGE_CONCURRENCY", 4 * availableParallelism(), 1, 10_000),
       maxPerCaller: intKey(env, "ECT_STREAM_MAX_PER_CALLER", 100, 1, 100_000),
       maxTotal: intKey(env, "ECT_STREAM_MAX_TOTAL", 1000, 1, 1_000_000),
       itemsPerSecond: intKey(env, "ECT_STREAM_ITEMS_PER_SECOND", 10_000, 0, 100_000_000),

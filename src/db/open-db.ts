@@ -16,6 +16,7 @@ import { ReadRoutedDb } from "./read-routed-db.js";
 export async function openDb(
   config: Pick<Config, "databaseUrl" | "dataDir" | "db"> & {
     scaleOut?: Pick<Config["scaleOut"], "readDatabaseUrl">;
+    streaming?: Pick<Config["streaming"], "pageConcurrency">;
   },
 ): Promise<Db> {
   if (config.databaseUrl) {
@@ -25,6 +26,7 @@ export async function openDb(
       poolMin: config.db.poolMin,
       poolMax: config.db.poolMax,
       statementTimeoutMs: config.db.statementTimeoutMs,
+      pageConcurrency: config.streaming?.pageConcurrency,
       instanceId,
     };
     const primary = new PgDb({ connectionString: config.databaseUrl, ...pgOptions });

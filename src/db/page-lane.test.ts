@@ -120,6 +120,28 @@ describe("the page lane", () => {
     await assert.rejects(waiting, (error) => error === refused);
   });
 
+  it("runs at most maxRunning pages at once, with connections to spare, and the next is a first page", async () => {
+    const pool = new FakePool();
+    pool.idleConnections.push("c1", "c2", "c3", "c4", "c5");
+    const lane = new PageLane(pool, 2);
+    const a = await lane.acquire(1);
+    const b = await lane.acquire(2);
+    const later = lane.acquire(1);
+    const first = lane.acquire(0);
+    await settle();
+    assert.equal(lane.waiting, 2, "two pages wait although three connections are idle");
+    assert.equal(pool.idle(), 3);
+    lane.release(a);
+    assert.equal(await first, "c1", "the freed connection goes to the first page, not the earlier later page");
+    assert.equal(lane.waiting, 1);
+    lane.release(b);
+    assert.equal(await later, "c2");
+    lane.release(await first);
+    lane.release(await later);
+    await settle();
+    assert.equal(pool.idle(), 5, "every connection is back in the pool");
+  });
+
   it("drops a page whose stream was cancelled while it waited", async () => {
     const pool = new FakePool();
     const lane = new PageLane(pool);

@@ -41,6 +41,8 @@ export interface PgDbOptions {
    * ect.instance on every connection: migration 020's trigger names the writer of a case change with it.
    */
   instanceId?: string;
+  /** Stream page queries running at once (config.streaming.pageConcurrency); unbounded when unset. */
+  pageConcurrency?: number;
 }
 
 /**
@@ -91,12 +93,15 @@ export class PgDb implements Db {
     // An idle client losing its connection (PostgreSQL restarted) must not crash the process.
     this.pool.on("error", () => {});
     const pool = this.pool;
-    this.pages = new PageLane<pg.PoolClient>({
-      take: () => pool.connect(),
-      give: (client, error) => client.release(error),
-      idle: () => pool.idleCount,
-      othersWaiting: () => pool.waitingCount > 0,
-    });
+    this.pages = new PageLane<pg.PoolClient>(
+      {
+        take: () => pool.connect(),
+        give: (client, error) => client.release(error),
+        idle: () => pool.idleCount,
+        othersWaiting: () => pool.waitingCount > 0,
+      },
+      options.pageConcurrency,
+    );
   }
 
   async query<R = Row>(sql: string, params: readonly unknown[] = [], options: QueryOptions = {}) {
