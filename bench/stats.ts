@@ -18,5 +18,7 @@ export function median(values: readonly number[]): number {
 /** Relative spread of repeated runs: (max − min) / median. */
 export function spread(values: readonly number[]): number {
   if (values.length < 2) return 0;
-  return (Math.max(...values) - Math.min(...values)) / Math.abs(median(values));
+  const range = Math.max(...values) - Math.min(...values);
+  // Repeats that all measured nothing (growth within the sampling floor) agree: no spread, not NaN.
+  return range === 0 ? 0 : range / Math.abs(median(values));
 }
