@@ -132,7 +132,11 @@ describe("the page lane", () => {
     assert.equal(lane.waiting, 2, "two pages wait although three connections are idle");
     assert.equal(pool.idle(), 3);
     lane.release(a);
-    assert.equal(await first, "c1", "the freed connection goes to the first page, not the earlier later page");
+    assert.equal(
+      await first,
+      "c1",
+      "the freed connection goes to the first page, not the earlier later page",
+    );
     assert.equal(lane.waiting, 1);
     lane.release(b);
     assert.equal(await later, "c2");
