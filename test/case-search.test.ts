@@ -106,6 +106,16 @@ for (const database of testDatabases()) {
       assert.deepEqual(ids(await found("medtech", { query: "ann QUILLF" })), ids([open, cancelled]));
       assert.deepEqual(ids(await found("medtech", { query: "bob quillfeather" })), [], "Bob is the 445th's");
       assert.deepEqual(ids(await found("medtech445", { query: "quillfeather" })), [otherWing.id]);
+      // Naming the other wing's unit in the filter widens nothing: on gRPC and REST.
+      for (const unitId of [11, 104]) {
+        assert.deepEqual(ids(await found("medtech", { query: "quillfeather", filter: { unitId } })), []);
+        assert.deepEqual(ids(await found("medtech", { filter: { unitId } })), [], `filter.unit_id=${unitId}`);
+      }
+      const viaRest = await fetch(`${server.url}/ect/v1/cases:search?query=quillfeather&filter.unitId=104`, {
+        headers: { authorization: `Bearer ${tokens.get("medtech")}` },
+      });
+      assert.equal(viaRest.status, 200);
+      assert.doesNotMatch(await viaRest.text(), new RegExp(otherWing.caseNumber));
       // HQ AFRC sees every wing.
       assert.deepEqual(
         ids(await found("lodpm", { query: "quillfeather" })),

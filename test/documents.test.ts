@@ -12,6 +12,7 @@ import type { Queryable } from "../src/db/db.js";
 import { CaseService } from "../src/gen/ect/v1/case_service_pb.js";
 import { DocumentService, UploadDocumentRequestSchema } from "../src/gen/ect/v1/document_service_pb.js";
 import { FormService } from "../src/gen/ect/v1/form_service_pb.js";
+import { MemoService } from "../src/gen/ect/v1/memo_service_pb.js";
 import { ActionKind } from "../src/gen/ect/v1/resources_pb.js";
 import { fillPart, type RouteUser } from "./support/af348-parts.js";
 import { rejects } from "./support/assertions.js";
@@ -407,6 +408,14 @@ for (const database of testDatabases()) {
         open.categories.filter((c) => c.mayAdd).map((c) => c.code),
         ["medical_records", "orders", "other"],
       );
+      const overRest = await restGet("medtech", `/ect/v1/${name}/documentCategories`);
+      assert.equal(overRest.status, 200);
+      assert.deepEqual(
+        overRest.json.categories
+          .filter((c: { mayAdd?: boolean }) => c.mayAdd)
+          .map((c: { code: string }) => c.code),
+        ["medical_records", "orders", "other"],
+      );
       await rejects(
         grpcUpload("unitcc", name, SMALL_PDF),
         Code.PermissionDenied,
@@ -422,6 +431,29 @@ for (const database of testDatabases()) {
         Code.InvalidArgument,
         /category/,
       );
+    });
+
+    it("a malformed case or document name is INVALID_ARGUMENT naming the field, on gRPC and REST", async () => {
+      const client = documents("medtech");
+      await rejects(grpcDownload("medtech", "cases/1/documents/x"), Code.InvalidArgument, /name/);
+      await rejects(client.listDocuments({ parent: "cases/x" }), Code.InvalidArgument, /parent/);
+      await rejects(client.listDocumentCategories({ parent: "cases/x" }), Code.InvalidArgument, /parent/);
+      await rejects(
+        client.withdrawDocument({ name: "documents/1", reason: "x" }),
+        Code.InvalidArgument,
+        /name/,
+      );
+      const memos = grpcClient(server.url, MemoService, tokens.get("medtech"));
+      await rejects(memos.listCaseMemos({ parent: "cases/x" }), Code.InvalidArgument, /parent/);
+      for (const path of [
+        "/ect/v1/cases/x/documents",
+        "/ect/v1/cases/x/memos",
+        "/ect/v1/cases/x/documentCategories",
+      ]) {
+        const answer = await restGet("medtech", path);
+        assert.equal(answer.status, 400, path);
+        assert.match(JSON.stringify(answer.json), /parent/, path);
+      }
     });
 
     it("another wing's user gets NOT_FOUND on every RPC and every REST route", async () => {

@@ -93,7 +93,12 @@ for (const database of testDatabases()) {
       const watch = feeds("medofficer")
         .watchNotifications({}, { signal: watchAbort.signal })
         [Symbol.asyncIterator]();
+      // Another wing's technician watches too: a watch carries its own user's notifications only.
+      const bystander = feeds("medtech445")
+        .watchNotifications({}, { signal: watchAbort.signal })
+        [Symbol.asyncIterator]();
       try {
+        await nextWithin(bystander, ARRIVAL_MS, "the bystander's first watch message");
         const first = await nextWithin(watch, ARRIVAL_MS, "the first watch message");
         assert.equal(first.notifications.length, 0, "the first message carries only the count");
         const startCount = first.unreadCount;
@@ -123,9 +128,19 @@ for (const database of testDatabases()) {
         const text = `${live.subject} ${live.body}`;
         assert.ok(!text.includes(rows[0].ssn), "no SSN in the notification");
         arrived = live.name;
+        // The bystander's watch stays quiet about it (read until it has been quiet for a while).
+        for (;;) {
+          const heard = await nextWithin(bystander, 1500, "more").catch(() => undefined);
+          if (!heard) break;
+          assert.ok(
+            !heard.notifications.some((item) => item.case === caseName || item.name === arrived),
+            "another user's watch never carries the medical officer's notification",
+          );
+        }
       } finally {
         watchAbort.abort();
         await watch.return?.();
+        await bystander.return?.();
       }
 
       // The feed lists it newest first with the unread count.
@@ -231,6 +246,15 @@ for (const database of testDatabases()) {
       assert.equal(connectDenied.status, 404);
       const restDenied = await rest("medtech445", "GET", `/ect/v1/${caseName}/notifications`);
       assert.equal(restDenied.status, 404);
+      // Bad input names its field.
+      for (const [request, field] of [
+        [{ parent: "cases/x" }, /parent/],
+        [{ parent: caseName, pageSize: 5000 }, /page_size/],
+        [{ parent: caseName, pageToken: "not-a-token" }, /page_token/],
+      ] as const)
+        await rejects(feeds("unitcc").listCaseNotifications(request), Code.InvalidArgument, field);
+      const restBad = await rest("unitcc", "GET", `/ect/v1/${caseName}/notifications?pageSize=5000`);
+      assert.equal(restBad.status, 400);
       // HQ sees every unit's cases.
       const hq = await feeds("hqtech").listCaseNotifications({ parent: caseName });
       assert.equal(hq.notifications.length, log.notifications.length);

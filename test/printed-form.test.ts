@@ -428,6 +428,44 @@ for (const database of testDatabases()) {
       assert.equal(after.sha256, before.sha256, "the memo already sent is unchanged");
     });
 
+    it("serves the memo templates over REST: GET the list, PATCH one with its update mask, 403 without templateAdmin", async () => {
+      const call = (user: string, method: string, path: string, body?: unknown) =>
+        fetch(`${server.url}${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${tokens.get(user)}`,
+            ...(body ? { "content-type": "application/json" } : {}),
+          },
+          body: body ? JSON.stringify(body) : undefined,
+        });
+      const listed = await call("lodpm", "GET", "/ect/v1/memoTemplates");
+      assert.equal(listed.status, 200);
+      const { templates } = (await listed.json()) as { templates: { name: string }[] };
+      assert.deepEqual(templates.map((t) => t.name).sort(), [
+        "memoTemplates/determination_epts",
+        "memoTemplates/determination_ilod",
+        "memoTemplates/determination_nilod_misconduct",
+        "memoTemplates/determination_nilod_not_misconduct",
+        "memoTemplates/io_appointment",
+      ]);
+      const path = "/ect/v1/memoTemplates/determination_epts?updateMask=signatureBlock";
+      const signatureBlock = "HELEN WARD, Brig Gen, USAFR\nApproving Authority";
+      assert.equal((await call("medtech", "PATCH", path, { signatureBlock })).status, 403);
+      const patched = await call("lodpm", "PATCH", path, { signatureBlock });
+      assert.equal(patched.status, 200);
+      const template = (await patched.json()) as { signatureBlock: string; updatedBy: string };
+      assert.equal(template.signatureBlock, signatureBlock);
+      assert.equal(template.updatedBy, "lodpm");
+      const unknownField = await call(
+        "lodpm",
+        "PATCH",
+        "/ect/v1/memoTemplates/determination_epts?updateMask=key",
+        {},
+      );
+      assert.equal(unknownField.status, 400);
+      assert.match(await unknownField.text(), /update_mask/);
+    });
+
     it("files the investigating officer's appointment memo when a formal investigation is directed, and prints the investigation", async () => {
       const name = await caseUpTo(
         "wingcc",

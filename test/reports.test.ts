@@ -355,14 +355,46 @@ for (const database of testDatabases()) {
         wingCases.length,
       );
       const suspense = (await collect(reports("wingcc").suspense({}))).flatMap((batch) => batch.rows);
+      assert.ok(suspense.length > 0, "the wing has cases waiting");
       for (const row of suspense) assert.ok(wing.has(row.unit?.id ?? -1));
       const reasons = (await collect(reports("wingcc").rwoaReasons({}))).flatMap((batch) => batch.rows);
       for (const row of reasons) assert.equal(row.casesInScope, wingCases.length);
-      const elsewhere = await collect(reports("wingcc").lodStatistics({ filter: { unitId: 11 } }));
-      assert.deepEqual(
-        elsewhere.flatMap((batch) => batch.rows),
-        [],
+      // Days to complete: the wing's units only, and its all-units rows count the wing's completed cases.
+      const days = (await collect(reports("wingcc").daysToComplete({}))).flatMap((batch) => batch.rows);
+      const wingDone = wingCases.filter((c) => c.is_final && !c.is_cancel);
+      assert.ok(wingDone.length > 0, "the wing has completed cases");
+      for (const row of days) if (row.unit?.id) assert.ok(wing.has(row.unit.id), `unit ${row.unit.id}`);
+      assert.equal(
+        days.filter((row) => !row.unit?.id).reduce((total, row) => total + row.cases, 0),
+        wingDone.length,
       );
+      // Time in status: the finished stays of the wing's cases only.
+      const inWing = new Set(wingCases.map((c) => c.id));
+      const wingStays = raw.tracking.filter(
+        (t) => t.end_time !== null && t.role_id !== null && inWing.has(t.case_id),
+      );
+      const stays = (await collect(reports("wingcc").timeInStatus({}))).flatMap((batch) => batch.rows);
+      assert.equal(
+        stays.reduce((total, row) => total + row.stays, 0),
+        wingStays.length,
+      );
+      // Another wing's unit in the filter gives nothing, whichever the report.
+      const elsewhere = { filter: { unitId: 11 } };
+      const wingcc = reports("wingcc");
+      for (const [name, batches] of [
+        ["lodStatistics", await collect(wingcc.lodStatistics(elsewhere))],
+        ["daysToComplete", await collect(wingcc.daysToComplete(elsewhere))],
+        ["timeInStatus", await collect(wingcc.timeInStatus(elsewhere))],
+        ["suspense", await collect(wingcc.suspense(elsewhere))],
+        ["rwoaReasons", await collect(wingcc.rwoaReasons(elsewhere))],
+      ] as const) {
+        const rows: unknown[] = batches.flatMap((batch: { rows: unknown[] }) => batch.rows);
+        const counted = rows.filter((row) => {
+          const r = row as { cases?: number; casesInScope?: number; stays?: number; opened?: number };
+          return (r.cases ?? r.stays ?? r.opened ?? r.casesInScope ?? 1) > 0;
+        });
+        assert.deepEqual(counted, [], `${name} for another wing's unit`);
+      }
       const squadron = (await collect(reports("lodpm").lodStatistics({ filter: { unitId: 102 } }))).flatMap(
         (batch) => batch.rows,
       );
@@ -375,11 +407,13 @@ for (const database of testDatabases()) {
       await rejects(collect(reports("medtech").suspense({})), Code.PermissionDenied);
       const denied = await rest("medtech", "/ect/v1/reports/rwoaReasons");
       assert.equal(denied.status, 403);
-      await rejects(
-        collect(reports("lodpm").daysToComplete({ filter: { fromDate: "2026-02-30" } })),
-        Code.InvalidArgument,
-        /filter\.from_date/,
-      );
+      const badFrom = { filter: { fromDate: "2026-02-30" } };
+      for (const run of [
+        () => collect(reports("lodpm").lodStatistics(badFrom)),
+        () => collect(reports("lodpm").daysToComplete(badFrom)),
+        () => collect(reports("lodpm").rwoaReasons(badFrom)),
+      ])
+        await rejects(run(), Code.InvalidArgument, /filter\.from_date/);
       const badRange = await rest(
         "lodpm",
         "/ect/v1/reports/timeInStatus?filter.fromDate=2026-05-01&filter.toDate=2026-04-01",
