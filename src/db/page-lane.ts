@@ -44,9 +44,9 @@ interface Waiter<C> {
  * At most `maxRunning` pages hold a connection at once (ECT_STREAM_PAGE_CONCURRENCY), even while the pool
  * has connections to spare: with every page running at once, a new stream's first page shared PostgreSQL's
  * and the event loop's CPU with every running stream's 1,000-row pages. Measured on Node 24 with the bench's
- * fairness scenario (quick profile, 50 streams started together on one connection, same machine and hour):
- * first item p99 151–173 ms with no bound, 62–67 ms with 8, 43–56 ms with 4; the aggregate rose too
- * (400–448k items/s unbounded, 432–555k with 8, 491–531k with 4): fewer queries contending for two cores.
+ * fairness scenario (quick profile, 50 streams started together on one connection), interleaved runs on one
+ * machine: first item p99 179–216 ms with no bound, 74 ms with 8, the aggregate within the runs' noise; a
+ * separate run with 4 gave 43–56 ms.
  */
 export class PageLane<C> {
   private readonly waiters: Waiter<C>[] = [];
