@@ -236,18 +236,7 @@ export async function memory(rig: Rig, recorded: Recorded, log: (line: string) =
     const server = await startEct(rig.children, "ect-memory", rig.ectEnv);
     try {
       const metrics = { url: `${server.url}/metrics`, authorization: auth };
-      // Warm both paths once with a short read so code loading does not count as growth.
-      await rig.driver.run({
-        kind: "stream",
-        target: target(server.url, ACTIVE_STREAM, "frames", auth),
-        durationMs: 300,
-      });
-      await settle();
-      const streamed = await sampleWhile(metrics, 100, () =>
-        complete(recorded, log, "memory stream", rig.data.activeCases, () =>
-          rig.driver.run({ kind: "stream", target: target(server.url, ACTIVE_STREAM, "frames", auth) }),
-        ),
-      );
+      const streamed = await sampledStream(rig, server, recorded, log, "memory stream");
       const buffered = await sampleWhile(metrics, 100, () =>
         rig.driver.run({ kind: "stream", target: target(server.url, ACTIVE_UNARY, "batch", auth) }),
       );
@@ -272,7 +261,29 @@ export async function memory(rig: Rig, recorded: Recorded, log: (line: string) =
   }
 }
 
-/** The young generation's largest semi-space in the floor measurement, MiB (V8's default on Node 24: 32). */
+/**
+ * Every active case streamed once on `server` while its memory is sampled, after a short warm-up read so
+ * code loading does not count as growth.
+ */
+async function sampledStream(
+  rig: Rig,
+  server: EctServer,
+  recorded: Recorded,
+  log: (line: string) => void,
+  name: string,
+) {
+  const auth = rig.authorization;
+  const stream = target(server.url, ACTIVE_STREAM, "frames", auth);
+  await rig.driver.run({ kind: "stream", target: stream, durationMs: 300 });
+  await settle();
+  return sampleWhile({ url: `${server.url}/metrics`, authorization: auth }, 100, () =>
+    complete(recorded, log, name, rig.data.activeCases, () =>
+      rig.driver.run({ kind: "stream", target: stream }),
+    ),
+  );
+}
+
+/** The young generation's largest semi-space in the floor measurement, MiB (V8 sizes it by itself otherwise). */
 const SMALL_SEMI_SPACE_MIB = 1;
 
 /**
@@ -287,22 +298,16 @@ async function youngGenerationFloor(
   log: (line: string) => void,
   repeat: number,
 ) {
-  const auth = rig.authorization;
   const server = await startEct(rig.children, "ect-memory-young", rig.ectEnv, [
     `--max-semi-space-size=${SMALL_SEMI_SPACE_MIB}`,
   ]);
   try {
-    const metrics = { url: `${server.url}/metrics`, authorization: auth };
-    await rig.driver.run({
-      kind: "stream",
-      target: target(server.url, ACTIVE_STREAM, "frames", auth),
-      durationMs: 300,
-    });
-    await settle();
-    const streamed = await sampleWhile(metrics, 100, () =>
-      complete(recorded, log, "memory stream (young generation capped)", rig.data.activeCases, () =>
-        rig.driver.run({ kind: "stream", target: target(server.url, ACTIVE_STREAM, "frames", auth) }),
-      ),
+    const streamed = await sampledStream(
+      rig,
+      server,
+      recorded,
+      log,
+      "memory stream (young generation capped)",
     );
     const g = growth(streamed.samples);
     record(recorded, "memory.streamSmallYoung.heapMiB", g.heap / 2 ** 20);
