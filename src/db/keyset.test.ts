@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { PageReader } from "./db.js";
-import { type KeysetQuery, keysetPages } from "./keyset.js";
+import { type KeysetQuery, keysetPages, sqlLimit } from "./keyset.js";
 
 /** A table of ids 1..rows read by keyset; records each page's limit and how many pages were in flight. */
 function table(rows: number) {
@@ -48,11 +48,42 @@ describe("keyset pages", () => {
     );
   });
 
-  it("stops at the limit without reading past it", async () => {
+  it("stops at the limit, asking only for sizes of its ladder: the smallest that holds what is left", async () => {
     const { db, query, limits } = table(3_000);
     const pages = await read(keysetPages(db, query, { firstPageSize: 50, pageSize: 1000, limit: 120 }));
-    assert.equal(pages.flat().length, 120);
-    assert.deepEqual(limits, [50, 70]);
+    assert.deepEqual(
+      pages.map((page) => page.length),
+      [50, 70],
+    );
+    assert.deepEqual(
+      pages.flat(),
+      Array.from({ length: 120 }, (_, i) => i + 1),
+    );
+    assert.deepEqual(limits, [50, 200]);
+
+    const long = table(3_000);
+    const longPages = await read(
+      keysetPages(long.db, long.query, { firstPageSize: 50, pageSize: 1000, limit: 1200 }),
+    );
+    assert.deepEqual(
+      longPages.map((page) => page.length),
+      [50, 200, 800, 150],
+    );
+    assert.deepEqual(long.limits, [50, 200, 800, 200]);
+
+    const tiny = table(3_000);
+    assert.deepEqual(
+      await read(keysetPages(tiny.db, tiny.query, { firstPageSize: 50, pageSize: 1000, limit: 3 })),
+      [[1, 2, 3]],
+    );
+    assert.deepEqual(tiny.limits, [50]);
+  });
+
+  it("writes a page limit as SQL only when it is a positive integer", () => {
+    assert.equal(sqlLimit(50), "50");
+    assert.throws(() => sqlLimit(0), RangeError);
+    assert.throws(() => sqlLimit(1.5), RangeError);
+    assert.throws(() => sqlLimit(Number.NaN), RangeError);
   });
 
   it("asks for the next page before the consumer takes the current one, one page ahead at most", async () => {
