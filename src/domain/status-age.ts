@@ -1,4 +1,4 @@
-import { daysBetween } from "./investigation/suspense.js";
+import { daysBetween, daysSince } from "./investigation/suspense.js";
 
 /** Days an open case may sit in one status before it is overdue: the legacy form348_sp_emailOverDue rule. */
 export const OVERDUE_AFTER_DAYS = 10;
@@ -11,8 +11,12 @@ export interface StatusAge {
   overdue: boolean;
 }
 
-/** The age of a status entered on `since` (YYYY-MM-DD), counted to `today`; a final status is never overdue. */
-export function statusAge(since: string, today: string, open: boolean): StatusAge {
-  const daysInStatus = Math.max(0, daysBetween(since, today));
+/**
+ * The age of a status entered on `since` (YYYY-MM-DD, or the instant, counted by its UTC date), counted to
+ * `today`; a final status is never overdue.
+ */
+export function statusAge(since: string | Date, today: string, open: boolean): StatusAge {
+  const days = typeof since === "string" ? daysBetween(since, today) : daysSince(since, today);
+  const daysInStatus = Math.max(0, days);
   return { daysInStatus, overdue: open && daysInStatus > OVERDUE_AFTER_DAYS };
 }

@@ -36,6 +36,10 @@ describe("the suspense of an investigation", () => {
 
   it("counts the days left against the given day: 0 on the day, negative once past", () => {
     assert.equal(daysBetween("2026-03-02", "2026-04-21"), 50);
+    // The last date read is remembered; an invalid one after it is still refused, and a valid one after that read.
+    assert.throws(() => daysBetween("2026-04-21", "2026-02-30"));
+    assert.throws(() => daysBetween("2026-02-30", "2026-02-30"));
+    assert.equal(daysBetween("2026-04-21", "2026-04-21"), 0);
     assert.deepEqual(suspenseState("2026-04-21", "2026-04-21", true), { daysToSuspense: 0, overdue: false });
     assert.deepEqual(suspenseState("2026-04-21", "2026-04-23", true), { daysToSuspense: -2, overdue: true });
   });

@@ -190,8 +190,7 @@ export function caseInitFromRow(row: CaseRow): CaseInit {
 /** Days in the current status and the overdue badge, counted on the suspense calendar. */
 function statusAgeInit(row: CaseRow): Pick<CaseInit, "statusStartTime" | "daysInStatus" | "statusOverdue"> {
   if (!row.status_start_time) return {};
-  const since = row.status_start_time.toISOString().slice(0, 10);
-  const age = statusAge(since, suspenseCalendar.clock.today(), !row.is_final);
+  const age = statusAge(row.status_start_time, suspenseCalendar.clock.today(), !row.is_final);
   return {
     statusStartTime: timestampFromDate(row.status_start_time),
     daysInStatus: age.daysInStatus,
