@@ -11,10 +11,13 @@ import type {
   TransactionOptions,
 } from "./db.js";
 import { PageLane } from "./page-lane.js";
+import { timestamptzParser } from "./timestamptz.js";
 
-// int8 (counts, bigserial ids) as numbers and dates as ISO strings, the same as the embedded adapter.
+// int8 (counts, bigserial ids) as numbers and dates as ISO strings, the same as the embedded adapter;
+// timestamptz as pg reads it, the usual shape faster (timestamptz.ts).
 pg.types.setTypeParser(20, (value) => Number(value));
 pg.types.setTypeParser(1082, (value) => value);
+pg.types.setTypeParser(1184, timestamptzParser(pg.types.getTypeParser(1184, "text")));
 
 /**
  * Session settings of every ECT connection. ECT's working set is cached or on SSD, where an index
