@@ -37,7 +37,11 @@ export function sqlLimit(limit: number): string {
 
 /**
  * Streams a query page by page over a covering index, yielding each page as it arrives and fetching
- * the next one while the consumer writes the current one. Never holds more than two pages. Pages
+ * the next one while the consumer writes the current one. Never holds more than two pages. The first
+ * page's successor is asked for only once the consumer took the first page: asking for it (building the
+ * query, the pool, the socket write) sat between the first page's arrival and the first item's write,
+ * 0.3–0.4 ms of the per-item stream's 2–3 ms to its first item (measured); later pages are asked for
+ * ahead. Pages
  * grow from the small first one (50, 200, 800, then 1,000 by default): a client that stops after a
  * few items leaves a small prefetched page behind, not a full one, while long streams soon read
  * full pages. Pages are only ever asked for in these sizes (see sqlLimit); under a row limit the last
@@ -67,14 +71,18 @@ export async function* keysetPages<R = Row, K = unknown>(
     const full = rows.length === size;
     if (rows.length > cap - sent) rows = rows.slice(0, cap - sent);
     sent += rows.length;
-    if (full && sent < cap) {
+    const first = pageIndex === 1;
+    const next = full && sent < cap ? query.keyOf(rows[rows.length - 1]) : undefined;
+    const fetchNext = () => {
       rung = Math.min(rung + 1, sizes.length - 1);
       size = sizeFor(sizes, rung, cap - sent);
-      pending = fetchPage(query.keyOf(rows[rows.length - 1]), size);
+      pending = fetchPage(next, size);
       // A page left unread because the consumer stopped must not surface as an unhandled rejection.
       pending.catch(() => {});
-    }
+    };
+    if (next !== undefined && !first) fetchNext();
     if (rows.length > 0) yield rows;
+    if (next !== undefined && first) fetchNext();
   }
 }
 
