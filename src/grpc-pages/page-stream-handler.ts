@@ -103,9 +103,12 @@ async function servePageStream(
     responseTrailer: { "grpc-status": "0" },
     contextValues: universal.contextValues,
   });
+  // The request message is read while the interceptors run: its DATA frame mostly came with the HEADERS.
+  const reading = readRequest(universal.body, method, options.readMaxBytes);
+  reading.catch(() => {});
   const terminal = async (): Promise<StreamResponse> => {
     if (timeout.error) throw timeout.error;
-    const request = await readRequest(universal.body, method, options.readMaxBytes);
+    const request = await reading;
     return {
       stream: true,
       service: method.parent,
