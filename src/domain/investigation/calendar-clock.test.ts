@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it, mock } from "node:test";
 import { loadConfig } from "../../config.js";
 import { type manualClock, systemClock } from "./calendar-clock.js";
 
@@ -10,6 +10,21 @@ describe("the calendar suspenses are counted on", () => {
     assert.equal(clock.today(), "2026-03-02");
     (clock as ReturnType<typeof manualClock>).set("2026-04-30");
     assert.equal(clock.today(), "2026-04-30");
+  });
+
+  it("tells the wall clock's UTC date, turning at midnight and following the clock when it is set back", () => {
+    mock.timers.enable({ apis: ["Date"], now: Date.parse("2026-11-27T23:59:59.999Z") });
+    try {
+      assert.equal(systemClock.today(), "2026-11-27");
+      mock.timers.tick(1);
+      assert.equal(systemClock.today(), "2026-11-28");
+      mock.timers.setTime(Date.parse("2026-11-27T12:00:00Z"));
+      assert.equal(systemClock.today(), "2026-11-27");
+      mock.timers.setTime(Date.parse("2027-01-01T00:00:00Z"));
+      assert.equal(systemClock.today(), "2027-01-01");
+    } finally {
+      mock.timers.reset();
+    }
   });
 
   it("refuses ECT_IO_CLOCK under the production profile and a value that is not a date", () => {

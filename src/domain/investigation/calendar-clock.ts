@@ -13,9 +13,26 @@ export interface ManualClock extends CalendarClock {
   set(date: string): void;
 }
 
-/** The wall clock. */
+const DAY_MS = 86_400_000;
+
+/**
+ * The wall clock. Today's date is formatted once a day, not on every call: every case of a streamed page
+ * asks for it (2 % of a StreamCases server's CPU when formatted each time, profiled).
+ */
 export const systemClock: CalendarClock = Object.freeze({
-  today: () => new Date().toISOString().slice(0, 10),
+  today: (() => {
+    let today = "";
+    let todayMs = Number.NaN;
+    return () => {
+      const now = Date.now();
+      // Also when the system clock is set back.
+      if (!(now >= todayMs && now < todayMs + DAY_MS)) {
+        today = new Date(now).toISOString().slice(0, 10);
+        todayMs = Math.floor(now / DAY_MS) * DAY_MS;
+      }
+      return today;
+    };
+  })(),
 });
 
 /** A clock standing at `start` until it is set to another day. */
