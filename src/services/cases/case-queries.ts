@@ -71,6 +71,7 @@ export function caseKeysetQuery(caller: Caller, filter: CaseFilterValues): Keyse
       };
     },
     keyOf: (row) => row.id,
+    limitInText: true,
   };
 }
 
