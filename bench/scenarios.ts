@@ -168,6 +168,7 @@ export async function timeToFirstItem(rig: Rig, recorded: Recorded, log: (line: 
   const auth = rig.authorization;
   const targets = {
     "ect.items": target(rig.ect.url, ACTIVE_STREAM, "frames", auth),
+    "ect.items.untraced": target(rig.ectUntraced.url, ACTIVE_STREAM, "frames", auth),
     "ect.cases": target(rig.ect.url, CASES, "batch", auth),
     "connect.items": target(rig.connect, ACTIVE_STREAM, "frames"),
     "grpcjs.items": target(rig.grpcjs, ACTIVE_STREAM, "frames"),
