@@ -18,7 +18,11 @@ export interface MetricsSource {
 
 /** Scrapes process_resident_memory_bytes and nodejs_heap_size_used_bytes once. */
 export async function scrapeMemory(metrics: MetricsSource, since: number): Promise<MemorySample> {
-  const response = await fetch(metrics.url, { headers: { authorization: metrics.authorization } });
+  const response = await fetch(metrics.url, { headers: { authorization: metrics.authorization } }).catch(
+    (error: Error) => {
+      throw new Error(`${metrics.url}: ${(error.cause as Error | undefined)?.message ?? error.message}`);
+    },
+  );
   if (!response.ok) throw new Error(`${metrics.url} answered ${response.status}`);
   const text = await response.text();
   return {

@@ -19,6 +19,8 @@ export function ectEnv(data: BenchData, secret: string): NodeJS.ProcessEnv {
     ECT_STREAM_ITEMS_PER_SECOND: "0",
     // 1,000 concurrent streams come from one benchmark caller; the per-caller default (100) would refuse them.
     ECT_STREAM_MAX_PER_CALLER: "1000",
+    // …over as many connections, all from 127.0.0.1 (the default allows 256 per address).
+    ECT_MAX_CONNECTIONS_PER_IP: "2000",
     // The buffered response of every active case (~35 MB at 1,000,000 cases) is the memory comparison.
     ECT_MAX_MESSAGE_BYTES: String(64 * 1024 * 1024),
     // The memory scenario buffers every active case in one unary GetActiveCases on purpose.
