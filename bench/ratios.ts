@@ -27,6 +27,8 @@ const FLOOR: Record<string, number> = {
   "memory.stream.rssMiB": 1,
   "memory.streamSmallYoung.heapMiB": 1,
   "memory.streamSmallYoung.rssMiB": 1,
+  "memory.liveStream.heapMiB": 1,
+  "memory.liveStream.rssMiB": 1,
 };
 
 /** The figures the run reports, in table order. */
@@ -166,6 +168,24 @@ export const figureDefs: FigureDef[] = [
     of: ["memory.buffered.rssMiB", "memory.streamSmallYoung.rssMiB"],
     unit: "×",
     higher: true,
+    check: false,
+  },
+  {
+    name: "memory_live_heap",
+    label: "live heap growth buffered / streamed (a full collection before each sample)",
+    of: ["memory.liveBuffered.heapMiB", "memory.liveStream.heapMiB"],
+    unit: "×",
+    higher: true,
+    target: 20,
+    check: false,
+  },
+  {
+    name: "memory_live_rss",
+    label: "RSS growth buffered / streamed (a full collection before each sample)",
+    of: ["memory.liveBuffered.rssMiB", "memory.liveStream.rssMiB"],
+    unit: "×",
+    higher: true,
+    target: 11,
     check: false,
   },
   {

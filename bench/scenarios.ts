@@ -259,6 +259,49 @@ export async function memory(rig: Rig, recorded: Recorded, log: (line: string) =
       await rig.children.stop(server.child);
     }
     await youngGenerationFloor(rig, recorded, log, repeat);
+    await liveHeap(rig, recorded, log, repeat);
+  }
+}
+
+/**
+ * The same stream and buffered answer on a server that runs a full collection before each memory sample
+ * (bench/collect-before-sample.ts): heap in use then counts what each way of answering holds, where the
+ * default measurement also counts garbage V8 has not collected yet, which grows with a stream's length.
+ */
+async function liveHeap(rig: Rig, recorded: Recorded, log: (line: string) => void, repeat: number) {
+  const auth = rig.authorization;
+  const server = await startEct(rig.children, "ect-memory-live", rig.ectEnv, [
+    "--expose-gc",
+    "--import",
+    "./bench/collect-before-sample.ts",
+  ]);
+  try {
+    const streamed = await sampledStream(
+      rig,
+      server,
+      recorded,
+      log,
+      "memory stream (collected before each sample)",
+    );
+    const buffered = await sampleWhile({ url: `${server.url}/metrics`, authorization: auth }, 100, () =>
+      rig.driver.run({ kind: "stream", target: target(server.url, ACTIVE_UNARY, "batch", auth) }),
+    );
+    expectAll("memory buffered (live)", buffered.result.items, rig.data.activeCases, buffered.result.status);
+    const s = growth(streamed.samples);
+    const b = growth(buffered.samples);
+    record(recorded, "memory.liveStream.heapMiB", s.heap / 2 ** 20);
+    record(recorded, "memory.liveBuffered.heapMiB", b.heap / 2 ** 20);
+    record(recorded, "memory.liveStream.rssMiB", s.rss / 2 ** 20);
+    record(recorded, "memory.liveBuffered.rssMiB", b.rss / 2 ** 20);
+    recorded.memory["stream, collected before each sample"] = streamed.samples;
+    recorded.memory["buffered, collected before each sample"] = buffered.samples;
+    log(
+      `  memory ${repeat}, collected before each sample: stream heap +${(s.heap / 2 ** 20).toFixed(1)} MiB ` +
+        `rss +${(s.rss / 2 ** 20).toFixed(1)} MiB; buffered heap +${(b.heap / 2 ** 20).toFixed(1)} MiB ` +
+        `rss +${(b.rss / 2 ** 20).toFixed(1)} MiB`,
+    );
+  } finally {
+    await rig.children.stop(server.child);
   }
 }
 
