@@ -80,9 +80,9 @@ function pageRows(spans: StoredSpan[]): number[] {
  */
 function assertOnePagePerBatch(pages: number[], batches: number[], message: string): void {
   assert.equal(pages.length, batches.length, `${message}: ${pages} pages for ${batches}`);
-  pages.forEach((read, i) =>
-    assert.ok(read >= batches[i], `${message}: page ${i} read ${read} for ${batches[i]}`),
-  );
+  for (const [i, read] of pages.entries()) {
+    assert.ok(read >= batches[i], `${message}: page ${i} read ${read} for ${batches[i]}`);
+  }
 }
 
 /** Query spans of the traces carrying these correlation ids. */
