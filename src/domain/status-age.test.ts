@@ -3,17 +3,29 @@ import { test } from "node:test";
 import { OVERDUE_AFTER_DAYS, statusAge } from "./status-age.js";
 
 test("a case that arrived today has been 0 days in its status and is not overdue", () => {
-  assert.deepEqual(statusAge("2026-11-27", "2026-11-27", true), { daysInStatus: 0, overdue: false });
+  assert.deepEqual(statusAge(new Date("2026-11-27T00:00:00Z"), "2026-11-27", true), {
+    daysInStatus: 0,
+    overdue: false,
+  });
 });
 
 test("an open case is overdue only after more than the legacy 10 days in one status", () => {
   assert.equal(OVERDUE_AFTER_DAYS, 10);
-  assert.deepEqual(statusAge("2026-11-17", "2026-11-27", true), { daysInStatus: 10, overdue: false });
-  assert.deepEqual(statusAge("2026-11-16", "2026-11-27", true), { daysInStatus: 11, overdue: true });
+  assert.deepEqual(statusAge(new Date("2026-11-17T00:00:00Z"), "2026-11-27", true), {
+    daysInStatus: 10,
+    overdue: false,
+  });
+  assert.deepEqual(statusAge(new Date("2026-11-16T00:00:00Z"), "2026-11-27", true), {
+    daysInStatus: 11,
+    overdue: true,
+  });
 });
 
 test("a closed case is never overdue however long it has been final", () => {
-  assert.deepEqual(statusAge("2025-01-01", "2026-01-01", false), { daysInStatus: 365, overdue: false });
+  assert.deepEqual(statusAge(new Date("2025-01-01T00:00:00Z"), "2026-01-01", false), {
+    daysInStatus: 365,
+    overdue: false,
+  });
 });
 
 test("an instant counts by its UTC date, from the first to the last second of the day", () => {
@@ -28,6 +40,6 @@ test("an instant counts by its UTC date, from the first to the last second of th
 });
 
 test("days are calendar days across a month end and never negative when the clock is behind", () => {
-  assert.equal(statusAge("2026-10-30", "2026-11-02", true).daysInStatus, 3);
-  assert.equal(statusAge("2026-11-28", "2026-11-27", true).daysInStatus, 0);
+  assert.equal(statusAge(new Date("2026-10-30T00:00:00Z"), "2026-11-02", true).daysInStatus, 3);
+  assert.equal(statusAge(new Date("2026-11-28T00:00:00Z"), "2026-11-27", true).daysInStatus, 0);
 });

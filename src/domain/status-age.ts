@@ -1,4 +1,4 @@
-import { daysBetween, daysSince } from "./investigation/suspense.js";
+import { daysSince } from "./investigation/suspense.js";
 
 /** Days an open case may sit in one status before it is overdue: the legacy form348_sp_emailOverDue rule. */
 export const OVERDUE_AFTER_DAYS = 10;
@@ -12,11 +12,10 @@ export interface StatusAge {
 }
 
 /**
- * The age of a status entered on `since` (YYYY-MM-DD, or the instant, counted by its UTC date), counted to
- * `today`; a final status is never overdue.
+ * The age of a status entered at `since` (counted by its UTC date) on `today` (YYYY-MM-DD); a final status is
+ * never overdue.
  */
-export function statusAge(since: string | Date, today: string, open: boolean): StatusAge {
-  const days = typeof since === "string" ? daysBetween(since, today) : daysSince(since, today);
-  const daysInStatus = Math.max(0, days);
+export function statusAge(since: Date, today: string, open: boolean): StatusAge {
+  const daysInStatus = Math.max(0, daysSince(since, today));
   return { daysInStatus, overdue: open && daysInStatus > OVERDUE_AFTER_DAYS };
 }

@@ -13,7 +13,13 @@ export interface ManualClock extends CalendarClock {
   set(date: string): void;
 }
 
-const DAY_MS = 86_400_000;
+/** One calendar day, in milliseconds (UTC days have no leap seconds in JavaScript time). */
+export const DAY_MS = 86_400_000;
+
+/** The UTC midnight that starts the day of `ms` (milliseconds since the epoch). */
+export function utcDayStart(ms: number): number {
+  return Math.floor(ms / DAY_MS) * DAY_MS;
+}
 
 /**
  * The wall clock. Today's date is formatted once a day, not on every call: every case of a streamed page
@@ -28,7 +34,7 @@ export const systemClock: CalendarClock = Object.freeze({
       // Also when the system clock is set back.
       if (!(now >= todayMs && now < todayMs + DAY_MS)) {
         today = new Date(now).toISOString().slice(0, 10);
-        todayMs = Math.floor(now / DAY_MS) * DAY_MS;
+        todayMs = utcDayStart(now);
       }
       return today;
     };

@@ -1,4 +1,5 @@
 import { invalidArgument } from "../../errors.js";
+import { DAY_MS, utcDayStart } from "./calendar-clock.js";
 
 /**
  * Suspense arithmetic on calendar dates (YYYY-MM-DD, UTC), with `today` given by the caller's clock: the
@@ -25,13 +26,11 @@ function dayOf(date: string): number | undefined {
   return lastDay;
 }
 
-const DAY_MS = 86_400_000;
-
 /** Calendar days (UTC) from the day of `instant` to `to` (YYYY-MM-DD); negative when `to` is earlier. */
 export function daysSince(instant: Date, to: string): number {
   const end = dayOf(to);
   if (end === undefined) throw new Error(`not a date: ${to}`);
-  return Math.round((end - Math.floor(instant.getTime() / DAY_MS) * DAY_MS) / DAY_MS);
+  return Math.round((end - utcDayStart(instant.getTime())) / DAY_MS);
 }
 
 /** `date` plus `days` calendar days. */
