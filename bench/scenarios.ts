@@ -232,29 +232,18 @@ export async function concurrency(rig: Rig, recorded: Recorded, log: (line: stri
  * fresh server so one phase's heap does not hide the other's; growth over the phase's first sample.
  */
 export async function memory(rig: Rig, recorded: Recorded, log: (line: string) => void) {
-  const auth = rig.authorization;
   for (let repeat = 1; repeat <= rig.profile.repeats; repeat++) {
     const server = await startEct(rig.children, "ect-memory", rig.ectEnv);
     try {
-      const metrics = { url: `${server.url}/metrics`, authorization: auth };
-      const streamed = await sampledStream(rig, server, recorded, log, "memory stream");
-      const buffered = await sampleWhile(metrics, 100, () =>
-        rig.driver.run({ kind: "stream", target: target(server.url, ACTIVE_UNARY, "batch", auth) }),
-      );
-      expectAll("memory buffered", buffered.result.items, rig.data.activeCases, buffered.result.status);
-      const s = growth(streamed.samples);
-      const b = growth(buffered.samples);
-      record(recorded, "memory.stream.heapMiB", s.heap / 2 ** 20);
-      record(recorded, "memory.stream.rssMiB", s.rss / 2 ** 20);
-      record(recorded, "memory.buffered.heapMiB", b.heap / 2 ** 20);
-      record(recorded, "memory.buffered.rssMiB", b.rss / 2 ** 20);
-      record(recorded, "memory.stream.itemsPerSecond", streamed.result.itemsPerSecond!);
-      recorded.memory.stream = streamed.samples;
-      recorded.memory.buffered = buffered.samples;
-      log(
-        `  memory ${repeat}: stream heap +${(s.heap / 2 ** 20).toFixed(1)} MiB rss +${(s.rss / 2 ** 20).toFixed(1)} MiB; ` +
-          `buffered heap +${(b.heap / 2 ** 20).toFixed(1)} MiB rss +${(b.rss / 2 ** 20).toFixed(1)} MiB`,
-      );
+      const m = await streamedAndBuffered(rig, server, recorded, log, "");
+      record(recorded, "memory.stream.heapMiB", mib(m.stream.heap));
+      record(recorded, "memory.stream.rssMiB", mib(m.stream.rss));
+      record(recorded, "memory.buffered.heapMiB", mib(m.buffered.heap));
+      record(recorded, "memory.buffered.rssMiB", mib(m.buffered.rss));
+      record(recorded, "memory.stream.itemsPerSecond", m.itemsPerSecond);
+      recorded.memory.stream = m.streamSamples;
+      recorded.memory.buffered = m.bufferedSamples;
+      log(`  memory ${repeat}: ${m.line}`);
     } finally {
       await rig.children.stop(server.child);
     }
@@ -269,40 +258,57 @@ export async function memory(rig: Rig, recorded: Recorded, log: (line: string) =
  * default measurement also counts garbage V8 has not collected yet, which grows with a stream's length.
  */
 async function liveHeap(rig: Rig, recorded: Recorded, log: (line: string) => void, repeat: number) {
-  const auth = rig.authorization;
   const server = await startEct(rig.children, "ect-memory-live", rig.ectEnv, [
     "--expose-gc",
     "--import",
     "./bench/collect-before-sample.ts",
   ]);
   try {
-    const streamed = await sampledStream(
-      rig,
-      server,
-      recorded,
-      log,
-      "memory stream (collected before each sample)",
-    );
-    const buffered = await sampleWhile({ url: `${server.url}/metrics`, authorization: auth }, 100, () =>
-      rig.driver.run({ kind: "stream", target: target(server.url, ACTIVE_UNARY, "batch", auth) }),
-    );
-    expectAll("memory buffered (live)", buffered.result.items, rig.data.activeCases, buffered.result.status);
-    const s = growth(streamed.samples);
-    const b = growth(buffered.samples);
-    record(recorded, "memory.liveStream.heapMiB", s.heap / 2 ** 20);
-    record(recorded, "memory.liveBuffered.heapMiB", b.heap / 2 ** 20);
-    record(recorded, "memory.liveStream.rssMiB", s.rss / 2 ** 20);
-    record(recorded, "memory.liveBuffered.rssMiB", b.rss / 2 ** 20);
-    recorded.memory["stream, collected before each sample"] = streamed.samples;
-    recorded.memory["buffered, collected before each sample"] = buffered.samples;
-    log(
-      `  memory ${repeat}, collected before each sample: stream heap +${(s.heap / 2 ** 20).toFixed(1)} MiB ` +
-        `rss +${(s.rss / 2 ** 20).toFixed(1)} MiB; buffered heap +${(b.heap / 2 ** 20).toFixed(1)} MiB ` +
-        `rss +${(b.rss / 2 ** 20).toFixed(1)} MiB`,
-    );
+    const m = await streamedAndBuffered(rig, server, recorded, log, " (collected before each sample)");
+    record(recorded, "memory.liveStream.heapMiB", mib(m.stream.heap));
+    record(recorded, "memory.liveBuffered.heapMiB", mib(m.buffered.heap));
+    record(recorded, "memory.liveStream.rssMiB", mib(m.stream.rss));
+    record(recorded, "memory.liveBuffered.rssMiB", mib(m.buffered.rss));
+    recorded.memory["stream, collected before each sample"] = m.streamSamples;
+    recorded.memory["buffered, collected before each sample"] = m.bufferedSamples;
+    log(`  memory ${repeat}, collected before each sample: ${m.line}`);
   } finally {
     await rig.children.stop(server.child);
   }
+}
+
+const mib = (bytes: number) => bytes / 2 ** 20;
+
+/**
+ * Every active case on `server` streamed, then answered as one buffered unary response, each sampled for its
+ * memory growth; `label` tells the runs apart in the log.
+ */
+async function streamedAndBuffered(
+  rig: Rig,
+  server: EctServer,
+  recorded: Recorded,
+  log: (line: string) => void,
+  label: string,
+) {
+  const auth = rig.authorization;
+  const streamed = await sampledStream(rig, server, recorded, log, `memory stream${label}`);
+  const buffered = await sampleWhile({ url: `${server.url}/metrics`, authorization: auth }, 100, () =>
+    rig.driver.run({ kind: "stream", target: target(server.url, ACTIVE_UNARY, "batch", auth) }),
+  );
+  expectAll(`memory buffered${label}`, buffered.result.items, rig.data.activeCases, buffered.result.status);
+  const stream = growth(streamed.samples);
+  const all = growth(buffered.samples);
+  const line =
+    `stream heap +${mib(stream.heap).toFixed(1)} MiB rss +${mib(stream.rss).toFixed(1)} MiB; ` +
+    `buffered heap +${mib(all.heap).toFixed(1)} MiB rss +${mib(all.rss).toFixed(1)} MiB`;
+  return {
+    stream,
+    buffered: all,
+    itemsPerSecond: streamed.result.itemsPerSecond!,
+    streamSamples: streamed.samples,
+    bufferedSamples: buffered.samples,
+    line,
+  };
 }
 
 /**
@@ -354,13 +360,13 @@ async function youngGenerationFloor(
       "memory stream (young generation capped)",
     );
     const g = growth(streamed.samples);
-    record(recorded, "memory.streamSmallYoung.heapMiB", g.heap / 2 ** 20);
-    record(recorded, "memory.streamSmallYoung.rssMiB", g.rss / 2 ** 20);
+    record(recorded, "memory.streamSmallYoung.heapMiB", mib(g.heap));
+    record(recorded, "memory.streamSmallYoung.rssMiB", mib(g.rss));
     record(recorded, "memory.streamSmallYoung.itemsPerSecond", streamed.result.itemsPerSecond!);
     recorded.memory["stream, young generation capped"] = streamed.samples;
     log(
-      `  memory ${repeat}, semi-space ${SMALL_SEMI_SPACE_MIB} MiB: stream heap +${(g.heap / 2 ** 20).toFixed(1)} MiB ` +
-        `rss +${(g.rss / 2 ** 20).toFixed(1)} MiB, ${Math.round(streamed.result.itemsPerSecond!)} items/s`,
+      `  memory ${repeat}, semi-space ${SMALL_SEMI_SPACE_MIB} MiB: stream heap +${mib(g.heap).toFixed(1)} MiB ` +
+        `rss +${mib(g.rss).toFixed(1)} MiB, ${Math.round(streamed.result.itemsPerSecond!)} items/s`,
     );
   } finally {
     await rig.children.stop(server.child);
