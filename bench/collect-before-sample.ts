@@ -6,11 +6,10 @@
  */
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error("bench/collect-before-sample.ts needs node --expose-gc");
-const collect = gc;
 const memoryUsage = process.memoryUsage.bind(process);
 process.memoryUsage = Object.assign(
   () => {
-    collect();
+    gc();
     return memoryUsage();
   },
   { rss: process.memoryUsage.rss },
